@@ -1,0 +1,26 @@
+// Shared jest settings: TypeScript through SWC (type checking is `npm run typecheck`'s job),
+// workspace packages resolved to their sources so tests never need a build.
+const path = require('node:path');
+
+/** @param {string} packageDir */
+module.exports = function jestConfig(packageDir) {
+  return {
+    rootDir: packageDir,
+    testEnvironment: 'node',
+    testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+    transform: {
+      '^.+\\.ts$': [
+        '@swc/jest',
+        {
+          jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+          module: { type: 'commonjs' },
+          sourceMaps: 'inline',
+        },
+      ],
+    },
+    moduleNameMapper: {
+      '^@ingestkit/([a-z-]+)$': path.join(__dirname, 'packages/$1/src'),
+    },
+    testTimeout: 30_000,
+  };
+};

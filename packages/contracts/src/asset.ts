@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { errorCodeList } from './errors';
+import { AssetId } from './ids';
+
+/** Lifecycle: awaiting_upload → queued → validating → optimizing → delivering → ready. */
+export const AssetStatus = z.enum([
+  'awaiting_upload',
+  'queued',
+  'validating',
+  'optimizing',
+  'delivering',
+  'ready',
+  'rejected',
+  'failed',
+]);
+export type AssetStatus = z.infer<typeof AssetStatus>;
+
+/** Statuses an asset never leaves by itself (`failed` leaves only through an explicit retry). */
+export const terminalStatuses: readonly AssetStatus[] = ['ready', 'rejected', 'failed'];
+
+export const DestinationKind = z.enum(['local', 's3', 'imagekit']);
+export type DestinationKind = z.infer<typeof DestinationKind>;
+
+/** Image formats ingestkit accepts, identified by content sniffing. */
+export const ImageFormat = z.enum(['jpeg', 'png', 'webp', 'gif', 'avif', 'tiff']);
+export type ImageFormat = z.infer<typeof ImageFormat>;
+
+export const Stage = z.enum(['upload', 'validate', 'optimize', 'deliver']);
+export type Stage = z.infer<typeof Stage>;
+
+export const AssetOriginal = z.object({
+  key: z.string(),
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  contentType: z.string().optional(),
+  format: ImageFormat.optional(),
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
+});
+export type AssetOriginal = z.infer<typeof AssetOriginal>;
+
+export const AssetOutput = z.object({
+  name: z.string(),
+  key: z.string(),
+  bytes: z.number().int().nonnegative(),
+  format: ImageFormat,
+  contentType: z.string(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  url: z.url().optional(),
+});
+export type AssetOutput = z.infer<typeof AssetOutput>;
+
+export const AssetError = z.object({
+  code: z.enum(errorCodeList),
+  message: z.string(),
+  stage: Stage.optional(),
+});
+export type AssetError = z.infer<typeof AssetError>;
+
+export const StageTiming = z.object({
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime(),
+  durationMs: z.number().nonnegative(),
+});
+export type StageTiming = z.infer<typeof StageTiming>;
+
+export const Asset = z.object({
+  id: AssetId,
+  status: AssetStatus,
+  destination: DestinationKind,
+  policy: z.string(),
+  fileName: z.string(),
+  folder: z.string().optional(),
+  tags: z.array(z.string()),
+  metadata: z.record(z.string(), z.unknown()),
+  original: AssetOriginal.optional(),
+  output: AssetOutput.optional(),
+  error: AssetError.optional(),
+  timings: z.partialRecord(Stage, StageTiming),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type Asset = z.infer<typeof Asset>;

@@ -1,0 +1,83 @@
+/**
+ * The one table of error codes: every error ingestkit reports carries one of these codes, and
+ * the table says which HTTP status it maps to and whether a job that failed with it may retry.
+ */
+export const errorCodes = {
+  bad_request: { status: 400, retryable: false },
+  missing_file: { status: 400, retryable: false },
+  too_many_files: { status: 400, retryable: false },
+  upload_incomplete: { status: 400, retryable: false },
+  unauthorized: { status: 401, retryable: false },
+  forbidden: { status: 403, retryable: false },
+  not_found: { status: 404, retryable: false },
+  conflict: { status: 409, retryable: false },
+  payload_too_large: { status: 413, retryable: false },
+  unsupported_media_type: { status: 415, retryable: false },
+  corrupt_image: { status: 422, retryable: false },
+  pixel_limit_exceeded: { status: 422, retryable: false },
+  rate_limited: { status: 429, retryable: true },
+  internal_error: { status: 500, retryable: true },
+  storage_error: { status: 502, retryable: true },
+  destination_error: { status: 502, retryable: true },
+  dependency_unavailable: { status: 503, retryable: true },
+  timeout: { status: 504, retryable: true },
+} as const satisfies Record<string, { status: number; retryable: boolean }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export const errorCodeList = Object.keys(errorCodes) as [ErrorCode, ...ErrorCode[]];
+
+export interface IngestErrorOptions {
+  details?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+/**
+ * The single error type of ingestkit. Packages throw it; only the HTTP error handler turns it
+ * into a status and JSON body, and only the worker wrapper turns `retryable: false` into
+ * BullMQ's `UnrecoverableError`.
+ */
+export class IngestError extends Error {
+  override readonly name = 'IngestError';
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: IngestErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options.details;
+  }
+
+  get status(): number {
+    return errorCodes[this.code].status;
+  }
+
+  get retryable(): boolean {
+    return errorCodes[this.code].retryable;
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorCodes, value);
+}
+
+/**
+ * Classifies by shape, not by `instanceof`: errors that crossed a process or module boundary
+ * (sandboxed processors, duplicated package copies) keep their `code` but lose their class.
+ */
+export function isIngestError(err: unknown): err is IngestError {
+  return (
+    err instanceof IngestError ||
+    (err instanceof Error && err.name === 'IngestError' && isErrorCode((err as { code?: unknown }).code))
+  );
+}
+
+/** Wraps anything thrown into an `IngestError`, keeping the original as `cause`. */
+export function toIngestError(err: unknown, fallback: ErrorCode = 'internal_error'): IngestError {
+  if (err instanceof IngestError) return err;
+  if (isIngestError(err)) {
+    return new IngestError(err.code, err.message, { details: err.details, cause: err });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new IngestError(fallback, message, { cause: err });
+}

@@ -1,0 +1,16 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+const assetIdPattern = /^ast_[A-Za-z0-9_-]{22}$/;
+
+/** An asset id: `ast_` and 22 URL-safe base64 characters (128 random bits). */
+export const AssetId = z.string().regex(assetIdPattern, 'not an asset id');
+export type AssetId = z.infer<typeof AssetId>;
+
+export function newAssetId(): AssetId {
+  return `ast_${randomBytes(16).toString('base64url')}`;
+}
+
+export function isAssetId(value: string): boolean {
+  return assetIdPattern.test(value);
+}

@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './ids';
+export * from './asset';
+export * from './uploads';
+export * from './jobs';
+export * from './keys';

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { Asset, DestinationKind } from './asset';
+
+const commaList = z
+  .string()
+  .max(1024)
+  .transform((value) =>
+    value
+      .split(',')
+      .map((tag) => tag.trim())
+      .filter((tag) => tag.length > 0),
+  )
+  .pipe(z.array(z.string().max(64).regex(/^[\w .:-]+$/, 'tags are letters, digits, space, _ . : -')).max(30));
+
+const jsonObject = z
+  .string()
+  .max(16 * 1024)
+  .transform((value, ctx) => {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'metadata is not valid JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string(), z.unknown()));
+
+/** A folder path: `/`-separated segments of letters, digits, `_ - .`, none starting with a dot. */
+export const FolderPath = z
+  .string()
+  .max(512)
+  .transform((value) => value.replace(/^\/+|\/+$/g, ''))
+  .pipe(z.string().regex(/^([A-Za-z0-9_-][A-Za-z0-9._-]*)(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/, 'folder is /-separated segments of letters, digits, _ - . (not starting with a dot)'));
+
+/** The optional text fields of `POST /v1/uploads` (multipart form fields, all strings). */
+export const UploadFields = z.object({
+  fileName: z.string().min(1).max(255).optional(),
+  folder: FolderPath.optional(),
+  tags: commaList.optional(),
+  destination: DestinationKind.optional(),
+  policy: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/)
+    .optional(),
+  metadata: jsonObject.optional(),
+});
+export type UploadFields = z.infer<typeof UploadFields>;
+
+/** `202` body of every route that accepts an asset. */
+export const AssetAccepted = z.object({ asset: Asset });
+export type AssetAccepted = z.infer<typeof AssetAccepted>;
+
+/** The JSON error body of every HTTP route. */
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;

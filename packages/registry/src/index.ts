@@ -1,0 +1,2 @@
+export * from './asset-registry';
+export * from './redis-asset-registry';

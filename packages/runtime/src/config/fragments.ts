@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { DestinationKind } from '@ingestkit/contracts';
+import { envBoolean, envInt, envList } from './env-types';
+
+/**
+ * Environment fragments. Each service composes the ones it needs in its own `config.ts`
+ * (`z.object({ ...runtimeEnv.shape, ...redisEnv.shape })`) and maps them to its config object.
+ * `.env.example` at the repo root documents every key.
+ */
+export const runtimeEnv = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  SHUTDOWN_TIMEOUT_MS: envInt({ min: 1_000, max: 600_000, default: 25_000 }),
+});
+
+export const redisEnv = z.object({
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL')
+    .default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only')
+    .default('ingestkit'),
+});
+
+export const storageEnv = z.object({
+  DATA_DIR: z.string().min(1).default('./data'),
+  STAGING_STORE: z.enum(['local', 's3']).default('local'),
+  DEFAULT_DESTINATION: DestinationKind.default('local'),
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_FORCE_PATH_STYLE: envBoolean(false),
+  S3_STAGING_BUCKET: z.string().min(3).default('ingestkit-staging'),
+  S3_ASSETS_BUCKET: z.string().min(3).default('ingestkit-assets'),
+  /** Public base URL under which delivered S3 objects are served (a CDN); default: the bucket URL. */
+  S3_PUBLIC_URL: z.url().optional(),
+  /** Public base URL of the gateway, used for the URLs of files on the local destination. */
+  PUBLIC_URL: z.url().optional(),
+});
+
+/** 512 MiB: large camera RAW-to-TIFF exports fit; anything larger is almost surely a mistake. */
+export const DEFAULT_MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+
+export const limitsEnv = z.object({
+  MAX_UPLOAD_BYTES: envInt({ min: 1, default: DEFAULT_MAX_UPLOAD_BYTES }),
+  MAX_INPUT_PIXELS: envInt({ min: 1, default: 50_000_000 }),
+});
+
+export const gatewayAuthEnv = z.object({
+  API_KEYS: envList.optional(),
+});
+
+export const workerEnv = z.object({
+  WORKER_CONCURRENCY: envInt({ min: 1, max: 64, default: 2 }),
+});
+
+export const portsEnv = z.object({
+  GATEWAY_PORT: envInt({ min: 0, max: 65_535, default: 8080 }),
+  WEBHOOK_PORT: envInt({ min: 0, max: 65_535, default: 8081 }),
+  WORKER_METRICS_PORT: envInt({ min: 0, max: 65_535, default: 9101 }),
+  PURGE_METRICS_PORT: envInt({ min: 0, max: 65_535, default: 9102 }),
+});

@@ -1,0 +1,42 @@
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { jobCatalog, stageJobId, type JobPayload, type QueueName } from '@ingestkit/contracts';
+
+/** Completed jobs are kept a day (at most 10k), failed ones a week (at most 50k), for inspection. */
+export const retention = {
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 50_000 },
+} as const satisfies JobsOptions;
+
+/** Job options of a queue, from the catalog: attempts, exponential backoff with jitter, retention. */
+export function jobOptionsFor(queue: QueueName): JobsOptions {
+  const spec = jobCatalog[queue];
+  return {
+    attempts: spec.attempts,
+    backoff: { type: 'exponential', delay: spec.backoffMs, jitter: 0.5 },
+    ...retention,
+  };
+}
+
+export interface QueueDeps {
+  connection: ConnectionOptions;
+  prefix: string;
+}
+
+export function createQueue<Q extends QueueName>(name: Q, deps: QueueDeps): Queue<JobPayload<Q>> {
+  return new Queue<JobPayload<Q>>(name, {
+    connection: deps.connection,
+    prefix: deps.prefix,
+    defaultJobOptions: jobOptionsFor(name),
+  });
+}
+
+/**
+ * Adds the stage job of an asset. The payload is parsed against the catalog before it is
+ * written, and the job id derives from the asset id, so adding it twice is a no-op.
+ */
+export async function enqueueStage<Q extends QueueName>(queue: Queue<JobPayload<Q>>, payload: JobPayload<Q>): Promise<void> {
+  const name = queue.name as Q;
+  const parsed = jobCatalog[name].schema.parse(payload) as JobPayload<Q>;
+  // BullMQ's typings narrow job names to string literals of the data type; ours is the queue name.
+  await (queue as unknown as Queue).add(name, parsed, { jobId: stageJobId(parsed.assetId, name) });
+}

@@ -1,0 +1,44 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from './logger';
+
+export type { Redis } from 'ioredis';
+
+/**
+ * `worker`: blocking commands for BullMQ workers, which require `maxRetriesPerRequest: null`
+ * and wait for Redis to come back. `producer`: request-path connections (HTTP handlers,
+ * enqueueing) that fail fast while Redis is unreachable, so callers answer 503 at once
+ * instead of hanging; both reconnect in the background.
+ */
+export type RedisRole = 'worker' | 'producer';
+
+const roleOptions: Record<RedisRole, RedisOptions> = {
+  worker: { maxRetriesPerRequest: null, enableReadyCheck: true },
+  producer: { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000, commandTimeout: 5_000 },
+};
+
+export function createRedis(options: { url: string; role: RedisRole; logger?: Logger; name?: string }): Redis {
+  const redis = new Redis(options.url, {
+    ...roleOptions[options.role],
+    connectionName: options.name,
+    retryStrategy: (attempt) => Math.min(200 * 2 ** Math.min(attempt, 4), 3_000),
+  });
+  let lastLogged = 0;
+  redis.on('error', (err: Error) => {
+    // ioredis emits an error per reconnect attempt; one line every 10 s is enough.
+    const now = Date.now();
+    if (now - lastLogged > 10_000) {
+      lastLogged = now;
+      options.logger?.warn({ err: err.message, role: options.role }, 'redis connection error');
+    }
+  });
+  return redis;
+}
+
+/** True when Redis answers PING within the connection's timeouts. */
+export async function isRedisReachable(redis: Redis): Promise<boolean> {
+  try {
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,100 @@
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { IngestError, jobCatalog, toIngestError, type JobPayload, type QueueName } from '@ingestkit/contracts';
+import type { Logger } from './logger';
+import type { JobMetrics, JobOutcome } from './metrics';
+
+export interface StageContext {
+  job: Job;
+  logger: Logger;
+  /** True when this is the last attempt the catalog allows. */
+  isLastAttempt: boolean;
+}
+
+export interface StageProcessor<Q extends QueueName> {
+  queue: Q;
+  process(payload: JobPayload<Q>, context: StageContext): Promise<void>;
+  /**
+   * Called once when the job will not run again (permanent error or last attempt), before the
+   * error is rethrown to BullMQ; typically marks the asset `rejected` or `failed`. Runs inside
+   * the job, so a crash here means the job is retried, not that the failure goes unrecorded.
+   */
+  onFinalFailure?(payload: JobPayload<Q>, error: IngestError, context: StageContext): Promise<void>;
+}
+
+export interface StageWorkerDeps {
+  connection: ConnectionOptions;
+  prefix: string;
+  concurrency: number;
+  logger: Logger;
+  metrics: JobMetrics;
+}
+
+/**
+ * A BullMQ worker for one stage. It parses the payload against the catalog, logs one line per
+ * attempt with the asset id and duration, records metrics, and maps errors: an `IngestError`
+ * whose code is not retryable becomes `UnrecoverableError` (no further attempts), anything
+ * else is rethrown so BullMQ retries with the catalog's backoff. Errors are never swallowed.
+ */
+export function createStageWorker<Q extends QueueName>(processor: StageProcessor<Q>, deps: StageWorkerDeps): Worker {
+  const spec = jobCatalog[processor.queue];
+  return new Worker(
+    processor.queue,
+    async (job: Job) => {
+      const started = performance.now();
+      const attempts = job.opts.attempts ?? spec.attempts;
+      const isLastAttempt = job.attemptsMade + 1 >= attempts;
+      const logger = deps.logger.child({ queue: processor.queue, jobId: job.id, attempt: job.attemptsMade + 1 });
+      const context: StageContext = { job, logger, isLastAttempt };
+      let outcome: JobOutcome = 'completed';
+      let code = '';
+      try {
+        const parsed = spec.schema.safeParse(job.data);
+        if (!parsed.success) {
+          throw new IngestError('bad_request', `invalid ${processor.queue} payload: ${parsed.error.message}`);
+        }
+        const payload = parsed.data as JobPayload<Q>;
+        logger.setBindings({ assetId: payload.assetId });
+        try {
+          await processor.process(payload, context);
+        } catch (err) {
+          const error = toIngestError(err);
+          code = error.code;
+          const isFinal = !error.retryable || isLastAttempt;
+          outcome = !error.retryable ? 'rejected' : isFinal ? 'failed' : 'retry';
+          if (isFinal) await processor.onFinalFailure?.(payload, error, context);
+          throw error;
+        }
+      } catch (err) {
+        const error = toIngestError(err);
+        if (outcome === 'completed') {
+          // The payload itself was bad, or onFinalFailure threw.
+          code = error.code;
+          outcome = error.retryable && !isLastAttempt ? 'retry' : 'failed';
+        }
+        logger.warn({ code: error.code, err: error.message, outcome, durationMs: ms(started) }, 'job attempt failed');
+        if (!error.retryable) throw new UnrecoverableError(`${error.code}: ${error.message}`);
+        throw error;
+      } finally {
+        const seconds = (performance.now() - started) / 1000;
+        deps.metrics.processed.inc({ queue: processor.queue, outcome, code });
+        deps.metrics.duration.observe({ queue: processor.queue, outcome }, seconds);
+      }
+      logger.info({ durationMs: ms(started) }, 'job completed');
+    },
+    {
+      connection: deps.connection,
+      prefix: deps.prefix,
+      concurrency: deps.concurrency,
+      autorun: false,
+      // A job whose lock is not renewed for 30 s (the worker died or its event loop is stuck)
+      // is moved back to wait and retried; after 2 such stalls it fails instead of looping.
+      lockDuration: 30_000,
+      stalledInterval: 30_000,
+      maxStalledCount: 2,
+    },
+  );
+}
+
+function ms(started: number): number {
+  return Math.round(performance.now() - started);
+}

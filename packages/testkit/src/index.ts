@@ -1,0 +1,5 @@
+export * from './free-port';
+export * from './docker';
+export * from './redis';
+export * from './s3';
+export * from './fixtures';

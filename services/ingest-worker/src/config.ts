@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { limitsEnv, loadConfig, portsEnv, redisEnv, runtimeEnv, storageEnv, workerEnv, type Env } from '@ingestkit/runtime';
+import { storeSettingsFromEnv } from '@ingestkit/storage';
+
+const ingestWorkerEnv = z
+  .object({
+    ...runtimeEnv.shape,
+    ...redisEnv.shape,
+    ...storageEnv.shape,
+    ...limitsEnv.shape,
+    ...workerEnv.shape,
+    ...portsEnv.shape,
+  })
+  .transform((env) => ({
+    logLevel: env.LOG_LEVEL,
+    metricsHttp: { host: env.HOST, port: env.WORKER_METRICS_PORT },
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
+    concurrency: env.WORKER_CONCURRENCY,
+    limits: { maxInputBytes: env.MAX_UPLOAD_BYTES, maxInputPixels: env.MAX_INPUT_PIXELS },
+    stores: storeSettingsFromEnv(env, { gatewayPort: env.GATEWAY_PORT }),
+  }));
+
+export type IngestWorkerConfig = z.output<typeof ingestWorkerEnv>;
+
+export function loadIngestWorkerConfig(env: Env): Readonly<IngestWorkerConfig> {
+  return loadConfig(ingestWorkerEnv, env);
+}

@@ -1,0 +1,24 @@
+import type { Readable } from 'node:stream';
+import type { Asset, AssetOutput, DestinationKind } from '@ingestkit/contracts';
+
+export interface DeliverInput {
+  asset: Asset;
+  /** The optimized file as staged by the optimize stage. */
+  output: AssetOutput;
+  /** Opens the staged bytes; may be called again on a retry. */
+  open(): Promise<Readable>;
+}
+
+export interface Delivered {
+  key: string;
+  url: string;
+}
+
+/**
+ * Where ready images go. `deliver` must be idempotent: the key derives from the asset alone,
+ * so a redelivery after a crash overwrites the same object instead of creating a second one.
+ */
+export interface Destination {
+  readonly kind: DestinationKind;
+  deliver(input: DeliverInput): Promise<Delivered>;
+}

@@ -1,0 +1,5 @@
+export * from './config';
+export * from './register';
+export * from './start';
+export * from './destinations/destination';
+export * from './destinations/store-destination';

@@ -1,0 +1,27 @@
+import type { Worker } from 'bullmq';
+import { jobCatalog, type QueueName } from '@ingestkit/contracts';
+import { createStageWorker, type StageProcessor, type StageWorkerDeps } from '@ingestkit/runtime';
+import type { StageDeps } from './stages/stage-deps';
+import { deliverStage } from './stages/deliver.stage';
+import { optimizeStage } from './stages/optimize.stage';
+import { validateStage } from './stages/validate.stage';
+
+/** The ingest pipeline, in order: each stage enqueues the next when it succeeds. */
+export function ingestPipeline(deps: StageDeps): StageProcessor<QueueName>[] {
+  return [validateStage(deps), optimizeStage(deps), deliverStage(deps)] as StageProcessor<QueueName>[];
+}
+
+/** Fails at boot unless every queue of the catalog has exactly one processor. */
+export function assertCatalogCovered(processors: readonly StageProcessor<QueueName>[]): void {
+  for (const queue of Object.keys(jobCatalog) as QueueName[]) {
+    const count = processors.filter((processor) => processor.queue === queue).length;
+    if (count !== 1) throw new Error(`queue ${queue} has ${count} processors; exactly one is required`);
+  }
+}
+
+/** One BullMQ worker per stage (not started: call `run()`). */
+export function registerStageWorkers(deps: StageDeps, workerDeps: StageWorkerDeps): Worker[] {
+  const processors = ingestPipeline(deps);
+  assertCatalogCovered(processors);
+  return processors.map((processor) => createStageWorker(processor, workerDeps));
+}

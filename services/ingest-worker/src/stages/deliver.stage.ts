@@ -1,0 +1,38 @@
+import { IngestError, queueNames, stagingKeys } from '@ingestkit/contracts';
+import type { StageProcessor } from '@ingestkit/runtime';
+import type { StageDeps } from './stage-deps';
+import { recordFinalFailure, timed } from './stage-outcome';
+
+/**
+ * `ingest.deliver`: hands the optimized file to the asset's destination, marks the asset
+ * `ready` with the public URL, then removes its staging objects. The destination key derives
+ * from the asset, so a repeated delivery overwrites instead of duplicating.
+ */
+export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.deliver> {
+  return {
+    queue: queueNames.deliver,
+    async process({ assetId }, { logger }) {
+      const asset = await deps.registry.transition(assetId, { from: ['optimizing', 'delivering'], to: 'delivering' });
+      if (!asset) {
+        // A crash between `ready` and the cleanup below leaves staging behind: finish it now.
+        if ((await deps.registry.get(assetId))?.status === 'ready') await deps.staging.deletePrefix(stagingKeys.prefix(assetId));
+        logger.info('asset is not awaiting delivery; nothing to do');
+        return;
+      }
+      const output = asset.output;
+      if (!output) throw new IngestError('not_found', 'the asset has no optimized output to deliver');
+      const destination = deps.destinations[asset.destination];
+      if (!destination) throw new IngestError('bad_request', `destination "${asset.destination}" is not configured on this worker`);
+      const delivered = await timed(deps.registry, assetId, 'deliver', () =>
+        destination.deliver({ asset, output, open: () => deps.staging.get(output.key) }),
+      );
+      await deps.registry.transition(assetId, {
+        from: ['delivering'],
+        to: 'ready',
+        patch: { output: { ...output, key: delivered.key, url: delivered.url }, error: null },
+      });
+      await deps.staging.deletePrefix(stagingKeys.prefix(assetId));
+    },
+    onFinalFailure: ({ assetId }, error) => recordFinalFailure(deps, { assetId, stage: 'deliver', error }),
+  };
+}

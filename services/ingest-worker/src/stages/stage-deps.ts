@@ -1,0 +1,15 @@
+import type { Queue } from 'bullmq';
+import type { DestinationKind } from '@ingestkit/contracts';
+import type { ImagingLimits } from '@ingestkit/imaging';
+import type { AssetRegistry } from '@ingestkit/registry';
+import type { ObjectStore } from '@ingestkit/storage';
+import type { Destination } from '../destinations/destination';
+
+/** What the stage processors need; `register.ts` builds it from config. */
+export interface StageDeps {
+  registry: AssetRegistry;
+  staging: ObjectStore;
+  limits: ImagingLimits;
+  queues: { optimize: Queue; deliver: Queue };
+  destinations: Partial<Record<DestinationKind, Destination>>;
+}

@@ -1,0 +1,36 @@
+import type { IngestError, Stage } from '@ingestkit/contracts';
+import type { AssetRegistry } from '@ingestkit/registry';
+import type { ObjectStore } from '@ingestkit/storage';
+import { stagingKeys, terminalStatuses, AssetStatus } from '@ingestkit/contracts';
+
+const nonTerminal = AssetStatus.options.filter((status) => !terminalStatuses.includes(status));
+
+/**
+ * Records a job that will not run again: `rejected` (the input can never succeed; staging is
+ * deleted) or `failed` (retries exhausted; staging is kept so a retry can resume).
+ */
+export async function recordFinalFailure(
+  deps: { registry: AssetRegistry; staging: ObjectStore },
+  input: { assetId: string; stage: Stage; error: IngestError },
+): Promise<void> {
+  const status = input.error.retryable ? 'failed' : 'rejected';
+  await deps.registry.transition(input.assetId, {
+    from: nonTerminal,
+    to: status,
+    patch: { error: { code: input.error.code, message: input.error.message, stage: input.stage } },
+  });
+  if (status === 'rejected') await deps.staging.deletePrefix(stagingKeys.prefix(input.assetId));
+}
+
+/** Runs a stage body and records its timing on the asset. */
+export async function timed<T>(registry: AssetRegistry, assetId: string, stage: Stage, body: () => Promise<T>): Promise<T> {
+  const startedAt = new Date();
+  const result = await body();
+  const finishedAt = new Date();
+  await registry.recordTiming(assetId, stage, {
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs: finishedAt.getTime() - startedAt.getTime(),
+  });
+  return result;
+}

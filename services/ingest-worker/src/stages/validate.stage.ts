@@ -1,0 +1,36 @@
+import { IngestError, queueNames } from '@ingestkit/contracts';
+import { probeImage } from '@ingestkit/imaging';
+import { enqueueStage, type StageProcessor } from '@ingestkit/runtime';
+import { withLocalFile } from './local-file';
+import type { StageDeps } from './stage-deps';
+import { recordFinalFailure, timed } from './stage-outcome';
+
+/**
+ * `ingest.validate`: the staged original exists, is within the byte cap, is an allowed format
+ * by its content, stays under the pixel limit (read from the header, before decoding) and
+ * decodes without warnings. Records format and dimensions, then queues optimization.
+ */
+export function validateStage(deps: StageDeps): StageProcessor<typeof queueNames.validate> {
+  return {
+    queue: queueNames.validate,
+    async process({ assetId }, { logger }) {
+      const asset = await deps.registry.transition(assetId, { from: ['queued', 'validating'], to: 'validating' });
+      if (!asset) {
+        logger.info('asset is past validation; nothing to do');
+        return;
+      }
+      const original = asset.original;
+      if (!original) throw new IngestError('not_found', 'the asset has no original to validate');
+      await timed(deps.registry, assetId, 'validate', async () => {
+        const stored = await deps.staging.head(original.key);
+        if (!stored) throw new IngestError('not_found', 'the uploaded original is missing from staging');
+        const info = await withLocalFile(deps.staging, original.key, (path) => probeImage(path, deps.limits));
+        await deps.registry.update(assetId, {
+          original: { ...original, bytes: stored.bytes, format: info.format, width: info.width, height: info.height },
+        });
+      });
+      await enqueueStage(deps.queues.optimize, { version: 1, assetId });
+    },
+    onFinalFailure: ({ assetId }, error) => recordFinalFailure(deps, { assetId, stage: 'validate', error }),
+  };
+}

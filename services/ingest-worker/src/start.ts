@@ -1,0 +1,77 @@
+import { queueNames } from '@ingestkit/contracts';
+import { configureSharp } from '@ingestkit/imaging';
+import { createRedisAssetRegistry } from '@ingestkit/registry';
+import {
+  createHttpApp,
+  createJobMetrics,
+  createMetricsRegistry,
+  createQueue,
+  createRedis,
+  finishHttpApp,
+  listen,
+  type Logger,
+  type ShutdownStep,
+} from '@ingestkit/runtime';
+import { createObjectStore } from '@ingestkit/storage';
+import type { IngestWorkerConfig } from './config';
+import { createStoreDestination } from './destinations/store-destination';
+import { registerStageWorkers } from './register';
+
+export interface RunningIngestWorker {
+  metricsUrl: string;
+  shutdownSteps: ShutdownStep[];
+}
+
+/** Builds the worker's real dependencies from config, starts every stage and the metrics port. */
+export async function startIngestWorker(config: IngestWorkerConfig, logger: Logger): Promise<RunningIngestWorker> {
+  configureSharp({});
+  const workerRedis = createRedis({ url: config.redis.url, role: 'worker', logger, name: 'ingest-worker' });
+  const redis = createRedis({ url: config.redis.url, role: 'producer', logger, name: 'ingest-worker-producer' });
+  const prefix = config.redis.prefix;
+  const metrics = createMetricsRegistry({ service: 'ingest-worker' });
+  const queues = {
+    optimize: createQueue(queueNames.optimize, { connection: redis, prefix }),
+    deliver: createQueue(queueNames.deliver, { connection: redis, prefix }),
+  };
+  const staging = createObjectStore(config.stores.staging);
+  const workers = registerStageWorkers(
+    {
+      registry: createRedisAssetRegistry({ redis, prefix }),
+      staging,
+      limits: config.limits,
+      queues,
+      destinations: {
+        local: createStoreDestination({ kind: 'local', store: createObjectStore(config.stores.localAssets), publicUrl: config.stores.publicUrls.local }),
+        s3: createStoreDestination({ kind: 's3', store: createObjectStore(config.stores.s3Assets), publicUrl: config.stores.publicUrls.s3 }),
+      },
+    },
+    { connection: workerRedis, prefix, concurrency: config.concurrency, logger, metrics: createJobMetrics(metrics) },
+  );
+  for (const worker of workers) {
+    worker.on('error', (err) => logger.warn({ err: err.message, queue: worker.name }, 'worker error'));
+    void worker.run();
+  }
+  const app = finishHttpApp(
+    createHttpApp({
+      logger,
+      registry: metrics,
+      readiness: [
+        { name: 'redis', check: async () => void (await redis.ping()) },
+        { name: 'staging', check: () => staging.ping() },
+      ],
+    }),
+    logger,
+  );
+  const server = await listen(app, config.metricsHttp);
+  logger.info({ metricsUrl: `${server.url}/metrics`, concurrency: config.concurrency }, 'ingest-worker running');
+  return {
+    metricsUrl: `${server.url}/metrics`,
+    shutdownSteps: [
+      // Let running jobs finish; jobs not finished by the deadline are recovered as stalled.
+      { name: 'workers', close: async () => void (await Promise.all(workers.map((worker) => worker.close()))) },
+      { name: 'queues', close: async () => void (await Promise.all(Object.values(queues).map((queue) => queue.close()))) },
+      { name: 'metrics-http', close: () => server.close() },
+      { name: 'redis', close: async () => void (await Promise.all([redis.quit(), workerRedis.quit()]).catch(() => undefined)) },
+    ],
+  };
+}

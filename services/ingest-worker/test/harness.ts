@@ -1,0 +1,106 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { QueueEvents, type Worker } from 'bullmq';
+import { newAssetId, queueNames, stagingKeys, type Asset, type DestinationKind } from '@ingestkit/contracts';
+import { createRedisAssetRegistry, type AssetRegistry } from '@ingestkit/registry';
+import { createJobMetrics, createLogger, createMetricsRegistry, createQueue, createRedis, enqueueStage, type Redis } from '@ingestkit/runtime';
+import { createLocalStore, type ObjectStore } from '@ingestkit/storage';
+import { deletePrefix, uniquePrefix } from '@ingestkit/testkit';
+import type { Destination } from '../src/destinations/destination';
+import { createStoreDestination } from '../src/destinations/store-destination';
+import { registerStageWorkers } from '../src/register';
+
+export const LOCAL_PUBLIC_URL = 'http://files.test/files';
+
+export interface TestPipeline {
+  prefix: string;
+  staging: ObjectStore;
+  registry: AssetRegistry;
+  /** Stages `data` as a new asset's original and enqueues validation, as the gateway would. */
+  ingest(data: Buffer, options?: { destination?: DestinationKind; fileName?: string }): Promise<string>;
+  /** Resolves with the asset once it is ready, rejected or failed. */
+  settled(assetId: string, timeoutMs?: number): Promise<Asset>;
+  close(): Promise<void>;
+}
+
+/** The three stage workers on real Redis (own prefix) with a local store in a temp dir. */
+export async function startTestPipeline(options: { redisUrl: string; destinations?: Partial<Record<DestinationKind, Destination>> }): Promise<TestPipeline> {
+  const prefix = uniquePrefix('worker');
+  const dataDir = await mkdtemp(join(tmpdir(), 'ingestkit-worker-'));
+  const redis: Redis = createRedis({ url: options.redisUrl, role: 'producer' });
+  const workerRedis = createRedis({ url: options.redisUrl, role: 'worker' });
+  const staging = createLocalStore({ root: dataDir });
+  const registry = createRedisAssetRegistry({ redis, prefix });
+  const queues = {
+    validate: createQueue(queueNames.validate, { connection: redis, prefix }),
+    optimize: createQueue(queueNames.optimize, { connection: redis, prefix }),
+    deliver: createQueue(queueNames.deliver, { connection: redis, prefix }),
+  };
+  const workers: Worker[] = registerStageWorkers(
+    {
+      registry,
+      staging,
+      limits: { maxInputBytes: 64 * 1024 * 1024, maxInputPixels: 50_000_000 },
+      queues,
+      destinations: {
+        local: createStoreDestination({ kind: 'local', store: staging, publicUrl: LOCAL_PUBLIC_URL }),
+        ...options.destinations,
+      },
+    },
+    {
+      connection: workerRedis,
+      prefix,
+      concurrency: 2,
+      logger: createLogger({ name: 'test-worker', level: 'silent' }),
+      metrics: createJobMetrics(createMetricsRegistry({ service: 'ingest-worker', defaultMetrics: false })),
+    },
+  );
+  for (const worker of workers) void worker.run();
+
+  return {
+    prefix,
+    staging,
+    registry,
+    async ingest(data, ingestOptions = {}) {
+      const id = newAssetId();
+      const key = stagingKeys.original(id);
+      await staging.put({ key, body: data });
+      const now = new Date().toISOString();
+      await registry.create({
+        id,
+        status: 'queued',
+        destination: ingestOptions.destination ?? 'local',
+        policy: 'default',
+        fileName: ingestOptions.fileName ?? 'photo.jpg',
+        tags: [],
+        metadata: {},
+        original: { key, bytes: data.length, sha256: '0'.repeat(64) },
+        timings: {},
+        createdAt: now,
+        updatedAt: now,
+      });
+      await enqueueStage(queues.validate, { version: 1, assetId: id });
+      return id;
+    },
+    async settled(assetId, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const asset = await registry.get(assetId);
+        if (asset && ['ready', 'rejected', 'failed'].includes(asset.status)) return asset;
+        if (Date.now() > deadline) throw new Error(`asset ${assetId} still ${asset?.status} after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async close() {
+      await Promise.all(workers.map((worker) => worker.close()));
+      await Promise.all(Object.values(queues).map((queue) => queue.close()));
+      await deletePrefix(options.redisUrl, prefix);
+      redis.disconnect();
+      workerRedis.disconnect();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export { QueueEvents };

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import {
+  gatewayAuthEnv,
+  limitsEnv,
+  loadConfig,
+  portsEnv,
+  redisEnv,
+  runtimeEnv,
+  storageEnv,
+  type Env,
+} from '@ingestkit/runtime';
+import { storeSettingsFromEnv } from '@ingestkit/storage';
+
+/** The development API key, accepted only outside production and logged loudly when in use. */
+export const DEV_API_KEY = 'dev-key';
+
+const gatewayEnv = z
+  .object({
+    ...runtimeEnv.shape,
+    ...redisEnv.shape,
+    ...storageEnv.shape,
+    ...limitsEnv.shape,
+    ...gatewayAuthEnv.shape,
+    ...portsEnv.shape,
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && (env.API_KEYS ?? []).length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['API_KEYS'], message: 'required in production (comma-separated keys)' });
+    }
+  })
+  .transform((env) => {
+    const isDevKey = (env.API_KEYS ?? []).length === 0;
+    return {
+      env: env.NODE_ENV,
+      logLevel: env.LOG_LEVEL,
+      http: { host: env.HOST, port: env.GATEWAY_PORT },
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
+      auth: { apiKeys: isDevKey ? [DEV_API_KEY] : (env.API_KEYS ?? []), isDevKey },
+      limits: { maxUploadBytes: env.MAX_UPLOAD_BYTES },
+      defaultDestination: env.DEFAULT_DESTINATION,
+      stores: storeSettingsFromEnv(env, { gatewayPort: env.GATEWAY_PORT }),
+    };
+  });
+
+export type GatewayConfig = z.output<typeof gatewayEnv>;
+
+export function loadGatewayConfig(env: Env): Readonly<GatewayConfig> {
+  return loadConfig(gatewayEnv, env);
+}

@@ -1,0 +1,63 @@
+import type { Queue } from 'bullmq';
+import type { Express } from 'express';
+import { IngestError } from '@ingestkit/contracts';
+import type { AssetRegistry } from '@ingestkit/registry';
+import { createHttpApp, finishHttpApp, isRedisReachable, type Logger, type Redis, type Registry } from '@ingestkit/runtime';
+import type { ObjectStore } from '@ingestkit/storage';
+import { assetRoutes } from './assets.routes';
+import { requireApiKey } from './auth';
+import type { GatewayConfig } from './config';
+import { localFilesRoutes } from './files.routes';
+import { createIntake } from './intake';
+import { uploadRoutes } from './uploads.routes';
+
+export interface GatewayDeps {
+  config: Pick<GatewayConfig, 'auth' | 'limits' | 'defaultDestination'>;
+  logger: Logger;
+  metrics: Registry;
+  /** A fail-fast (producer) connection: requests answer 503 at once while Redis is away. */
+  redis: Redis;
+  registry: AssetRegistry;
+  validateQueue: Queue;
+  staging: ObjectStore;
+  /** The `local` destination's store, served under `/files/`. */
+  localAssets: ObjectStore;
+}
+
+/** The upload gateway's HTTP app, built from real dependencies (tests pass their own). */
+export function createGateway(deps: GatewayDeps): Express {
+  const requireAuth = requireApiKey(deps.config.auth.apiKeys);
+  const assertQueueAvailable = async () => {
+    if (!(await isRedisReachable(deps.redis))) {
+      throw new IngestError('dependency_unavailable', 'the queue (Redis) is unavailable; retry later', {
+        details: { dependency: 'redis', retryAfterSeconds: 5 },
+      });
+    }
+  };
+  const app = createHttpApp({
+    logger: deps.logger,
+    registry: deps.metrics,
+    readiness: [
+      { name: 'redis', check: async () => void (await deps.redis.ping()) },
+      { name: 'staging', check: () => deps.staging.ping() },
+    ],
+  });
+  const acceptAsset = createIntake({
+    registry: deps.registry,
+    validateQueue: deps.validateQueue,
+    defaultDestination: deps.config.defaultDestination,
+    logger: deps.logger,
+  });
+  app.use(
+    uploadRoutes({
+      staging: deps.staging,
+      maxUploadBytes: deps.config.limits.maxUploadBytes,
+      acceptAsset,
+      assertQueueAvailable,
+      requireAuth,
+    }),
+  );
+  app.use(assetRoutes({ registry: deps.registry, requireAuth }));
+  app.use(localFilesRoutes({ store: deps.localAssets }));
+  return finishHttpApp(app, deps.logger);
+}

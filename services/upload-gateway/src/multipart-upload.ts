@@ -1,0 +1,100 @@
+import type { Request } from 'express';
+import { pipeline } from 'node:stream/promises';
+import Busboy, { type Busboy as BusboyParser, type FileInfo } from 'busboy';
+import { IngestError, toIngestError, type ImageFormat } from '@ingestkit/contracts';
+import type { ObjectStore } from '@ingestkit/storage';
+import { HashCounter } from './hash-counter';
+import { SniffGuard } from './sniff-guard';
+
+export interface ReceivedUpload {
+  /** Text fields as sent (validated by the caller against the contracts). */
+  fields: Record<string, string>;
+  file: { bytes: number; sha256: string; format: ImageFormat; declaredType: string; fileName: string };
+}
+
+const MAX_FIELDS = 20;
+
+/**
+ * Streams the one `file` part of a multipart request straight to `key` in the store, counting
+ * bytes and hashing on the way; the file is never held in memory. On any failure (no file, a
+ * second file, over `maxBytes`, not an image, client gone, store error) nothing is left at
+ * `key` and an `IngestError` with the reason is thrown. The caller answers with
+ * `Connection: close` in that case, so an oversized body is not read to its end.
+ */
+export async function receiveMultipartUpload(
+  req: Request,
+  options: { store: ObjectStore; key: string; maxBytes: number },
+): Promise<ReceivedUpload> {
+  const busboy = createParser(req, options.maxBytes);
+  const fields: Record<string, string> = {};
+  let file: { info: FileInfo; guard: SniffGuard; counter: HashCounter; stored: Promise<unknown> } | undefined;
+  let failure: IngestError | undefined;
+  let settleParse: () => void = () => {};
+  const parsed = new Promise<void>((resolve) => (settleParse = resolve));
+
+  const fail = (err: unknown, code: 'bad_request' | 'upload_incomplete' = 'bad_request') => {
+    failure ??= toIngestError(err, code);
+    file?.counter.destroy(failure);
+    req.unpipe(busboy);
+    settleParse();
+  };
+
+  busboy.on('field', (name, value, info) => {
+    if (info.nameTruncated || info.valueTruncated) fail(new IngestError('bad_request', `form field "${name}" is too long`));
+    else fields[name] = value;
+  });
+  busboy.on('file', (name, stream, info) => {
+    if (name !== 'file' || file !== undefined) {
+      stream.resume();
+      if (name !== 'file') fail(new IngestError('bad_request', `unexpected file part "${name}": send the image as "file"`));
+      return;
+    }
+    const guard = new SniffGuard();
+    const counter = new HashCounter();
+    stream.once('limit', () =>
+      fail(new IngestError('payload_too_large', `the file exceeds the upload limit of ${options.maxBytes} bytes`, { details: { maxBytes: options.maxBytes } })),
+    );
+    pipeline(stream, guard, counter).catch((err: unknown) => fail(err));
+    const stored = options.store.put({ key: options.key, body: counter });
+    stored.catch((err: unknown) => fail(err));
+    file = { info, guard, counter, stored };
+  });
+  busboy.on('filesLimit', () => fail(new IngestError('too_many_files', 'send exactly one file per upload')));
+  busboy.on('fieldsLimit', () => fail(new IngestError('bad_request', `at most ${MAX_FIELDS} form fields`)));
+  busboy.on('partsLimit', () => fail(new IngestError('bad_request', 'too many multipart parts')));
+  busboy.on('error', (err: Error) => fail(new IngestError('upload_incomplete', `the multipart body is malformed or ended early: ${err.message}`)));
+  busboy.on('close', () => settleParse());
+  req.on('close', () => {
+    if (!req.complete) fail(new IngestError('upload_incomplete', 'the client closed the connection before the upload finished'));
+  });
+  req.pipe(busboy);
+
+  await parsed;
+  if (file === undefined) fail(new IngestError('missing_file', 'no "file" part in the multipart body'));
+  await file?.stored.catch(() => {});
+  if (failure !== undefined || file === undefined || file.guard.format === undefined) {
+    await options.store.delete(options.key).catch(() => {});
+    throw failure ?? new IngestError('missing_file', 'no "file" part in the multipart body');
+  }
+  return {
+    fields,
+    file: {
+      bytes: file.counter.bytes,
+      sha256: file.counter.digest(),
+      format: file.guard.format,
+      declaredType: file.info.mimeType,
+      fileName: file.info.filename ?? '',
+    },
+  };
+}
+
+function createParser(req: Request, maxBytes: number): BusboyParser {
+  try {
+    return Busboy({
+      headers: req.headers,
+      limits: { files: 1, fileSize: maxBytes, fields: MAX_FIELDS, fieldSize: 64 * 1024, parts: MAX_FIELDS + 2, headerPairs: 100 },
+    });
+  } catch (err) {
+    throw new IngestError('bad_request', 'expected a multipart/form-data body with a boundary', { cause: err });
+  }
+}

@@ -1,0 +1,42 @@
+import { queueNames } from '@ingestkit/contracts';
+import { createRedisAssetRegistry } from '@ingestkit/registry';
+import { createMetricsRegistry, createQueue, createRedis, listen, type Logger, type ShutdownStep } from '@ingestkit/runtime';
+import { createObjectStore } from '@ingestkit/storage';
+import type { GatewayConfig } from './config';
+import { createGateway } from './gateway';
+
+export interface RunningGateway {
+  url: string;
+  /** Shutdown steps, in order: stop accepting requests, then close connections. */
+  shutdownSteps: ShutdownStep[];
+}
+
+/** Builds the gateway's real dependencies from config and starts listening. */
+export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
+  const redis = createRedis({ url: config.redis.url, role: 'producer', logger, name: 'gateway' });
+  const validateQueue = createQueue(queueNames.validate, { connection: redis, prefix: config.redis.prefix });
+  validateQueue.on('error', () => {}); // connection errors are logged once by createRedis
+  if (config.auth.isDevKey) {
+    logger.warn('API_KEYS is not set: accepting the development key "dev-key" (never in production)');
+  }
+  const app = createGateway({
+    config,
+    logger,
+    metrics: createMetricsRegistry({ service: 'upload-gateway' }),
+    redis,
+    registry: createRedisAssetRegistry({ redis, prefix: config.redis.prefix }),
+    validateQueue,
+    staging: createObjectStore(config.stores.staging),
+    localAssets: createObjectStore(config.stores.localAssets),
+  });
+  const server = await listen(app, config.http);
+  logger.info({ url: server.url }, 'upload-gateway listening');
+  return {
+    url: server.url,
+    shutdownSteps: [
+      { name: 'http', close: () => server.close() },
+      { name: 'queue', close: () => validateQueue.close() },
+      { name: 'redis', close: async () => void (await redis.quit().catch(() => redis.disconnect())) },
+    ],
+  };
+}

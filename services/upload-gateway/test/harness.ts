@@ -1,0 +1,78 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { queueNames } from '@ingestkit/contracts';
+import { createRedisAssetRegistry } from '@ingestkit/registry';
+import { createLogger, createMetricsRegistry, createQueue, createRedis, listen, type Redis } from '@ingestkit/runtime';
+import { createLocalStore, type ObjectStore } from '@ingestkit/storage';
+import { deletePrefix, uniquePrefix } from '@ingestkit/testkit';
+import { createGateway } from '../src/gateway';
+
+export const API_KEY = 'test-key';
+
+export interface TestGateway {
+  url: string;
+  prefix: string;
+  dataDir: string;
+  staging: ObjectStore;
+  redis: Redis;
+  close(): Promise<void>;
+}
+
+/** A gateway on a free port with real Redis (its own prefix) and a local store in a temp dir. */
+export async function startTestGateway(options: { redisUrl: string; maxUploadBytes?: number }): Promise<TestGateway> {
+  const prefix = uniquePrefix('gw');
+  const dataDir = await mkdtemp(join(tmpdir(), 'ingestkit-gw-'));
+  const logger = createLogger({ name: 'test-gateway', level: 'silent' });
+  const redis = createRedis({ url: options.redisUrl, role: 'producer' });
+  const validateQueue = createQueue(queueNames.validate, { connection: redis, prefix });
+  validateQueue.on('error', () => {});
+  const staging = createLocalStore({ root: dataDir });
+  const app = createGateway({
+    config: {
+      auth: { apiKeys: [API_KEY], isDevKey: false },
+      limits: { maxUploadBytes: options.maxUploadBytes ?? 50 * 1024 * 1024 },
+      defaultDestination: 'local',
+    },
+    logger,
+    metrics: createMetricsRegistry({ service: 'upload-gateway', defaultMetrics: false }),
+    redis,
+    registry: createRedisAssetRegistry({ redis, prefix }),
+    validateQueue,
+    staging,
+    localAssets: staging,
+  });
+  const server = await listen(app, { port: 0, host: '127.0.0.1' });
+  return {
+    url: server.url,
+    prefix,
+    dataDir,
+    staging,
+    redis,
+    close: async () => {
+      server.server.closeAllConnections();
+      await server.close();
+      await validateQueue.close();
+      await deletePrefix(options.redisUrl, prefix).catch(() => {});
+      redis.disconnect();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** POSTs a multipart upload with fetch; `files` are sent as `file` parts unless named. */
+export async function postUpload(
+  gateway: { url: string },
+  options: { files?: Array<{ data: Buffer; name?: string; field?: string; type?: string }>; fields?: Record<string, string>; apiKey?: string | null },
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(options.fields ?? {})) form.append(name, value);
+  for (const file of options.files ?? []) {
+    form.append(file.field ?? 'file', new Blob([file.data], { type: file.type ?? 'application/octet-stream' }), file.name ?? 'upload.bin');
+  }
+  const headers: Record<string, string> = {};
+  if (options.apiKey !== null) headers.authorization = `Bearer ${options.apiKey ?? API_KEY}`;
+  const response = await fetch(`${gateway.url}/v1/uploads`, { method: 'POST', body: form, headers });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+}
