@@ -22,5 +22,7 @@ module.exports = function jestConfig(packageDir) {
       '^@ingestkit/([a-z-]+)$': path.join(__dirname, 'packages/$1/src'),
     },
     testTimeout: 30_000,
+    // CI must never hang on a leaked handle; locally jest reports it instead.
+    forceExit: process.env.CI === 'true',
   };
 };

@@ -27,7 +27,9 @@ for (const dir of workspaces) {
   const place = relative(root, dir);
   kinds.set(pkg.name, place.startsWith('services') ? 'service' : place === 'e2e' ? 'e2e' : 'package');
   for (const file of sourceFiles(dir)) {
-    for (const [, imported] of readFileSync(file, 'utf8').matchAll(/from '(@ingestkit\/[a-z-]+)'|require\('(@ingestkit\/[a-z-]+)'\)/g)) {
+    for (const [, imported] of readFileSync(file, 'utf8').matchAll(
+      /from '(@ingestkit\/[a-z-]+)'|require\('(@ingestkit\/[a-z-]+)'\)/g,
+    )) {
       if (imported && imported !== pkg.name && !declared.includes(imported)) {
         problems.push(`${relative(root, file)} imports ${imported}, which ${pkg.name} does not declare`);
       }
@@ -38,7 +40,8 @@ for (const dir of workspaces) {
 for (const [name, deps] of graph) {
   for (const dep of deps) {
     if (kinds.get(dep) === 'e2e') problems.push(`${name} depends on ${dep}: nothing may depend on the e2e tests`);
-    if (kinds.get(dep) === 'service' && kinds.get(name) !== 'e2e') problems.push(`${name} depends on the service ${dep}: services talk through queues`);
+    if (kinds.get(dep) === 'service' && kinds.get(name) !== 'e2e')
+      problems.push(`${name} depends on the service ${dep}: services talk through queues`);
   }
 }
 

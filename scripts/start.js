@@ -47,7 +47,22 @@ async function ensureRedis(url, dataDir) {
   mkdirSync(dir, { recursive: true });
   const child = spawn(
     'redis-server',
-    ['--port', port || '6379', '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction', '--save', ''],
+    [
+      '--port',
+      port || '6379',
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--maxmemory-policy',
+      'noeviction',
+      '--save',
+      '',
+    ],
     { stdio: 'ignore' },
   );
   for (let i = 0; i < 50 && child.exitCode === null; i++) {
@@ -91,7 +106,9 @@ async function main() {
     `  worker    metrics ${worker.metricsUrl}`,
     `  redis     ${gatewayConfig.redis.url}${redisChild ? ` (started for this session, data in ${join(gatewayConfig.stores.dataDir, 'redis')})` : ''}`,
     `  data      ${gatewayConfig.stores.dataDir}`,
-    gatewayConfig.auth.isDevKey ? '  api key   "dev-key" (DEVELOPMENT key: set API_KEYS for anything else)' : '  api key   from API_KEYS',
+    gatewayConfig.auth.isDevKey
+      ? '  api key   "dev-key" (DEVELOPMENT key: set API_KEYS for anything else)'
+      : '  api key   from API_KEYS',
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -20,7 +20,14 @@ interface Started {
 async function startIngestkit(env: Record<string, string>): Promise<Started> {
   const gatewayPort = await findFreePort();
   const child = spawn(process.execPath, [START_SCRIPT], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', GATEWAY_PORT: String(gatewayPort), WORKER_METRICS_PORT: String(await findFreePort()), ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LOG_LEVEL: 'warn',
+      GATEWAY_PORT: String(gatewayPort),
+      WORKER_METRICS_PORT: String(await findFreePort()),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -10,7 +10,16 @@ const commaList = z
       .map((tag) => tag.trim())
       .filter((tag) => tag.length > 0),
   )
-  .pipe(z.array(z.string().max(64).regex(/^[\w .:-]+$/, 'tags are letters, digits, space, _ . : -')).max(30));
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .max(64)
+          .regex(/^[\w .:-]+$/, 'tags are letters, digits, space, _ . : -'),
+      )
+      .max(30),
+  );
 
 const jsonObject = z
   .string()
@@ -30,7 +39,14 @@ export const FolderPath = z
   .string()
   .max(512)
   .transform((value) => value.replace(/^\/+|\/+$/g, ''))
-  .pipe(z.string().regex(/^([A-Za-z0-9_-][A-Za-z0-9._-]*)(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/, 'folder is /-separated segments of letters, digits, _ - . (not starting with a dot)'));
+  .pipe(
+    z
+      .string()
+      .regex(
+        /^([A-Za-z0-9_-][A-Za-z0-9._-]*)(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/,
+        'folder is /-separated segments of letters, digits, _ - . (not starting with a dot)',
+      ),
+  );
 
 /** The optional text fields of `POST /v1/uploads` (multipart form fields, all strings). */
 export const UploadFields = z.object({

@@ -61,7 +61,12 @@ export function createRedisAssetRegistry(options: { redis: Redis; prefix: string
   return {
     create: (asset) =>
       run(async () => {
-        const created = (await redis.eval(CREATE_SCRIPT, 1, keyOf(asset.id), ...Object.entries(encodeAsset(asset)).flat())) as number;
+        const created = (await redis.eval(
+          CREATE_SCRIPT,
+          1,
+          keyOf(asset.id),
+          ...Object.entries(encodeAsset(asset)).flat(),
+        )) as number;
         if (created === 0) throw new IngestError('conflict', `asset ${asset.id} already exists`);
       }),
     get: (id) => run(() => read(id)),

@@ -42,3 +42,22 @@ export async function isRedisReachable(redis: Redis): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Waits until the connection is ready, up to `timeoutMs`; false if it is not (Redis down at
+ * boot). Producers fail fast, so a service waits for this once before taking traffic, and
+ * keeps running either way: readiness reports the outage until Redis answers.
+ */
+export async function waitForRedis(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === 'ready') return true;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    const onReady = () => finish(true);
+    function finish(isReady: boolean) {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(isReady);
+    }
+    redis.on('ready', onReady);
+  });
+}

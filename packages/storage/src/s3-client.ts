@@ -15,8 +15,10 @@ export interface S3ClientOptions {
  * Builds the one `S3Client` a process uses for its object store.
  *
  * Checksums are sent and validated only where the S3 API requires them
- * (`requestChecksumCalculation`/`responseChecksumValidation: 'WHEN_REQUIRED'`): the SDK's newer
- * default adds CRC32 trailers to every upload, which S3-compatible servers do not all accept.
+ * (`requestChecksumCalculation`/`responseChecksumValidation: 'WHEN_REQUIRED'`). The SDK's
+ * newer default adds CRC32 checksums to every upload, which some S3-compatible servers reject
+ * and which would end up in presigned PUT URLs that browsers cannot satisfy. (s3rver 3.7.1
+ * accepts either setting; the storage tests pass with both.)
  */
 export function createS3Client(options: S3ClientOptions): S3Client {
   return new S3Client({

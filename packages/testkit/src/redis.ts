@@ -62,7 +62,9 @@ export interface RedisServerProcess {
  * Starts a private `redis-server` on a free port, for tests that must kill or restart Redis.
  * `appendonly` turns on AOF (fsync every second) so restarts keep data, as in production.
  */
-export async function startRedisServer(options: { port?: number; dir?: string; appendonly?: boolean } = {}): Promise<RedisServerProcess> {
+export async function startRedisServer(
+  options: { port?: number; dir?: string; appendonly?: boolean } = {},
+): Promise<RedisServerProcess> {
   const port = options.port ?? (await findFreePort());
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'ingestkit-redis-')));
   const ownsDir = options.dir === undefined;

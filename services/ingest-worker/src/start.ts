@@ -9,6 +9,7 @@ import {
   createRedis,
   finishHttpApp,
   listen,
+  waitForRedis,
   type Logger,
   type ShutdownStep,
 } from '@ingestkit/runtime';
@@ -28,6 +29,8 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
   const workerRedis = createRedis({ url: config.redis.url, role: 'worker', logger, name: 'ingest-worker' });
   const redis = createRedis({ url: config.redis.url, role: 'producer', logger, name: 'ingest-worker-producer' });
   const prefix = config.redis.prefix;
+  if (!(await waitForRedis(redis, 5_000)))
+    logger.warn({ url: config.redis.url }, 'Redis is not reachable yet; jobs start when it is');
   const metrics = createMetricsRegistry({ service: 'ingest-worker' });
   const queues = {
     optimize: createQueue(queueNames.optimize, { connection: redis, prefix }),
@@ -41,8 +44,16 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
       limits: config.limits,
       queues,
       destinations: {
-        local: createStoreDestination({ kind: 'local', store: createObjectStore(config.stores.localAssets), publicUrl: config.stores.publicUrls.local }),
-        s3: createStoreDestination({ kind: 's3', store: createObjectStore(config.stores.s3Assets), publicUrl: config.stores.publicUrls.s3 }),
+        local: createStoreDestination({
+          kind: 'local',
+          store: createObjectStore(config.stores.localAssets),
+          publicUrl: config.stores.publicUrls.local,
+        }),
+        s3: createStoreDestination({
+          kind: 's3',
+          store: createObjectStore(config.stores.s3Assets),
+          publicUrl: config.stores.publicUrls.s3,
+        }),
       },
     },
     { connection: workerRedis, prefix, concurrency: config.concurrency, logger, metrics: createJobMetrics(metrics) },

@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { QueueEvents, type Worker } from 'bullmq';
 import { newAssetId, queueNames, stagingKeys, type Asset, type DestinationKind } from '@ingestkit/contracts';
 import { createRedisAssetRegistry, type AssetRegistry } from '@ingestkit/registry';
-import { createJobMetrics, createLogger, createMetricsRegistry, createQueue, createRedis, enqueueStage, type Redis } from '@ingestkit/runtime';
+import {
+  createJobMetrics,
+  createLogger,
+  createMetricsRegistry,
+  createQueue,
+  createRedis,
+  enqueueStage,
+  waitForRedis,
+  type Redis,
+} from '@ingestkit/runtime';
 import { createLocalStore, type ObjectStore } from '@ingestkit/storage';
 import { deletePrefix, uniquePrefix } from '@ingestkit/testkit';
 import type { Destination } from '../src/destinations/destination';
@@ -25,10 +34,14 @@ export interface TestPipeline {
 }
 
 /** The three stage workers on real Redis (own prefix) with a local store in a temp dir. */
-export async function startTestPipeline(options: { redisUrl: string; destinations?: Partial<Record<DestinationKind, Destination>> }): Promise<TestPipeline> {
+export async function startTestPipeline(options: {
+  redisUrl: string;
+  destinations?: Partial<Record<DestinationKind, Destination>>;
+}): Promise<TestPipeline> {
   const prefix = uniquePrefix('worker');
   const dataDir = await mkdtemp(join(tmpdir(), 'ingestkit-worker-'));
   const redis: Redis = createRedis({ url: options.redisUrl, role: 'producer' });
+  await waitForRedis(redis, 5_000);
   const workerRedis = createRedis({ url: options.redisUrl, role: 'worker' });
   const staging = createLocalStore({ root: dataDir });
   const registry = createRedisAssetRegistry({ redis, prefix });

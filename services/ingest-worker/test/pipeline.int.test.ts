@@ -20,7 +20,8 @@ const ASSETS_BUCKET = 'ingestkit-assets';
 let redis: TestRedis;
 let s3: TestS3;
 let pipeline: TestPipeline;
-const s3Client = () => createS3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: s3.credentials });
+const s3Client = () =>
+  createS3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: s3.credentials });
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -28,7 +29,11 @@ beforeAll(async () => {
   pipeline = await startTestPipeline({
     redisUrl: redis.url,
     destinations: {
-      s3: createStoreDestination({ kind: 's3', store: createS3Store({ client: s3Client(), bucket: ASSETS_BUCKET }), publicUrl: `${s3.endpoint}/${ASSETS_BUCKET}` }),
+      s3: createStoreDestination({
+        kind: 's3',
+        store: createS3Store({ client: s3Client(), bucket: ASSETS_BUCKET }),
+        publicUrl: `${s3.endpoint}/${ASSETS_BUCKET}`,
+      }),
     },
   });
 });
@@ -73,8 +78,16 @@ it('delivers to S3 under a deterministic key with Content-Type and an immutable 
 });
 
 it.each([
-  { label: 'a truncated JPEG', make: async () => truncate(await makeJpeg({ width: 1200, height: 900 }), 0.5), code: 'corrupt_image' },
-  { label: 'a PNG whose header claims 30000×30000', make: () => pngClaimingDimensions(30_000, 30_000), code: 'pixel_limit_exceeded' },
+  {
+    label: 'a truncated JPEG',
+    make: async () => truncate(await makeJpeg({ width: 1200, height: 900 }), 0.5),
+    code: 'corrupt_image',
+  },
+  {
+    label: 'a PNG whose header claims 30000×30000',
+    make: () => pngClaimingDimensions(30_000, 30_000),
+    code: 'pixel_limit_exceeded',
+  },
   { label: 'a text file (a direct upload the gateway never sniffed)', make: () => makeText(), code: 'unsupported_media_type' },
 ])('rejects $label with $code and removes it from staging', async ({ make, code }) => {
   const id = await pipeline.ingest(await make());

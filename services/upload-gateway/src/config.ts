@@ -1,18 +1,13 @@
 import { z } from 'zod';
-import {
-  gatewayAuthEnv,
-  limitsEnv,
-  loadConfig,
-  portsEnv,
-  redisEnv,
-  runtimeEnv,
-  storageEnv,
-  type Env,
-} from '@ingestkit/runtime';
+import { gatewayAuthEnv, limitsEnv, loadConfig, portsEnv, redisEnv, runtimeEnv, storageEnv, type Env } from '@ingestkit/runtime';
+import type { DestinationKind } from '@ingestkit/contracts';
 import { storeSettingsFromEnv } from '@ingestkit/storage';
 
 /** The development API key, accepted only outside production and logged loudly when in use. */
 export const DEV_API_KEY = 'dev-key';
+
+/** Destinations the workers can deliver to in this release; ImageKit arrives with its adapter. */
+export const availableDestinations: readonly DestinationKind[] = ['local', 's3'];
 
 const gatewayEnv = z
   .object({
@@ -24,6 +19,13 @@ const gatewayEnv = z
     ...portsEnv.shape,
   })
   .superRefine((env, ctx) => {
+    if (!availableDestinations.includes(env.DEFAULT_DESTINATION)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DEFAULT_DESTINATION'],
+        message: `one of ${availableDestinations.join(', ')} (ImageKit is not available yet)`,
+      });
+    }
     if (env.NODE_ENV === 'production' && (env.API_KEYS ?? []).length === 0) {
       ctx.addIssue({ code: 'custom', path: ['API_KEYS'], message: 'required in production (comma-separated keys)' });
     }

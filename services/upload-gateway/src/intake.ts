@@ -1,5 +1,13 @@
 import type { Queue } from 'bullmq';
-import { IngestError, queueNames, toIngestError, type Asset, type AssetOriginal, type DestinationKind, type UploadFields } from '@ingestkit/contracts';
+import {
+  IngestError,
+  queueNames,
+  toIngestError,
+  type Asset,
+  type AssetOriginal,
+  type DestinationKind,
+  type UploadFields,
+} from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
 import { enqueueStage, type Logger } from '@ingestkit/runtime';
 
@@ -52,8 +60,14 @@ export function createIntake(deps: IntakeDeps) {
     } catch (err) {
       const error = new IngestError('dependency_unavailable', 'the queue (Redis) is unavailable', { cause: err });
       await deps.registry
-        .transition(asset.id, { from: ['queued'], to: 'failed', patch: { error: { code: error.code, message: error.message, stage: 'upload' } } })
-        .catch((markErr: unknown) => deps.logger.error({ err: toIngestError(markErr), assetId: asset.id }, 'could not mark asset failed'));
+        .transition(asset.id, {
+          from: ['queued'],
+          to: 'failed',
+          patch: { error: { code: error.code, message: error.message, stage: 'upload' } },
+        })
+        .catch((markErr: unknown) =>
+          deps.logger.error({ err: toIngestError(markErr), assetId: asset.id }, 'could not mark asset failed'),
+        );
       throw error;
     }
     return asset;
@@ -65,7 +79,10 @@ export type AcceptAsset = ReturnType<typeof createIntake>;
 /** Keeps a client's file name readable but safe in keys and headers. */
 export function sanitizeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  const cleaned = base.replace(/[^\w.-]+/g, '_').replace(/^[._]+/, '').slice(0, 200);
+  const cleaned = base
+    .replace(/[^\w.-]+/g, '_')
+    .replace(/^[._]+/, '')
+    .slice(0, 200);
   return cleaned.length > 0 ? cleaned : 'image';
 }
 

@@ -1,6 +1,14 @@
 import { queueNames } from '@ingestkit/contracts';
 import { createRedisAssetRegistry } from '@ingestkit/registry';
-import { createMetricsRegistry, createQueue, createRedis, listen, type Logger, type ShutdownStep } from '@ingestkit/runtime';
+import {
+  createMetricsRegistry,
+  createQueue,
+  createRedis,
+  listen,
+  waitForRedis,
+  type Logger,
+  type ShutdownStep,
+} from '@ingestkit/runtime';
 import { createObjectStore } from '@ingestkit/storage';
 import type { GatewayConfig } from './config';
 import { createGateway } from './gateway';
@@ -14,6 +22,8 @@ export interface RunningGateway {
 /** Builds the gateway's real dependencies from config and starts listening. */
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   const redis = createRedis({ url: config.redis.url, role: 'producer', logger, name: 'gateway' });
+  if (!(await waitForRedis(redis, 5_000)))
+    logger.warn({ url: config.redis.url }, 'Redis is not reachable yet; answering 503 until it is');
   const validateQueue = createQueue(queueNames.validate, { connection: redis, prefix: config.redis.prefix });
   validateQueue.on('error', () => {}); // connection errors are logged once by createRedis
   if (config.auth.isDevKey) {

@@ -1,6 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { IngestError, newAssetId, stagingKeys, UploadFields } from '@ingestkit/contracts';
 import type { ObjectStore } from '@ingestkit/storage';
+import { availableDestinations } from './config';
 import type { AcceptAsset } from './intake';
 import { receiveMultipartUpload } from './multipart-upload';
 
@@ -30,7 +31,10 @@ export function uploadRoutes(deps: UploadRoutesDeps): Router {
         throw err;
       },
     );
-    const fields = UploadFields.safeParse(upload.fields);
+    const fields = UploadFields.refine((value) => !value.destination || availableDestinations.includes(value.destination), {
+      path: ['destination'],
+      message: `one of ${availableDestinations.join(', ')}`,
+    }).safeParse(upload.fields);
     if (!fields.success) {
       await deps.staging.delete(key);
       throw new IngestError('bad_request', 'invalid upload fields', {

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { queueNames } from '@ingestkit/contracts';
 import { createRedisAssetRegistry } from '@ingestkit/registry';
-import { createLogger, createMetricsRegistry, createQueue, createRedis, listen, type Redis } from '@ingestkit/runtime';
+import {
+  createLogger,
+  createMetricsRegistry,
+  createQueue,
+  createRedis,
+  listen,
+  waitForRedis,
+  type Redis,
+} from '@ingestkit/runtime';
 import { createLocalStore, type ObjectStore } from '@ingestkit/storage';
 import { deletePrefix, uniquePrefix } from '@ingestkit/testkit';
 import { createGateway } from '../src/gateway';
@@ -25,6 +33,7 @@ export async function startTestGateway(options: { redisUrl: string; maxUploadByt
   const dataDir = await mkdtemp(join(tmpdir(), 'ingestkit-gw-'));
   const logger = createLogger({ name: 'test-gateway', level: 'silent' });
   const redis = createRedis({ url: options.redisUrl, role: 'producer' });
+  await waitForRedis(redis, 5_000);
   const validateQueue = createQueue(queueNames.validate, { connection: redis, prefix });
   validateQueue.on('error', () => {});
   const staging = createLocalStore({ root: dataDir });
@@ -63,12 +72,20 @@ export async function startTestGateway(options: { redisUrl: string; maxUploadByt
 /** POSTs a multipart upload with fetch; `files` are sent as `file` parts unless named. */
 export async function postUpload(
   gateway: { url: string },
-  options: { files?: Array<{ data: Buffer; name?: string; field?: string; type?: string }>; fields?: Record<string, string>; apiKey?: string | null },
+  options: {
+    files?: Array<{ data: Buffer; name?: string; field?: string; type?: string }>;
+    fields?: Record<string, string>;
+    apiKey?: string | null;
+  },
 ): Promise<{ status: number; body: any; headers: Headers }> {
   const form = new FormData();
   for (const [name, value] of Object.entries(options.fields ?? {})) form.append(name, value);
   for (const file of options.files ?? []) {
-    form.append(file.field ?? 'file', new Blob([file.data], { type: file.type ?? 'application/octet-stream' }), file.name ?? 'upload.bin');
+    form.append(
+      file.field ?? 'file',
+      new Blob([file.data], { type: file.type ?? 'application/octet-stream' }),
+      file.name ?? 'upload.bin',
+    );
   }
   const headers: Record<string, string> = {};
   if (options.apiKey !== null) headers.authorization = `Bearer ${options.apiKey ?? API_KEY}`;

@@ -27,7 +27,10 @@ it('answers 503 while Redis is down and recovers when it returns', async () => {
   await server.kill();
   const ready = await fetch(`${gateway.url}/readyz`);
   expect(ready.status).toBe(503);
-  expect(await ready.json()).toMatchObject({ status: 'unavailable', checks: expect.arrayContaining([expect.objectContaining({ name: 'redis', ok: false })]) });
+  expect(await ready.json()).toMatchObject({
+    status: 'unavailable',
+    checks: expect.arrayContaining([expect.objectContaining({ name: 'redis', ok: false })]),
+  });
 
   const refused = await postUpload(gateway, { files: [{ data: png }] });
   expect(refused.status).toBe(503);
@@ -36,7 +39,12 @@ it('answers 503 while Redis is down and recovers when it returns', async () => {
   expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
 
   const restarted = await startRedisServer({ port: server.port, dir: server.dir, appendonly: true });
-  server = { ...restarted, stop: async () => { await restarted.stop(); } };
+  server = {
+    ...restarted,
+    stop: async () => {
+      await restarted.stop();
+    },
+  };
   const deadline = Date.now() + 15_000;
   while ((await readyStatus()) !== 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   expect(await readyStatus()).toBe(200);

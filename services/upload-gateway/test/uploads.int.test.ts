@@ -60,7 +60,9 @@ describe('POST /v1/uploads', () => {
   });
 
   it('answers 404 with a code for an unknown asset', async () => {
-    const res = await fetch(`${gateway.url}/v1/assets/ast_AAAAAAAAAAAAAAAAAAAAAA`, { headers: { authorization: 'Bearer test-key' } });
+    const res = await fetch(`${gateway.url}/v1/assets/ast_AAAAAAAAAAAAAAAAAAAAAA`, {
+      headers: { authorization: 'Bearer test-key' },
+    });
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: { code: 'not_found' } });
   });
@@ -116,7 +118,20 @@ describe('POST /v1/uploads', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('bad_request');
-    expect(res.body.error.details.issues.map((issue: { field: string }) => issue.field).sort()).toEqual(['destination', 'folder']);
+    expect(res.body.error.details.issues.map((issue: { field: string }) => issue.field).sort()).toEqual([
+      'destination',
+      'folder',
+    ]);
+    expect(await stagedKeys()).toEqual(expectStagingUnchanged);
+  });
+
+  it('refuses a destination this release cannot deliver to (imagekit) with 400', async () => {
+    const res = await postUpload(gateway, {
+      files: [{ data: await makePng({ width: 8, height: 8 }) }],
+      fields: { destination: 'imagekit' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.issues).toEqual([expect.objectContaining({ field: 'destination' })]);
     expect(await stagedKeys()).toEqual(expectStagingUnchanged);
   });
 

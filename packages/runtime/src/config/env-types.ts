@@ -26,11 +26,9 @@ export function envBoolean(defaultValue: boolean) {
 }
 
 /** A comma-separated list of non-empty strings. */
-export const envList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item.length > 0),
-  );
+export const envList = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0),
+);

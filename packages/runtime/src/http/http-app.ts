@@ -80,7 +80,13 @@ function observeRequests(deps: HttpAppDeps): RequestHandler {
       metrics.duration.observe({ method: req.method, route }, seconds);
       if (route === '/metrics' || route === '/healthz' || route === '/readyz') return;
       deps.logger.info(
-        { method: req.method, route, status: res.statusCode, durationMs: Math.round(seconds * 1000), assetId: res.locals.assetId },
+        {
+          method: req.method,
+          route,
+          status: res.statusCode,
+          durationMs: Math.round(seconds * 1000),
+          assetId: res.locals.assetId,
+        },
         'request',
       );
     });

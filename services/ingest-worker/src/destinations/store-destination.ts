@@ -15,14 +15,24 @@ export function createStoreDestination(options: { kind: DestinationKind; store: 
     kind: options.kind,
     async deliver({ asset, output, open }) {
       const key = deliveryKey(asset, output);
-      await options.store.put({ key, body: await open(), contentType: output.contentType, cacheControl: IMMUTABLE_CACHE_CONTROL });
+      await options.store.put({
+        key,
+        body: await open(),
+        contentType: output.contentType,
+        cacheControl: IMMUTABLE_CACHE_CONTROL,
+      });
       return { key, url: `${options.publicUrl}/${key.split('/').map(encodeURIComponent).join('/')}` };
     },
   };
 }
 
 export function deliveryKey(asset: Asset, output: AssetOutput): string {
-  const base = asset.fileName.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 100) || 'image';
+  const base =
+    asset.fileName
+      .replace(/\.[^.]*$/, '')
+      .replace(/[^A-Za-z0-9_-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 100) || 'image';
   const extension = output.format === 'jpeg' ? 'jpg' : output.format;
   const folder = asset.folder ? `${asset.folder}/` : '';
   return `assets/${folder}${asset.id}/${base}.${extension}`;

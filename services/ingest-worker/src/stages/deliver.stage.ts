@@ -22,7 +22,8 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
       const output = asset.output;
       if (!output) throw new IngestError('not_found', 'the asset has no optimized output to deliver');
       const destination = deps.destinations[asset.destination];
-      if (!destination) throw new IngestError('bad_request', `destination "${asset.destination}" is not configured on this worker`);
+      if (!destination)
+        throw new IngestError('bad_request', `destination "${asset.destination}" is not configured on this worker`);
       const delivered = await timed(deps.registry, assetId, 'deliver', () =>
         destination.deliver({ asset, output, open: () => deps.staging.get(output.key) }),
       );

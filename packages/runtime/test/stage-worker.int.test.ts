@@ -1,0 +1,98 @@
+// Proves the worker factory retries retryable errors with the catalog's attempts, stops at once on permanent ones, and reports the final failure exactly once.
+import { QueueEvents } from 'bullmq';
+import { IngestError, jobCatalog, queueNames } from '@ingestkit/contracts';
+import { deletePrefix, startRedis, uniquePrefix, type TestRedis } from '@ingestkit/testkit';
+import { createLogger } from '../src/logger';
+import { createJobMetrics, createMetricsRegistry } from '../src/metrics';
+import { createQueue, enqueueStage } from '../src/queues';
+import { createRedis, waitForRedis } from '../src/redis';
+import { createStageWorker, type StageProcessor } from '../src/stage-worker';
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+async function runUntilFailed(process: StageProcessor<typeof queueNames.validate>['process']) {
+  const prefix = uniquePrefix('runtime');
+  const producer = createRedis({ url: redis.url, role: 'producer' });
+  await waitForRedis(producer, 5_000);
+  const queue = createQueue(queueNames.validate, { connection: producer, prefix });
+  const events = new QueueEvents(queueNames.validate, { connection: { url: redis.url }, prefix });
+  await events.waitUntilReady();
+  const registry = createMetricsRegistry({ service: 'test', defaultMetrics: false });
+  const finalFailures: IngestError[] = [];
+  const attempts: number[] = [];
+  const workerConnection = createRedis({ url: redis.url, role: 'worker' });
+  const worker = createStageWorker(
+    {
+      queue: queueNames.validate,
+      process: async (payload, context) => {
+        attempts.push(context.job.attemptsMade + 1);
+        await process(payload, context);
+      },
+      onFinalFailure: async (_payload, error) => {
+        finalFailures.push(error);
+      },
+    },
+    {
+      connection: workerConnection,
+      prefix,
+      concurrency: 1,
+      logger: createLogger({ name: 'test', level: 'silent' }),
+      metrics: createJobMetrics(registry),
+    },
+  );
+  const failed = new Promise<string>((resolve) => events.on('failed', ({ failedReason }) => resolve(failedReason)));
+  void worker.run();
+  // The catalog's attempts, with a 10 ms backoff instead of seconds so the test stays fast.
+  await queue.add(
+    queueNames.validate,
+    { version: 1, assetId: 'ast_AAAAAAAAAAAAAAAAAAAAAA' },
+    { attempts: jobCatalog[queueNames.validate].attempts, backoff: { type: 'fixed', delay: 10 } },
+  );
+  const failedReason = await failed;
+  await worker.close();
+  workerConnection.disconnect();
+  await events.close();
+  await queue.close();
+  producer.disconnect();
+  await deletePrefix(redis.url, prefix);
+  return { attempts, finalFailures, failedReason, metrics: await registry.getMetricsAsJSON() };
+}
+
+it('stops after one attempt on a permanent error and records it once', async () => {
+  const result = await runUntilFailed(async () => {
+    throw new IngestError('corrupt_image', 'premature end of JPEG');
+  });
+  expect(result.attempts).toEqual([1]);
+  expect(result.finalFailures.map((error) => error.code)).toEqual(['corrupt_image']);
+  expect(result.failedReason).toBe('corrupt_image: premature end of JPEG');
+  const processed = result.metrics.find((metric) => metric.name === 'ingestkit_jobs_processed_total');
+  expect(processed?.values).toEqual([
+    expect.objectContaining({
+      value: 1,
+      labels: { service: 'test', queue: 'ingest.validate', outcome: 'rejected', code: 'corrupt_image' },
+    }),
+  ]);
+});
+
+it('refuses to enqueue a payload that does not match the catalog', async () => {
+  const prefix = uniquePrefix('runtime');
+  const producer = createRedis({ url: redis.url, role: 'producer' });
+  const queue = createQueue(queueNames.validate, { connection: producer, prefix });
+  await expect(enqueueStage(queue, { version: 2, assetId: 'x' } as never)).rejects.toThrow();
+  await queue.close();
+  producer.disconnect();
+});
+
+it('retries a retryable error up to the catalog attempts, then reports the final failure once', async () => {
+  const result = await runUntilFailed(async () => {
+    throw new IngestError('storage_error', 'S3 said 503');
+  });
+  expect(result.attempts).toEqual([1, 2, 3, 4, 5]);
+  expect(result.finalFailures.map((error) => error.code)).toEqual(['storage_error']);
+}, 60_000);

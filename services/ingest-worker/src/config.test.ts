@@ -1,0 +1,30 @@
+import { loadIngestWorkerConfig } from './config';
+
+describe('loadIngestWorkerConfig', () => {
+  it('defaults to local stores, concurrency 2 and the 50 MP pixel limit', () => {
+    const config = loadIngestWorkerConfig({});
+    expect(config.concurrency).toBe(2);
+    expect(config.limits).toEqual({ maxInputBytes: 512 * 1024 * 1024, maxInputPixels: 50_000_000 });
+    expect(config.metricsHttp.port).toBe(9101);
+    expect(config.stores.localAssets.driver).toBe('local');
+  });
+
+  it('points the s3 destination at the assets bucket and its public URL', () => {
+    const config = loadIngestWorkerConfig({
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_ASSETS_BUCKET: 'media',
+    });
+    expect(config.stores.s3Assets).toMatchObject({
+      driver: 's3',
+      bucket: 'media',
+      endpoint: 'http://127.0.0.1:9000',
+      forcePathStyle: true,
+    });
+    expect(config.stores.publicUrls.s3).toBe('http://127.0.0.1:9000/media');
+  });
+
+  it('refuses a concurrency of 0', () => {
+    expect(() => loadIngestWorkerConfig({ WORKER_CONCURRENCY: '0' })).toThrow(/WORKER_CONCURRENCY/);
+  });
+});
