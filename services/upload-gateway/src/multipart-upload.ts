@@ -52,7 +52,11 @@ export async function receiveMultipartUpload(
     const guard = new SniffGuard();
     const counter = new HashCounter();
     stream.once('limit', () =>
-      fail(new IngestError('payload_too_large', `the file exceeds the upload limit of ${options.maxBytes} bytes`, { details: { maxBytes: options.maxBytes } })),
+      fail(
+        new IngestError('payload_too_large', `the file exceeds the upload limit of ${options.maxBytes} bytes`, {
+          details: { maxBytes: options.maxBytes },
+        }),
+      ),
     );
     pipeline(stream, guard, counter).catch((err: unknown) => fail(err));
     const stored = options.store.put({ key: options.key, body: counter });
@@ -62,7 +66,9 @@ export async function receiveMultipartUpload(
   busboy.on('filesLimit', () => fail(new IngestError('too_many_files', 'send exactly one file per upload')));
   busboy.on('fieldsLimit', () => fail(new IngestError('bad_request', `at most ${MAX_FIELDS} form fields`)));
   busboy.on('partsLimit', () => fail(new IngestError('bad_request', 'too many multipart parts')));
-  busboy.on('error', (err: Error) => fail(new IngestError('upload_incomplete', `the multipart body is malformed or ended early: ${err.message}`)));
+  busboy.on('error', (err: Error) =>
+    fail(new IngestError('upload_incomplete', `the multipart body is malformed or ended early: ${err.message}`)),
+  );
   busboy.on('close', () => settleParse());
   req.on('close', () => {
     if (!req.complete) fail(new IngestError('upload_incomplete', 'the client closed the connection before the upload finished'));
