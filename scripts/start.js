@@ -83,8 +83,8 @@ async function main() {
   }
   const redisChild = await ensureRedis(gatewayConfig.redis.url, gatewayConfig.stores.dataDir);
   const logger = createLogger({ name: 'ingestkit', level: gatewayConfig.logLevel });
-  const gateway = await startGateway(gatewayConfig, logger.child({ service: 'upload-gateway' }));
-  const worker = await startIngestWorker(workerConfig, logger.child({ service: 'ingest-worker' }));
+  const gateway = await startGateway(gatewayConfig, createLogger({ name: 'upload-gateway', level: gatewayConfig.logLevel }));
+  const worker = await startIngestWorker(workerConfig, createLogger({ name: 'ingest-worker', level: workerConfig.logLevel }));
   const steps = [...gateway.shutdownSteps, ...worker.shutdownSteps];
   if (redisChild) {
     steps.push({
@@ -102,7 +102,7 @@ async function main() {
     '',
     '  ingestkit is running (embedded default: every service in this process)',
     `  gateway   ${gateway.url}            uploads: POST ${gateway.url}/v1/uploads`,
-    `  docs      README.md ("Upload an image") and ${gateway.url}/healthz, /readyz, /metrics`,
+    `  docs      ${gateway.url}/docs (OpenAPI: /openapi.json; health: /healthz, /readyz; metrics: /metrics)`,
     `  worker    metrics ${worker.metricsUrl}`,
     `  redis     ${gatewayConfig.redis.url}${redisChild ? ` (started for this session, data in ${join(gatewayConfig.stores.dataDir, 'redis')})` : ''}`,
     `  data      ${gatewayConfig.stores.dataDir}`,

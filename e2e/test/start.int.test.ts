@@ -63,6 +63,8 @@ it('ingests a 4000Ã—3000 JPEG uploaded over HTTP to a smaller image inside 2000Ã
   try {
     expect(app.output()).toContain('"dev-key" (DEVELOPMENT key');
     expect(app.output()).toContain(`data      ${dataDir}`);
+    expect(app.output()).toContain(`docs      ${app.gatewayUrl}/docs`);
+    expect((await fetch(`${app.gatewayUrl}/docs`)).status).toBe(200);
     const input = await makeJpeg({ width: 4000, height: 3000, exif: true });
     const form = new FormData();
     form.append('file', new Blob([input], { type: 'image/jpeg' }), 'big.jpg');

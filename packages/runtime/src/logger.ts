@@ -5,7 +5,6 @@ export type { Logger } from 'pino';
 /** A pino JSON logger; one per process, children per service and per request/job. */
 export function createLogger(options: { name: string; level?: LevelWithSilent }): Logger {
   return pino({
-    name: options.name,
     level: options.level ?? 'info',
     base: { service: options.name },
     timestamp: pino.stdTimeFunctions.isoTime,

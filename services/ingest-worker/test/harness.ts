@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QueueEvents, type Worker } from 'bullmq';
+import type { Worker } from 'bullmq';
 import { newAssetId, queueNames, stagingKeys, type Asset, type DestinationKind } from '@ingestkit/contracts';
 import { createRedisAssetRegistry, type AssetRegistry } from '@ingestkit/registry';
 import {
@@ -19,6 +19,7 @@ import { deletePrefix, uniquePrefix } from '@ingestkit/testkit';
 import type { Destination } from '../src/destinations/destination';
 import { createStoreDestination } from '../src/destinations/store-destination';
 import { registerStageWorkers } from '../src/register';
+import type { StageDeps } from '../src/stages/stage-deps';
 
 export const LOCAL_PUBLIC_URL = 'http://files.test/files';
 
@@ -26,6 +27,8 @@ export interface TestPipeline {
   prefix: string;
   staging: ObjectStore;
   registry: AssetRegistry;
+  /** What the stage processors were built with, to call them directly. */
+  stageDeps: StageDeps;
   /** Stages `data` as a new asset's original and enqueues validation, as the gateway would. */
   ingest(data: Buffer, options?: { destination?: DestinationKind; fileName?: string }): Promise<string>;
   /** Resolves with the asset once it is ready, rejected or failed. */
@@ -50,31 +53,30 @@ export async function startTestPipeline(options: {
     optimize: createQueue(queueNames.optimize, { connection: redis, prefix }),
     deliver: createQueue(queueNames.deliver, { connection: redis, prefix }),
   };
-  const workers: Worker[] = registerStageWorkers(
-    {
-      registry,
-      staging,
-      limits: { maxInputBytes: 64 * 1024 * 1024, maxInputPixels: 50_000_000 },
-      queues,
-      destinations: {
-        local: createStoreDestination({ kind: 'local', store: staging, publicUrl: LOCAL_PUBLIC_URL }),
-        ...options.destinations,
-      },
+  const stageDeps: StageDeps = {
+    registry,
+    staging,
+    limits: { maxInputBytes: 64 * 1024 * 1024, maxInputPixels: 50_000_000 },
+    queues,
+    destinations: {
+      local: createStoreDestination({ kind: 'local', store: staging, publicUrl: LOCAL_PUBLIC_URL }),
+      ...options.destinations,
     },
-    {
-      connection: workerRedis,
-      prefix,
-      concurrency: 2,
-      logger: createLogger({ name: 'test-worker', level: 'silent' }),
-      metrics: createJobMetrics(createMetricsRegistry({ service: 'ingest-worker', defaultMetrics: false })),
-    },
-  );
+  };
+  const workers: Worker[] = registerStageWorkers(stageDeps, {
+    connection: workerRedis,
+    prefix,
+    concurrency: 2,
+    logger: createLogger({ name: 'test-worker', level: 'silent' }),
+    metrics: createJobMetrics(createMetricsRegistry({ service: 'ingest-worker', defaultMetrics: false })),
+  });
   for (const worker of workers) void worker.run();
 
   return {
     prefix,
     staging,
     registry,
+    stageDeps,
     async ingest(data, ingestOptions = {}) {
       const id = newAssetId();
       const key = stagingKeys.original(id);
@@ -115,5 +117,3 @@ export async function startTestPipeline(options: {
     },
   };
 }
-
-export { QueueEvents };

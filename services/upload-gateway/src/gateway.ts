@@ -8,6 +8,7 @@ import { assetRoutes } from './assets.routes';
 import { requireApiKey } from './auth';
 import type { GatewayConfig } from './config';
 import { localFilesRoutes } from './files.routes';
+import { docsRoutes } from './docs.routes';
 import { createIntake } from './intake';
 import { uploadRoutes } from './uploads.routes';
 
@@ -59,5 +60,6 @@ export function createGateway(deps: GatewayDeps): Express {
   );
   app.use(assetRoutes({ registry: deps.registry, requireAuth }));
   app.use(localFilesRoutes({ store: deps.localAssets }));
+  app.use(docsRoutes());
   return finishHttpApp(app, deps.logger);
 }

@@ -1,0 +1,49 @@
+// Proves every stage is safe to run again (BullMQ delivers at least once): a ready asset is not re-processed, re-delivered or left with staging behind.
+import type { Job } from 'bullmq';
+import { stagingKeys } from '@ingestkit/contracts';
+import { createLogger, type StageContext } from '@ingestkit/runtime';
+import { makeJpeg, startRedis, type TestRedis } from '@ingestkit/testkit';
+import { ingestPipeline } from '../src/register';
+import { startTestPipeline, type TestPipeline } from './harness';
+
+let redis: TestRedis;
+let pipeline: TestPipeline;
+beforeAll(async () => {
+  redis = await startRedis();
+  pipeline = await startTestPipeline({ redisUrl: redis.url });
+});
+afterAll(async () => {
+  await pipeline.close();
+  await redis.stop();
+});
+
+const context = (): StageContext => ({
+  job: {} as Job,
+  logger: createLogger({ name: 'test', level: 'silent' }),
+  isLastAttempt: false,
+});
+
+it('runs every stage of a ready asset again without changing it or its delivered file', async () => {
+  const id = await pipeline.ingest(await makeJpeg({ width: 900, height: 600 }));
+  const ready = await pipeline.settled(id);
+  expect(ready.status).toBe('ready');
+  const delivered = await pipeline.staging.head(ready.output!.key);
+
+  for (const stage of ingestPipeline(pipeline.stageDeps)) await stage.process({ version: 1, assetId: id }, context());
+
+  const after = await pipeline.registry.get(id);
+  expect(after).toEqual(ready);
+  expect(await pipeline.staging.head(ready.output!.key)).toEqual(delivered);
+  expect(await pipeline.staging.list(`assets/${id}/`)).toHaveLength(1);
+});
+
+it('finishes the staging cleanup that a crash after `ready` left undone', async () => {
+  const id = await pipeline.ingest(await makeJpeg({ width: 300, height: 200 }));
+  expect((await pipeline.settled(id)).status).toBe('ready');
+  await pipeline.staging.put({ key: stagingKeys.optimized(id, 'default.webp'), body: Buffer.from('left behind') });
+
+  const deliver = ingestPipeline(pipeline.stageDeps).find((stage) => stage.queue === 'ingest.deliver')!;
+  await deliver.process({ version: 1, assetId: id }, context());
+
+  expect(await pipeline.staging.list(stagingKeys.prefix(id))).toEqual([]);
+});

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { Asset, AssetAccepted, ErrorBody, errorCodes, UploadFields } from '@ingestkit/contracts';
+import { availableDestinations } from './config';
+
+type JsonSchema = Record<string, unknown>;
+
+const schemaOf = (schema: z.ZodType, io: 'input' | 'output' = 'output'): JsonSchema => {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+};
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
+});
+
+/**
+ * The OpenAPI 3.1 document of the gateway, generated from the zod contracts (never written by
+ * hand): what `/openapi.json` serves and `/docs` renders.
+ */
+export function buildOpenApiDocument(options: { serverUrl?: string } = {}): JsonSchema {
+  const uploadForm = schemaOf(UploadFields, 'input');
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'ingestkit upload gateway',
+      version: '0.1.0',
+      description:
+        'Uploads images, queues them for validation, optimization and delivery, and reports their status. ' +
+        `Errors are JSON {"error":{"code","message","details?"}}; codes: ${Object.keys(errorCodes).join(', ')}.`,
+    },
+    ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS' } },
+      schemas: { Asset: schemaOf(Asset), AssetAccepted: schemaOf(AssetAccepted), ErrorBody: schemaOf(ErrorBody) },
+    },
+    security: [{ apiKey: [] }],
+    paths: {
+      '/v1/uploads': {
+        post: {
+          summary: 'Upload one image (multipart/form-data, streamed to staging) and queue it',
+          requestBody: {
+            required: true,
+            content: {
+              'multipart/form-data': {
+                schema: {
+                  type: 'object',
+                  required: ['file'],
+                  properties: {
+                    ...(uploadForm.properties as JsonSchema),
+                    destination: { type: 'string', enum: availableDestinations },
+                    file: { type: 'string', format: 'binary' },
+                  },
+                },
+                encoding: { file: { contentType: 'image/jpeg, image/png, image/webp, image/gif, image/avif, image/tiff' } },
+              },
+            },
+          },
+          responses: {
+            '202': {
+              description: 'Accepted and queued; poll the Location',
+              headers: { Location: { schema: { type: 'string' }, description: '/v1/assets/{id}' } },
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/AssetAccepted' } } },
+            },
+            '400': errorResponse('missing_file, too_many_files, upload_incomplete or bad_request (invalid fields)'),
+            '401': errorResponse('unauthorized'),
+            '413': errorResponse('payload_too_large: nothing was kept'),
+            '415': errorResponse('unsupported_media_type: the first bytes are not an accepted image'),
+            '503': errorResponse('dependency_unavailable: Redis is down; retry later'),
+          },
+        },
+      },
+      '/v1/assets/{id}': {
+        get: {
+          summary: 'An asset: status, original, output, error and per-stage timings',
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^ast_[A-Za-z0-9_-]{22}$' } },
+          ],
+          responses: {
+            '200': {
+              description: 'The asset',
+              content: {
+                'application/json': { schema: { type: 'object', properties: { asset: { $ref: '#/components/schemas/Asset' } } } },
+              },
+            },
+            '401': errorResponse('unauthorized'),
+            '404': errorResponse('not_found'),
+          },
+        },
+      },
+      '/files/assets/{path}': {
+        get: {
+          summary: 'A file delivered to the local destination (public, immutable)',
+          security: [],
+          responses: { '200': { description: 'The image' }, '404': errorResponse('not_found') },
+        },
+      },
+      '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'alive' } } } },
+      '/readyz': {
+        get: {
+          summary: 'Readiness: Redis and the staging store answer',
+          security: [],
+          responses: { '200': { description: 'ready' }, '503': { description: 'a dependency is down' } },
+        },
+      },
+      '/metrics': {
+        get: { summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'text exposition format' } } },
+      },
+    },
+  };
+}
