@@ -6,3 +6,4 @@ export * from './queues';
 export * from './stage-worker';
 export * from './http';
 export * from './shutdown';
+export * from './run-service';

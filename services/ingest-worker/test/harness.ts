@@ -33,6 +33,8 @@ export interface TestPipeline {
   ingest(data: Buffer, options?: { destination?: DestinationKind; fileName?: string }): Promise<string>;
   /** Resolves with the asset once it is ready, rejected or failed. */
   settled(assetId: string, timeoutMs?: number): Promise<Asset>;
+  /** Staged objects of the asset once cleanup had its chance (it runs just after `ready`). */
+  stagedAfterCleanup(assetId: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -105,6 +107,14 @@ export async function startTestPipeline(options: {
         if (asset && ['ready', 'rejected', 'failed'].includes(asset.status)) return asset;
         if (Date.now() > deadline) throw new Error(`asset ${assetId} still ${asset?.status} after ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async stagedAfterCleanup(assetId) {
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const keys = (await staging.list(stagingKeys.prefix(assetId))).map((object) => object.key);
+        if (keys.length === 0 || Date.now() > deadline) return keys;
+        await new Promise((resolve) => setTimeout(resolve, 25));
       }
     },
     async close() {

@@ -61,7 +61,7 @@ it('optimizes a 4000×3000 JPEG with EXIF to a smaller image inside 2000×2000 w
   expect(delivered.exif).toBeUndefined();
   expect(output.bytes).toBeLessThan(input.length);
   expect(Object.keys(asset.timings).sort()).toEqual(['deliver', 'optimize', 'validate']);
-  expect(await pipeline.staging.list(`staging/${id}/`)).toEqual([]);
+  expect(await pipeline.stagedAfterCleanup(id)).toEqual([]);
 });
 
 it('delivers to S3 under a deterministic key with Content-Type and an immutable Cache-Control', async () => {
@@ -95,5 +95,5 @@ it.each([
   expect(asset.status).toBe('rejected');
   expect(asset.error).toMatchObject({ code, stage: 'validate' });
   expect(asset.output).toBeUndefined();
-  expect(await pipeline.staging.list(`staging/${id}/`)).toEqual([]);
+  expect(await pipeline.stagedAfterCleanup(id)).toEqual([]);
 });

@@ -1,5 +1,6 @@
 import { IngestError, queueNames, stagingKeys } from '@ingestkit/contracts';
 import type { StageProcessor } from '@ingestkit/runtime';
+import { enterStage } from './enter-stage';
 import type { StageDeps } from './stage-deps';
 import { recordFinalFailure, timed } from './stage-outcome';
 
@@ -12,11 +13,10 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
   return {
     queue: queueNames.deliver,
     async process({ assetId }, { logger }) {
-      const asset = await deps.registry.transition(assetId, { from: ['optimizing', 'delivering'], to: 'delivering' });
+      const asset = await enterStage(deps.registry, { assetId, from: ['optimizing', 'delivering'], to: 'delivering', logger });
       if (!asset) {
         // A crash between `ready` and the cleanup below leaves staging behind: finish it now.
         if ((await deps.registry.get(assetId))?.status === 'ready') await deps.staging.deletePrefix(stagingKeys.prefix(assetId));
-        logger.info('asset is not awaiting delivery; nothing to do');
         return;
       }
       const output = asset.output;

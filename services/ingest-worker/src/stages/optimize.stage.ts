@@ -1,6 +1,7 @@
 import { IngestError, queueNames, stagingKeys, type AssetOutput } from '@ingestkit/contracts';
 import { defaultPolicy, optimizeImage, probeImage } from '@ingestkit/imaging';
 import { enqueueStage, type StageProcessor } from '@ingestkit/runtime';
+import { enterStage } from './enter-stage';
 import { withLocalFile } from './local-file';
 import type { StageDeps } from './stage-deps';
 import { recordFinalFailure, timed } from './stage-outcome';
@@ -13,11 +14,8 @@ export function optimizeStage(deps: StageDeps): StageProcessor<typeof queueNames
   return {
     queue: queueNames.optimize,
     async process({ assetId }, { logger }) {
-      const asset = await deps.registry.transition(assetId, { from: ['validating', 'optimizing'], to: 'optimizing' });
-      if (!asset) {
-        logger.info('asset is not awaiting optimization; nothing to do');
-        return;
-      }
+      const asset = await enterStage(deps.registry, { assetId, from: ['validating', 'optimizing'], to: 'optimizing', logger });
+      if (!asset) return;
       const original = asset.original;
       if (!original) throw new IngestError('not_found', 'the asset has no original to optimize');
       await timed(deps.registry, assetId, 'optimize', async () => {

@@ -1,6 +1,7 @@
 import { IngestError, queueNames } from '@ingestkit/contracts';
 import { probeImage } from '@ingestkit/imaging';
 import { enqueueStage, type StageProcessor } from '@ingestkit/runtime';
+import { enterStage } from './enter-stage';
 import { withLocalFile } from './local-file';
 import type { StageDeps } from './stage-deps';
 import { recordFinalFailure, timed } from './stage-outcome';
@@ -14,11 +15,8 @@ export function validateStage(deps: StageDeps): StageProcessor<typeof queueNames
   return {
     queue: queueNames.validate,
     async process({ assetId }, { logger }) {
-      const asset = await deps.registry.transition(assetId, { from: ['queued', 'validating'], to: 'validating' });
-      if (!asset) {
-        logger.info('asset is past validation; nothing to do');
-        return;
-      }
+      const asset = await enterStage(deps.registry, { assetId, from: ['queued', 'validating'], to: 'validating', logger });
+      if (!asset) return;
       const original = asset.original;
       if (!original) throw new IngestError('not_found', 'the asset has no original to validate');
       await timed(deps.registry, assetId, 'validate', async () => {
