@@ -37,8 +37,11 @@ export function createHttpMetrics(registry: Registry): HttpMetrics {
   };
 }
 
-/** Job outcome: done, will retry, failed for good (retries exhausted) or rejected (permanent). */
-export type JobOutcome = 'completed' | 'retry' | 'failed' | 'rejected';
+/**
+ * Job outcome: done, will retry, failed for good (retries exhausted), rejected (permanent), or
+ * put back because the destination rate-limited us (no attempt spent).
+ */
+export type JobOutcome = 'completed' | 'retry' | 'failed' | 'rejected' | 'rate_limited';
 
 export interface JobMetrics {
   processed: Counter<'queue' | 'outcome' | 'code'>;

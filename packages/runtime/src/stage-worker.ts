@@ -37,7 +37,7 @@ export interface StageWorkerDeps {
  */
 export function createStageWorker<Q extends QueueName>(processor: StageProcessor<Q>, deps: StageWorkerDeps): Worker {
   const spec = jobCatalog[processor.queue];
-  return new Worker(
+  const worker: Worker = new Worker(
     processor.queue,
     async (job: Job) => {
       const started = performance.now();
@@ -59,12 +59,22 @@ export function createStageWorker<Q extends QueueName>(processor: StageProcessor
         } catch (err) {
           const error = toIngestError(err);
           code = error.code;
+          const retryAfterMs = rateLimitDelay(error);
+          if (retryAfterMs !== undefined) {
+            // The destination asked us to wait: pause this queue for every worker until its reset
+            // time and put the job back without spending an attempt.
+            outcome = 'rate_limited';
+            logger.info({ retryAfterMs }, 'rate limited by the destination; queue paused until reset');
+            await worker.rateLimit(retryAfterMs);
+            throw Worker.RateLimitError();
+          }
           const isFinal = !error.retryable || isLastAttempt;
           outcome = !error.retryable ? 'rejected' : isFinal ? 'failed' : 'retry';
           if (isFinal) await processor.onFinalFailure?.(payload, error, context);
           throw error;
         }
       } catch (err) {
+        if (outcome === 'rate_limited') throw err;
         const error = toIngestError(err);
         if (outcome === 'completed') {
           // The payload itself was bad, or onFinalFailure threw.
@@ -93,6 +103,14 @@ export function createStageWorker<Q extends QueueName>(processor: StageProcessor
       maxStalledCount: 2,
     },
   );
+  return worker;
+}
+
+/** The wait a `rate_limited` error asks for (from the server's reset time), capped at 15 minutes. */
+function rateLimitDelay(error: IngestError): number | undefined {
+  const ms = error.details?.retryAfterMs;
+  if (error.code !== 'rate_limited' || typeof ms !== 'number' || !Number.isFinite(ms)) return undefined;
+  return Math.min(Math.max(Math.ceil(ms), 1), 15 * 60_000);
 }
 
 function ms(started: number): number {

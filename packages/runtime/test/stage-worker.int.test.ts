@@ -96,3 +96,48 @@ it('retries a retryable error up to the catalog attempts, then reports the final
   expect(result.attempts).toEqual([1, 2, 3, 4, 5]);
   expect(result.finalFailures.map((error) => error.code)).toEqual(['storage_error']);
 }, 60_000);
+
+it('puts a rate-limited job back without spending an attempt, and runs it after the reset time', async () => {
+  let calls = 0;
+  const started = Date.now();
+  const prefix = uniquePrefix('runtime');
+  const producer = createRedis({ url: redis.url, role: 'producer' });
+  await waitForRedis(producer, 5_000);
+  const queue = createQueue(queueNames.validate, { connection: producer, prefix });
+  const workerConnection = createRedis({ url: redis.url, role: 'worker' });
+  const attemptsSeen: number[] = [];
+  const done = new Promise<void>((resolve) => {
+    const worker = createStageWorker(
+      {
+        queue: queueNames.validate,
+        process: async (_payload, context) => {
+          calls += 1;
+          attemptsSeen.push(context.job.attemptsMade);
+          if (calls === 1) throw new IngestError('rate_limited', 'slow down', { details: { retryAfterMs: 300 } });
+          resolve();
+        },
+      },
+      {
+        connection: workerConnection,
+        prefix,
+        concurrency: 1,
+        logger: createLogger({ name: 'test', level: 'silent' }),
+        metrics: createJobMetrics(createMetricsRegistry({ service: 'test', defaultMetrics: false })),
+      },
+    );
+    void worker.run();
+    afterRun.push(() => worker.close());
+  });
+  await enqueueStage(queue, { version: 1, assetId: 'ast_BBBBBBBBBBBBBBBBBBBBBB' });
+  await done;
+  expect(calls).toBe(2);
+  expect(attemptsSeen).toEqual([0, 0]);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+  for (const close of afterRun.splice(0)) await close();
+  workerConnection.disconnect();
+  await queue.close();
+  producer.disconnect();
+  await deletePrefix(redis.url, prefix);
+});
+
+const afterRun: Array<() => Promise<void>> = [];
