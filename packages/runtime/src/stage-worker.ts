@@ -47,6 +47,7 @@ export function createStageWorker<Q extends QueueName>(processor: StageProcessor
       const context: StageContext = { job, logger, isLastAttempt };
       let outcome: JobOutcome = 'completed';
       let code = '';
+      let isRateLimited = false;
       try {
         const parsed = spec.schema.safeParse(job.data);
         if (!parsed.success) {
@@ -64,6 +65,7 @@ export function createStageWorker<Q extends QueueName>(processor: StageProcessor
             // The destination asked us to wait: pause this queue for every worker until its reset
             // time and put the job back without spending an attempt.
             outcome = 'rate_limited';
+            isRateLimited = true;
             logger.info({ retryAfterMs }, 'rate limited by the destination; queue paused until reset');
             await worker.rateLimit(retryAfterMs);
             throw Worker.RateLimitError();
@@ -74,7 +76,7 @@ export function createStageWorker<Q extends QueueName>(processor: StageProcessor
           throw error;
         }
       } catch (err) {
-        if (outcome === 'rate_limited') throw err;
+        if (isRateLimited) throw err;
         const error = toIngestError(err);
         if (outcome === 'completed') {
           // The payload itself was bad, or onFinalFailure threw.
