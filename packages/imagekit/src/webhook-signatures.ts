@@ -1,0 +1,95 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** Why one scheme rejected a delivery; mirrors `standardwebhooks`' errors plus a parse failure. */
+export type SchemeFailure = 'malformed_header' | 'signature_mismatch' | 'stale_timestamp' | 'future_timestamp';
+
+/** The outcome of checking one scheme's headers: the signed timestamp in ms, or why it failed. */
+export type SchemeResult = { ok: true; timestampMs: number } | { ok: false; reason: SchemeFailure };
+
+/** The key both schemes use: the raw UTF-8 bytes of the whole `whsec_…` string (CONTRACTS §4.3). */
+function hmac(secret: string, ...parts: (string | Buffer)[]): Buffer {
+  const mac = createHmac('sha256', Buffer.from(secret, 'utf8'));
+  for (const part of parts) mac.update(part);
+  return mac.digest();
+}
+
+function matchesAny(expectedPerSecret: Buffer[], candidates: Buffer[]): boolean {
+  let found = false;
+  // Compare every pair (no early exit) so timing does not reveal which secret or signature matched.
+  for (const expected of expectedPerSecret) {
+    for (const candidate of candidates) {
+      if (candidate.length === expected.length && timingSafeEqual(candidate, expected)) found = true;
+    }
+  }
+  return found;
+}
+
+function checkAge(timestampMs: number, now: number, toleranceMs: number): SchemeResult {
+  if (now - timestampMs > toleranceMs) return { ok: false, reason: 'stale_timestamp' };
+  if (timestampMs - now > toleranceMs) return { ok: false, reason: 'future_timestamp' };
+  return { ok: true, timestampMs };
+}
+
+/**
+ * Legacy `x-ik-signature: t=<unix ms>,v1=<hex>` with `hex = HMAC-SHA256(secret, "<t>.<rawBody>")`.
+ * ImageKit's v6 SDK checks no age; this does (±`toleranceMs`), after the signature.
+ */
+export function checkLegacySignature(
+  header: string,
+  body: Buffer,
+  secrets: readonly string[],
+  now: number,
+  toleranceMs: number,
+): SchemeResult {
+  const fields = new Map<string, string[]>();
+  for (const part of header.split(',')) {
+    const at = part.indexOf('=');
+    if (at <= 0) continue;
+    const key = part.slice(0, at).trim();
+    fields.set(key, [...(fields.get(key) ?? []), part.slice(at + 1).trim()]);
+  }
+  const t = fields.get('t')?.[0] ?? '';
+  const signatures = (fields.get('v1') ?? []).filter((hex) => /^[0-9a-f]{64}$/i.test(hex));
+  if (!/^\d{1,16}$/.test(t) || signatures.length === 0) return { ok: false, reason: 'malformed_header' };
+  const expected = secrets.map((secret) => hmac(secret, `${t}.`, body));
+  if (
+    !matchesAny(
+      expected,
+      signatures.map((hex) => Buffer.from(hex, 'hex')),
+    )
+  ) {
+    return { ok: false, reason: 'signature_mismatch' };
+  }
+  return checkAge(Number(t), now, toleranceMs);
+}
+
+/**
+ * Standard Webhooks as ImageKit's v7 SDK verifies them: `webhook-signature` holds space-separated
+ * `v1,<base64 HMAC-SHA256(secret, "<webhook-id>.<webhook-timestamp>.<rawBody>")>` entries and
+ * `webhook-timestamp` is Unix seconds. Other versions (`v1a,…`) are ignored.
+ */
+export function checkStandardSignature(
+  headers: { id: string; timestamp: string; signature: string },
+  body: Buffer,
+  secrets: readonly string[],
+  now: number,
+  toleranceMs: number,
+): SchemeResult {
+  if (!/^\d{1,13}$/.test(headers.timestamp)) return { ok: false, reason: 'malformed_header' };
+  const signatures = headers.signature
+    .split(' ')
+    .filter((entry) => entry.startsWith('v1,'))
+    .map((entry) => entry.slice(3))
+    .filter((b64) => /^[A-Za-z0-9+/]{43}=$/.test(b64));
+  if (signatures.length === 0) return { ok: false, reason: 'malformed_header' };
+  const expected = secrets.map((secret) => hmac(secret, `${headers.id}.${headers.timestamp}.`, body));
+  if (
+    !matchesAny(
+      expected,
+      signatures.map((b64) => Buffer.from(b64, 'base64')),
+    )
+  ) {
+    return { ok: false, reason: 'signature_mismatch' };
+  }
+  return checkAge(Number(headers.timestamp) * 1000, now, toleranceMs);
+}
