@@ -48,6 +48,8 @@ export const AssetOutput = z.object({
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   url: z.url().optional(),
+  /** Set when the destination is ImageKit: the file, the version this asset created, and its path. */
+  imagekit: z.object({ fileId: z.string(), versionId: z.string(), filePath: z.string() }).optional(),
 });
 export type AssetOutput = z.infer<typeof AssetOutput>;
 

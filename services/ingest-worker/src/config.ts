@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import { limitsEnv, loadConfig, portsEnv, redisEnv, runtimeEnv, storageEnv, workerEnv, type Env } from '@ingestkit/runtime';
+import {
+  checkImageKitEnv,
+  imagekitEnv,
+  imagekitSettingsFromEnv,
+  limitsEnv,
+  loadConfig,
+  portsEnv,
+  redisEnv,
+  runtimeEnv,
+  storageEnv,
+  workerEnv,
+  type Env,
+} from '@ingestkit/runtime';
 import { storeSettingsFromEnv } from '@ingestkit/storage';
 
 const ingestWorkerEnv = z
@@ -10,7 +22,9 @@ const ingestWorkerEnv = z
     ...limitsEnv.shape,
     ...workerEnv.shape,
     ...portsEnv.shape,
+    ...imagekitEnv.shape,
   })
+  .superRefine(checkImageKitEnv)
   .transform((env) => ({
     logLevel: env.LOG_LEVEL,
     metricsHttp: { host: env.HOST, port: env.WORKER_METRICS_PORT },
@@ -19,6 +33,7 @@ const ingestWorkerEnv = z
     concurrency: env.WORKER_CONCURRENCY,
     limits: { maxInputBytes: env.MAX_UPLOAD_BYTES, maxInputPixels: env.MAX_INPUT_PIXELS },
     stores: storeSettingsFromEnv(env, { gatewayPort: env.GATEWAY_PORT }),
+    imagekit: imagekitSettingsFromEnv(env),
   }));
 
 export type IngestWorkerConfig = z.output<typeof ingestWorkerEnv>;

@@ -1,4 +1,5 @@
 import { queueNames } from '@ingestkit/contracts';
+import { createImageKitClient } from '@ingestkit/imagekit';
 import { configureSharp } from '@ingestkit/imaging';
 import { createRedisAssetRegistry } from '@ingestkit/registry';
 import {
@@ -15,6 +16,7 @@ import {
 } from '@ingestkit/runtime';
 import { createObjectStore } from '@ingestkit/storage';
 import type { IngestWorkerConfig } from './config';
+import { createImageKitDestination } from './destinations/imagekit-destination';
 import { createStoreDestination } from './destinations/store-destination';
 import { registerStageWorkers } from './register';
 
@@ -54,6 +56,7 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
           store: createObjectStore(config.stores.s3Assets),
           publicUrl: config.stores.publicUrls.s3,
         }),
+        ...(config.imagekit ? { imagekit: createImageKitDestination({ client: createImageKitClient(config.imagekit) }) } : {}),
       },
     },
     { connection: workerRedis, prefix, concurrency: config.concurrency, logger, metrics: createJobMetrics(metrics) },

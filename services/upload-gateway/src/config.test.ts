@@ -19,6 +19,24 @@ describe('loadGatewayConfig', () => {
     expect(config.auth).toEqual({ apiKeys: ['k1', 'k2'], isDevKey: false });
   });
 
+  it('turns ImageKit on only with a whole account, naming the missing keys', () => {
+    expect(loadGatewayConfig({}).destinations).toEqual(['local', 's3']);
+    const account = {
+      IMAGEKIT_PRIVATE_KEY: 'private_x',
+      IMAGEKIT_PUBLIC_KEY: 'public_x',
+      IMAGEKIT_URL_ENDPOINT: 'https://ik.imagekit.io/demo',
+    };
+    expect(loadGatewayConfig({ ...account, DEFAULT_DESTINATION: 'imagekit' })).toMatchObject({
+      destinations: ['local', 's3', 'imagekit'],
+      defaultDestination: 'imagekit',
+      imagekit: { privateKey: 'private_x', publicKey: 'public_x', urlEndpoint: 'https://ik.imagekit.io/demo' },
+    });
+    expect(() => loadGatewayConfig({ IMAGEKIT_PRIVATE_KEY: 'private_x' })).toThrow(
+      /IMAGEKIT_PUBLIC_KEY[\s\S]*IMAGEKIT_URL_ENDPOINT/,
+    );
+    expect(() => loadGatewayConfig({ DEFAULT_DESTINATION: 'imagekit' })).toThrow(/DEFAULT_DESTINATION: imagekit needs/);
+  });
+
   it('names every bad key', () => {
     try {
       loadGatewayConfig({ GATEWAY_PORT: '99999', DEFAULT_DESTINATION: 'ftp' });

@@ -1,13 +1,22 @@
 import { z } from 'zod';
-import { gatewayAuthEnv, limitsEnv, loadConfig, portsEnv, redisEnv, runtimeEnv, storageEnv, type Env } from '@ingestkit/runtime';
+import {
+  checkImageKitEnv,
+  gatewayAuthEnv,
+  imagekitEnv,
+  imagekitSettingsFromEnv,
+  limitsEnv,
+  loadConfig,
+  portsEnv,
+  redisEnv,
+  runtimeEnv,
+  storageEnv,
+  type Env,
+} from '@ingestkit/runtime';
 import type { DestinationKind } from '@ingestkit/contracts';
 import { storeSettingsFromEnv } from '@ingestkit/storage';
 
 /** The development API key, accepted only outside production and logged loudly when in use. */
 export const DEV_API_KEY = 'dev-key';
-
-/** Destinations the workers can deliver to in this release; ImageKit arrives with its adapter. */
-export const availableDestinations: readonly DestinationKind[] = ['local', 's3'];
 
 const gatewayEnv = z
   .object({
@@ -17,13 +26,15 @@ const gatewayEnv = z
     ...limitsEnv.shape,
     ...gatewayAuthEnv.shape,
     ...portsEnv.shape,
+    ...imagekitEnv.shape,
   })
   .superRefine((env, ctx) => {
-    if (!availableDestinations.includes(env.DEFAULT_DESTINATION)) {
+    checkImageKitEnv(env, ctx);
+    if (env.DEFAULT_DESTINATION === 'imagekit' && !imagekitSettingsFromEnv(env)) {
       ctx.addIssue({
         code: 'custom',
         path: ['DEFAULT_DESTINATION'],
-        message: `one of ${availableDestinations.join(', ')} (ImageKit is not available yet)`,
+        message: 'imagekit needs IMAGEKIT_PRIVATE_KEY, IMAGEKIT_PUBLIC_KEY and IMAGEKIT_URL_ENDPOINT',
       });
     }
     if (env.NODE_ENV === 'production' && (env.API_KEYS ?? []).length === 0) {
@@ -32,6 +43,7 @@ const gatewayEnv = z
   })
   .transform((env) => {
     const isDevKey = (env.API_KEYS ?? []).length === 0;
+    const imagekit = imagekitSettingsFromEnv(env);
     return {
       env: env.NODE_ENV,
       logLevel: env.LOG_LEVEL,
@@ -41,6 +53,9 @@ const gatewayEnv = z
       auth: { apiKeys: isDevKey ? [DEV_API_KEY] : (env.API_KEYS ?? []), isDevKey },
       limits: { maxUploadBytes: env.MAX_UPLOAD_BYTES },
       defaultDestination: env.DEFAULT_DESTINATION,
+      /** Destinations this deployment can deliver to: ImageKit only when its account is configured. */
+      destinations: (imagekit ? ['local', 's3', 'imagekit'] : ['local', 's3']) as DestinationKind[],
+      imagekit,
       stores: storeSettingsFromEnv(env, { gatewayPort: env.GATEWAY_PORT }),
     };
   });

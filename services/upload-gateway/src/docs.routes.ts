@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { DestinationKind } from '@ingestkit/contracts';
 import { buildOpenApiDocument } from './openapi';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -7,9 +8,9 @@ const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (char) => `&#${char
  * `GET /openapi.json` and `GET /docs`: the generated OpenAPI document, and a self-contained
  * page rendering it (no external scripts, so it works offline and under a strict CSP).
  */
-export function docsRoutes(): Router {
+export function docsRoutes(options: { destinations: readonly DestinationKind[] }): Router {
   const router = Router();
-  const document = buildOpenApiDocument();
+  const document = buildOpenApiDocument(options);
   const page = renderDocsPage(document);
   router.get('/openapi.json', (_req, res) => {
     res.json(document);

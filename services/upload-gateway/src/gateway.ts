@@ -9,11 +9,12 @@ import { requireApiKey } from './auth';
 import type { GatewayConfig } from './config';
 import { localFilesRoutes } from './files.routes';
 import { docsRoutes } from './docs.routes';
+import { imagekitRoutes } from './imagekit.routes';
 import { createIntake } from './intake';
 import { uploadRoutes } from './uploads.routes';
 
 export interface GatewayDeps {
-  config: Pick<GatewayConfig, 'auth' | 'limits' | 'defaultDestination'>;
+  config: Pick<GatewayConfig, 'auth' | 'limits' | 'defaultDestination' | 'destinations' | 'imagekit'>;
   logger: Logger;
   metrics: Registry;
   /** A fail-fast (producer) connection: requests answer 503 at once while Redis is away. */
@@ -53,6 +54,7 @@ export function createGateway(deps: GatewayDeps): Express {
     uploadRoutes({
       staging: deps.staging,
       maxUploadBytes: deps.config.limits.maxUploadBytes,
+      destinations: deps.config.destinations,
       acceptAsset,
       assertQueueAvailable,
       requireAuth,
@@ -60,6 +62,7 @@ export function createGateway(deps: GatewayDeps): Express {
   );
   app.use(assetRoutes({ registry: deps.registry, requireAuth }));
   app.use(localFilesRoutes({ store: deps.localAssets }));
-  app.use(docsRoutes());
+  app.use(imagekitRoutes({ imagekit: deps.config.imagekit, requireAuth }));
+  app.use(docsRoutes({ destinations: deps.config.destinations }));
   return finishHttpApp(app, deps.logger);
 }

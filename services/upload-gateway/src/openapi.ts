@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { Asset, AssetAccepted, ErrorBody, errorCodes, UploadFields } from '@ingestkit/contracts';
-import { availableDestinations } from './config';
+import { Asset, AssetAccepted, ErrorBody, errorCodes, UploadFields, type DestinationKind } from '@ingestkit/contracts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -18,7 +17,7 @@ const errorResponse = (description: string) => ({
  * The OpenAPI 3.1 document of the gateway, generated from the zod contracts (never written by
  * hand): what `/openapi.json` serves and `/docs` renders.
  */
-export function buildOpenApiDocument(options: { serverUrl?: string } = {}): JsonSchema {
+export function buildOpenApiDocument(options: { destinations: readonly DestinationKind[]; serverUrl?: string }): JsonSchema {
   const uploadForm = schemaOf(UploadFields, 'input');
   return {
     openapi: '3.1.0',
@@ -48,7 +47,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Json
                   required: ['file'],
                   properties: {
                     ...(uploadForm.properties as JsonSchema),
-                    destination: { type: 'string', enum: availableDestinations },
+                    destination: { type: 'string', enum: options.destinations },
                     file: { type: 'string', format: 'binary' },
                   },
                 },
@@ -85,6 +84,16 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Json
             },
             '401': errorResponse('unauthorized'),
             '404': errorResponse('not_found'),
+          },
+        },
+      },
+      '/v1/imagekit/auth': {
+        get: {
+          summary: 'Client-side upload parameters for ImageKit ({token, expire, signature, publicKey}); one per upload',
+          responses: {
+            '200': { description: 'Fresh parameters, expiring within 30 minutes' },
+            '401': errorResponse('unauthorized'),
+            '404': errorResponse('not_found: ImageKit is not configured'),
           },
         },
       },

@@ -1,13 +1,14 @@
 import { Router, type RequestHandler } from 'express';
-import { IngestError, newAssetId, stagingKeys, UploadFields } from '@ingestkit/contracts';
+import { IngestError, newAssetId, stagingKeys, UploadFields, type DestinationKind } from '@ingestkit/contracts';
 import type { ObjectStore } from '@ingestkit/storage';
-import { availableDestinations } from './config';
 import type { AcceptAsset } from './intake';
 import { receiveMultipartUpload } from './multipart-upload';
 
 export interface UploadRoutesDeps {
   staging: ObjectStore;
   maxUploadBytes: number;
+  /** Destinations this deployment delivers to; others are refused with 400. */
+  destinations: readonly DestinationKind[];
   acceptAsset: AcceptAsset;
   /** Rejects with `dependency_unavailable` when the queue cannot take work. */
   assertQueueAvailable(): Promise<void>;
@@ -31,9 +32,9 @@ export function uploadRoutes(deps: UploadRoutesDeps): Router {
         throw err;
       },
     );
-    const fields = UploadFields.refine((value) => !value.destination || availableDestinations.includes(value.destination), {
+    const fields = UploadFields.refine((value) => !value.destination || deps.destinations.includes(value.destination), {
       path: ['destination'],
-      message: `one of ${availableDestinations.join(', ')}`,
+      message: `one of ${deps.destinations.join(', ')}`,
     }).safeParse(upload.fields);
     if (!fields.success) {
       await deps.staging.delete(key);

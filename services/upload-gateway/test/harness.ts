@@ -10,6 +10,7 @@ import {
   createRedis,
   listen,
   waitForRedis,
+  type ImageKitSettings,
   type Redis,
 } from '@ingestkit/runtime';
 import { createLocalStore, type ObjectStore } from '@ingestkit/storage';
@@ -28,7 +29,11 @@ export interface TestGateway {
 }
 
 /** A gateway on a free port with real Redis (its own prefix) and a local store in a temp dir. */
-export async function startTestGateway(options: { redisUrl: string; maxUploadBytes?: number }): Promise<TestGateway> {
+export async function startTestGateway(options: {
+  redisUrl: string;
+  maxUploadBytes?: number;
+  imagekit?: ImageKitSettings;
+}): Promise<TestGateway> {
   const prefix = uniquePrefix('gw');
   const dataDir = await mkdtemp(join(tmpdir(), 'ingestkit-gw-'));
   const logger = createLogger({ name: 'test-gateway', level: 'silent' });
@@ -42,6 +47,8 @@ export async function startTestGateway(options: { redisUrl: string; maxUploadByt
       auth: { apiKeys: [API_KEY], isDevKey: false },
       limits: { maxUploadBytes: options.maxUploadBytes ?? 50 * 1024 * 1024 },
       defaultDestination: 'local',
+      destinations: options.imagekit ? ['local', 's3', 'imagekit'] : ['local', 's3'],
+      imagekit: options.imagekit,
     },
     logger,
     metrics: createMetricsRegistry({ service: 'upload-gateway', defaultMetrics: false }),

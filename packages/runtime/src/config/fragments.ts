@@ -43,6 +43,46 @@ export const storageEnv = z.object({
 /** 512 MiB: large camera RAW-to-TIFF exports fit; anything larger is almost surely a mistake. */
 export const DEFAULT_MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
+/**
+ * The ImageKit account. All of the first three or none: without them the `imagekit`
+ * destination is off. `IMAGEKIT_BASE_URL` points the SDK at the emulator (`npm run emulator`).
+ */
+export const imagekitEnv = z.object({
+  IMAGEKIT_PRIVATE_KEY: z.string().min(1).optional(),
+  IMAGEKIT_PUBLIC_KEY: z.string().min(1).optional(),
+  IMAGEKIT_URL_ENDPOINT: z.url().optional(),
+  IMAGEKIT_BASE_URL: z.url().optional(),
+  IMAGEKIT_WEBHOOK_SECRET: z.string().min(1).optional(),
+});
+
+export interface ImageKitSettings {
+  privateKey: string;
+  publicKey: string;
+  urlEndpoint: string;
+  baseURL?: string;
+}
+
+const imagekitRequired = ['IMAGEKIT_PRIVATE_KEY', 'IMAGEKIT_PUBLIC_KEY', 'IMAGEKIT_URL_ENDPOINT'] as const;
+
+/** Adds an issue for each missing key when ImageKit is half-configured; use in `superRefine`. */
+export function checkImageKitEnv(env: z.output<typeof imagekitEnv>, ctx: z.RefinementCtx): void {
+  const missing = imagekitRequired.filter((key) => env[key] === undefined);
+  if (missing.length > 0 && missing.length < imagekitRequired.length) {
+    for (const key of missing) ctx.addIssue({ code: 'custom', path: [key], message: 'required when any IMAGEKIT_* key is set' });
+  }
+}
+
+/** The ImageKit settings, or undefined when the account is not configured. */
+export function imagekitSettingsFromEnv(env: z.output<typeof imagekitEnv>): ImageKitSettings | undefined {
+  if (!env.IMAGEKIT_PRIVATE_KEY || !env.IMAGEKIT_PUBLIC_KEY || !env.IMAGEKIT_URL_ENDPOINT) return undefined;
+  return {
+    privateKey: env.IMAGEKIT_PRIVATE_KEY,
+    publicKey: env.IMAGEKIT_PUBLIC_KEY,
+    urlEndpoint: env.IMAGEKIT_URL_ENDPOINT,
+    ...(env.IMAGEKIT_BASE_URL ? { baseURL: env.IMAGEKIT_BASE_URL } : {}),
+  };
+}
+
 export const limitsEnv = z.object({
   MAX_UPLOAD_BYTES: envInt({ min: 1, default: DEFAULT_MAX_UPLOAD_BYTES }),
   MAX_INPUT_PIXELS: envInt({ min: 1, default: 50_000_000 }),

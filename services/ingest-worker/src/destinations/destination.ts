@@ -12,6 +12,7 @@ export interface DeliverInput {
 export interface Delivered {
   key: string;
   url: string;
+  imagekit?: { fileId: string; versionId: string; filePath: string };
 }
 
 /**

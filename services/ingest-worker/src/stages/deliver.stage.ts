@@ -30,7 +30,15 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
       await deps.registry.transition(assetId, {
         from: ['delivering'],
         to: 'ready',
-        patch: { output: { ...output, key: delivered.key, url: delivered.url }, error: null },
+        patch: {
+          output: {
+            ...output,
+            key: delivered.key,
+            url: delivered.url,
+            ...(delivered.imagekit ? { imagekit: delivered.imagekit } : {}),
+          },
+          error: null,
+        },
       });
       await deps.staging.deletePrefix(stagingKeys.prefix(assetId));
     },

@@ -1,0 +1,79 @@
+// Proves delivery to ImageKit (the emulator, through the real SDK) ends `ready` exactly once: one file, one version, also after 429/5xx bursts and after a retry of an upload that had already succeeded.
+import { createImageKitClient } from '@ingestkit/imagekit';
+import { startEmulator, type Emulator } from '@ingestkit/imagekit-emulator';
+import { createLogger, type StageContext } from '@ingestkit/runtime';
+import { makeJpeg, startRedis, type TestRedis } from '@ingestkit/testkit';
+import type { Job } from 'bullmq';
+import { createImageKitDestination, imagekitPath } from '../src/destinations/imagekit-destination';
+import { ingestPipeline } from '../src/register';
+import { startTestPipeline, type TestPipeline } from './harness';
+
+const keys = { privateKey: 'private_test_key', publicKey: 'public_test_key' };
+
+let redis: TestRedis;
+let emulator: Emulator;
+let pipeline: TestPipeline;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  emulator = await startEmulator({ ...keys, port: 0 });
+  const client = createImageKitClient({ ...keys, urlEndpoint: emulator.urlEndpoint, baseURL: emulator.url, timeoutMs: 5_000 });
+  pipeline = await startTestPipeline({ redisUrl: redis.url, destinations: { imagekit: createImageKitDestination({ client }) } });
+});
+afterAll(async () => {
+  await pipeline.close();
+  await emulator.close();
+  await redis.stop();
+});
+
+const filesFor = (assetId: string) => emulator.files().filter((file) => file.name.includes(assetId));
+
+it('delivers to ImageKit and records fileId, versionId, filePath and url', async () => {
+  const id = await pipeline.ingest(await makeJpeg({ width: 1200, height: 800 }), {
+    destination: 'imagekit',
+    fileName: 'Sunset.jpg',
+  });
+  const asset = await pipeline.settled(id);
+  expect(asset.status).toBe('ready');
+  const [file] = filesFor(id);
+  expect(filesFor(id)).toHaveLength(1);
+  expect(file!.versions).toHaveLength(1);
+  expect(asset.output).toMatchObject({
+    key: file!.filePath,
+    imagekit: { fileId: file!.fileId, versionId: file!.currentVersionId, filePath: `/Sunset_${id}.webp` },
+  });
+  const served = await fetch(asset.output!.url!);
+  expect(served.status).toBe(200);
+  expect(Number(served.headers.get('content-length'))).toBe(asset.output!.bytes);
+});
+
+it('ends ready exactly once through bursts of 5xx from ImageKit', async () => {
+  emulator.setFaults({ failNext: { count: 2, kind: 'server-error' } });
+  const id = await pipeline.ingest(await makeJpeg({ width: 640, height: 480 }), { destination: 'imagekit' });
+  const asset = await pipeline.settled(id, 30_000);
+  emulator.setFaults({});
+  expect(asset.status).toBe('ready');
+  expect(filesFor(id)).toHaveLength(1);
+  expect(filesFor(id)[0]!.versions).toHaveLength(1);
+});
+
+it('finds the file a previous attempt uploaded instead of adding a version', async () => {
+  const id = await pipeline.ingest(await makeJpeg({ width: 320, height: 240 }), { destination: 'imagekit' });
+  const ready = await pipeline.settled(id);
+  // Replay the delivery as if the first attempt had uploaded and then crashed before recording it.
+  await pipeline.registry.transition(id, { from: ['ready'], to: 'delivering' });
+  const deliver = ingestPipeline(pipeline.stageDeps).find((stage) => stage.queue === 'ingest.deliver')!;
+  const context: StageContext = { job: {} as Job, logger: createLogger({ name: 'test', level: 'silent' }), isLastAttempt: false };
+  await deliver.process({ version: 1, assetId: id }, context);
+  expect(filesFor(id)).toHaveLength(1);
+  expect(filesFor(id)[0]!.versions).toHaveLength(1);
+  expect((await pipeline.registry.get(id))?.output?.imagekit).toEqual(ready.output!.imagekit);
+});
+
+it('names files deterministically per asset', () => {
+  const asset = { id: 'ast_AAAAAAAAAAAAAAAAAAAAAA', fileName: 'My Photo (1).JPG', folder: 'shop/shoes' } as never;
+  expect(imagekitPath(asset, { format: 'jpeg' } as never)).toEqual({
+    folder: '/shop/shoes',
+    fileName: 'My-Photo-1_ast_AAAAAAAAAAAAAAAAAAAAAA.jpg',
+  });
+});
