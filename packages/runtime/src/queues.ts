@@ -1,5 +1,5 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import { jobCatalog, stageJobId, type JobPayload, type QueueName } from '@ingestkit/contracts';
+import { jobCatalog, queueNames, stageJobId, type JobPayload, type QueueName } from '@ingestkit/contracts';
 
 /** Completed jobs are kept a day (at most 10k), failed ones a week (at most 50k), for inspection. */
 export const retention = {
@@ -39,4 +39,27 @@ export async function enqueueStage<Q extends QueueName>(queue: Queue<JobPayload<
   const parsed = jobCatalog[name].schema.parse(payload) as JobPayload<Q>;
   // BullMQ's typings narrow job names to string literals of the data type; ours is the queue name.
   await (queue as unknown as Queue).add(name, parsed, { jobId: stageJobId(parsed.assetId, name) });
+}
+
+/** The three ingest queues, for producers that may enqueue any stage (intake, retries). */
+export interface IngestQueues {
+  validate: Queue;
+  optimize: Queue;
+  deliver: Queue;
+}
+
+export function createIngestQueues(deps: QueueDeps): IngestQueues {
+  const queues = {
+    validate: createQueue(queueNames.validate, deps),
+    optimize: createQueue(queueNames.optimize, deps),
+    deliver: createQueue(queueNames.deliver, deps),
+  };
+  // Connection errors are logged once by createRedis; without a listener they would be thrown.
+  for (const queue of Object.values(queues)) queue.on('error', () => {});
+  return queues as unknown as IngestQueues;
+}
+
+/** Closes every queue of a set. */
+export async function closeQueues(queues: IngestQueues): Promise<void> {
+  await Promise.all(Object.values(queues).map((queue: Queue) => queue.close()));
 }

@@ -1,15 +1,27 @@
 import { Router, type RequestHandler } from 'express';
 import { IngestError, isAssetId } from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
+import type { IngestQueues } from '@ingestkit/runtime';
+import { retryAsset } from './retry';
 
-/** `GET /v1/assets/:id`: status, original, output, error and per-stage timings. */
-export function assetRoutes(deps: { registry: AssetRegistry; requireAuth: RequestHandler }): Router {
+function assetIdParam(value: unknown): string {
+  const id = String(value);
+  if (!isAssetId(id)) throw new IngestError('not_found', `asset ${id} does not exist`);
+  return id;
+}
+
+/** `GET /v1/assets/:id` (status, original, output, error, timings) and `POST /v1/assets/:id/retry`. */
+export function assetRoutes(deps: { registry: AssetRegistry; queues: IngestQueues; requireAuth: RequestHandler }): Router {
   const router = Router();
   router.get('/v1/assets/:id', deps.requireAuth, async (req, res) => {
-    const id = String(req.params.id);
-    const asset = isAssetId(id) ? await deps.registry.get(id) : null;
+    const id = assetIdParam(req.params.id);
+    const asset = await deps.registry.get(id);
     if (!asset) throw new IngestError('not_found', `asset ${id} does not exist`);
     res.json({ asset });
+  });
+  router.post('/v1/assets/:id/retry', deps.requireAuth, async (req, res) => {
+    const asset = await retryAsset(deps, assetIdParam(req.params.id));
+    res.status(202).location(`/v1/assets/${asset.id}`).json({ asset });
   });
   return router;
 }

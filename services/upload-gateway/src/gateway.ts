@@ -1,8 +1,15 @@
-import type { Queue } from 'bullmq';
 import type { Express } from 'express';
 import { IngestError } from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
-import { createHttpApp, finishHttpApp, isRedisReachable, type Logger, type Redis, type Registry } from '@ingestkit/runtime';
+import {
+  createHttpApp,
+  finishHttpApp,
+  isRedisReachable,
+  type IngestQueues,
+  type Logger,
+  type Redis,
+  type Registry,
+} from '@ingestkit/runtime';
 import type { ObjectStore } from '@ingestkit/storage';
 import { assetRoutes } from './assets.routes';
 import { requireApiKey } from './auth';
@@ -20,7 +27,7 @@ export interface GatewayDeps {
   /** A fail-fast (producer) connection: requests answer 503 at once while Redis is away. */
   redis: Redis;
   registry: AssetRegistry;
-  validateQueue: Queue;
+  queues: IngestQueues;
   staging: ObjectStore;
   /** The `local` destination's store, served under `/files/`. */
   localAssets: ObjectStore;
@@ -46,7 +53,7 @@ export function createGateway(deps: GatewayDeps): Express {
   });
   const acceptAsset = createIntake({
     registry: deps.registry,
-    validateQueue: deps.validateQueue,
+    validateQueue: deps.queues.validate,
     defaultDestination: deps.config.defaultDestination,
     logger: deps.logger,
   });
@@ -60,7 +67,7 @@ export function createGateway(deps: GatewayDeps): Express {
       requireAuth,
     }),
   );
-  app.use(assetRoutes({ registry: deps.registry, requireAuth }));
+  app.use(assetRoutes({ registry: deps.registry, queues: deps.queues, requireAuth }));
   app.use(localFilesRoutes({ store: deps.localAssets }));
   app.use(imagekitRoutes({ imagekit: deps.config.imagekit, requireAuth }));
   app.use(docsRoutes({ destinations: deps.config.destinations }));

@@ -87,6 +87,23 @@ export function buildOpenApiDocument(options: { destinations: readonly Destinati
           },
         },
       },
+      '/v1/assets/{id}/retry': {
+        post: {
+          summary: 'Re-run a failed asset from the stage that failed',
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^ast_[A-Za-z0-9_-]{22}$' } },
+          ],
+          responses: {
+            '202': {
+              description: 'Queued again',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/AssetAccepted' } } },
+            },
+            '401': errorResponse('unauthorized'),
+            '404': errorResponse('not_found'),
+            '409': errorResponse('conflict: only failed assets can be retried'),
+          },
+        },
+      },
       '/v1/imagekit/auth': {
         get: {
           summary: 'Client-side upload parameters for ImageKit ({token, expire, signature, publicKey}); one per upload',

@@ -1,8 +1,8 @@
-import { queueNames } from '@ingestkit/contracts';
 import { createRedisAssetRegistry } from '@ingestkit/registry';
 import {
   createMetricsRegistry,
-  createQueue,
+  createIngestQueues,
+  closeQueues,
   createRedis,
   listen,
   waitForRedis,
@@ -24,8 +24,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const redis = createRedis({ url: config.redis.url, role: 'producer', logger, name: 'gateway' });
   if (!(await waitForRedis(redis, 5_000)))
     logger.warn({ url: config.redis.url }, 'Redis is not reachable yet; answering 503 until it is');
-  const validateQueue = createQueue(queueNames.validate, { connection: redis, prefix: config.redis.prefix });
-  validateQueue.on('error', () => {}); // connection errors are logged once by createRedis
+  const queues = createIngestQueues({ connection: redis, prefix: config.redis.prefix });
   if (config.auth.isDevKey) {
     logger.warn('API_KEYS is not set: accepting the development key "dev-key" (never in production)');
   }
@@ -35,7 +34,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     metrics: createMetricsRegistry({ service: 'upload-gateway' }),
     redis,
     registry: createRedisAssetRegistry({ redis, prefix: config.redis.prefix }),
-    validateQueue,
+    queues,
     staging: createObjectStore(config.stores.staging),
     localAssets: createObjectStore(config.stores.localAssets),
   });
@@ -45,7 +44,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     url: server.url,
     shutdownSteps: [
       { name: 'http', close: () => server.close() },
-      { name: 'queue', close: () => validateQueue.close() },
+      { name: 'queues', close: () => closeQueues(queues) },
       { name: 'redis', close: async () => void (await redis.quit().catch(() => redis.disconnect())) },
     ],
   };

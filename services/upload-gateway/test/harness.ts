@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { queueNames } from '@ingestkit/contracts';
 import { createRedisAssetRegistry } from '@ingestkit/registry';
 import {
   createLogger,
   createMetricsRegistry,
-  createQueue,
+  closeQueues,
+  createIngestQueues,
   createRedis,
   listen,
   waitForRedis,
@@ -39,8 +39,7 @@ export async function startTestGateway(options: {
   const logger = createLogger({ name: 'test-gateway', level: 'silent' });
   const redis = createRedis({ url: options.redisUrl, role: 'producer' });
   await waitForRedis(redis, 5_000);
-  const validateQueue = createQueue(queueNames.validate, { connection: redis, prefix });
-  validateQueue.on('error', () => {});
+  const queues = createIngestQueues({ connection: redis, prefix });
   const staging = createLocalStore({ root: dataDir });
   const app = createGateway({
     config: {
@@ -54,7 +53,7 @@ export async function startTestGateway(options: {
     metrics: createMetricsRegistry({ service: 'upload-gateway', defaultMetrics: false }),
     redis,
     registry: createRedisAssetRegistry({ redis, prefix }),
-    validateQueue,
+    queues,
     staging,
     localAssets: staging,
   });
@@ -68,7 +67,7 @@ export async function startTestGateway(options: {
     close: async () => {
       server.server.closeAllConnections();
       await server.close();
-      await validateQueue.close();
+      await closeQueues(queues);
       await deletePrefix(options.redisUrl, prefix).catch(() => {});
       redis.disconnect();
       await rm(dataDir, { recursive: true, force: true });
