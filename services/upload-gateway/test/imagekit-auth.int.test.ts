@@ -1,6 +1,8 @@
 // Proves GET /v1/imagekit/auth hands out ImageKit client-upload parameters that the ImageKit emulator accepts once, and that a gateway without ImageKit says so.
 import { startEmulator, type Emulator } from '@ingestkit/imagekit-emulator';
 import { makePng, startRedis, type TestRedis } from '@ingestkit/testkit';
+import { upload } from '@imagekit/javascript';
+import { FetchXhr } from './fetch-xhr';
 import { API_KEY, startTestGateway, type TestGateway } from './harness';
 
 const keys = { privateKey: 'private_gateway_test', publicKey: 'public_gateway_test' };
@@ -47,6 +49,26 @@ it('returns fresh, single-use parameters that ImageKit accepts', async () => {
 
   expect((await uploadWith(params)).status).toBe(200);
   expect((await uploadWith(params)).status).not.toBe(200);
+});
+
+it("lets the real @imagekit/javascript upload() send a browser upload to ImageKit with the gateway's parameters", async () => {
+  const params = (await (await getAuth(gateway)).json()) as {
+    token: string;
+    expire: number;
+    signature: string;
+    publicKey: string;
+  };
+  const file = new Blob([await makePng({ width: 16, height: 16 })], { type: 'image/png' });
+  const result = await upload({
+    ...params,
+    file,
+    fileName: 'from-browser.png',
+    folder: '/direct',
+    useUniqueFileName: false,
+    xhr: new FetchXhr(emulator.url) as unknown as XMLHttpRequest,
+  });
+  expect(result).toMatchObject({ name: 'from-browser.png', filePath: '/direct/from-browser.png' });
+  expect(emulator.files().some((stored) => stored.filePath === '/direct/from-browser.png')).toBe(true);
 });
 
 it('needs an API key, and answers 404 not_found where ImageKit is not configured', async () => {
