@@ -65,7 +65,7 @@ it("lets the real @imagekit/javascript upload() send a browser upload to ImageKi
     fileName: 'from-browser.png',
     folder: '/direct',
     useUniqueFileName: false,
-    xhr: new FetchXhr(emulator.url) as unknown as XMLHttpRequest,
+    xhr: new FetchXhr(emulator.url) as unknown as NonNullable<Parameters<typeof upload>[0]>['xhr'],
   });
   expect(result).toMatchObject({ name: 'from-browser.png', filePath: '/direct/from-browser.png' });
   expect(emulator.files().some((stored) => stored.filePath === '/direct/from-browser.png')).toBe(true);
