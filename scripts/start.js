@@ -13,6 +13,7 @@ const { Redis } = require('ioredis');
 const { createLogger, installGracefulShutdown, ConfigError } = require('@ingestkit/runtime');
 const { loadGatewayConfig, startGateway } = require('@ingestkit/upload-gateway');
 const { loadIngestWorkerConfig, startIngestWorker } = require('@ingestkit/ingest-worker');
+const { loadWebhookReceiverConfig, startWebhookReceiver } = require('@ingestkit/webhook-receiver');
 
 function fail(message) {
   process.stderr.write(`${message}\n`);
@@ -75,9 +76,12 @@ async function ensureRedis(url, dataDir) {
 async function main() {
   let gatewayConfig;
   let workerConfig;
+  let webhookConfig;
   try {
     gatewayConfig = loadGatewayConfig(process.env);
     workerConfig = loadIngestWorkerConfig(process.env);
+    // The receiver needs the ImageKit webhook secret; without one the embedded default runs without it.
+    webhookConfig = process.env.IMAGEKIT_WEBHOOK_SECRET ? loadWebhookReceiverConfig(process.env) : undefined;
   } catch (err) {
     fail(err instanceof ConfigError ? err.message : String(err));
   }
@@ -85,7 +89,10 @@ async function main() {
   const logger = createLogger({ name: 'ingestkit', level: gatewayConfig.logLevel });
   const gateway = await startGateway(gatewayConfig, createLogger({ name: 'upload-gateway', level: gatewayConfig.logLevel }));
   const worker = await startIngestWorker(workerConfig, createLogger({ name: 'ingest-worker', level: workerConfig.logLevel }));
-  const steps = [...gateway.shutdownSteps, ...worker.shutdownSteps];
+  const webhooks =
+    webhookConfig &&
+    (await startWebhookReceiver(webhookConfig, createLogger({ name: 'webhook-receiver', level: webhookConfig.logLevel })));
+  const steps = [...gateway.shutdownSteps, ...worker.shutdownSteps, ...(webhooks ? webhooks.shutdownSteps : [])];
   if (redisChild) {
     steps.push({
       name: 'redis-server',
@@ -104,6 +111,9 @@ async function main() {
     `  gateway   ${gateway.url}            uploads: POST ${gateway.url}/v1/uploads`,
     `  docs      ${gateway.url}/docs (OpenAPI: /openapi.json; health: /healthz, /readyz; metrics: /metrics)`,
     `  worker    metrics ${worker.metricsUrl}`,
+    webhooks
+      ? `  webhooks  ImageKit → POST ${webhooks.url}/webhooks/imagekit`
+      : '  webhooks  off (set IMAGEKIT_WEBHOOK_SECRET to receive ImageKit webhooks)',
     `  redis     ${gatewayConfig.redis.url}${redisChild ? ` (started for this session, data in ${join(gatewayConfig.stores.dataDir, 'redis')})` : ''}`,
     `  data      ${gatewayConfig.stores.dataDir}`,
     gatewayConfig.auth.isDevKey

@@ -67,6 +67,24 @@ export const StageTiming = z.object({
 });
 export type StageTiming = z.infer<typeof StageTiming>;
 
+/**
+ * One version of the asset's file at its destination (ImageKit), as its webhooks report them.
+ * Exactly one version is `current` while the file exists: the newest by `createdAt`.
+ */
+export const AssetVersion = z.object({
+  versionId: z.string().min(1),
+  /** ImageKit's display name, e.g. `Version 2`. */
+  name: z.string().optional(),
+  /** The versioned URL, `…/<path>?updatedAt=<epoch ms>`: a new CDN cache key per update. */
+  url: z.url(),
+  /** When this version was written (ImageKit's `updatedAt` of the version when first seen). */
+  createdAt: z.iso.datetime(),
+  current: z.boolean(),
+  /** Set when ImageKit reported the version (or the whole file) deleted; such a version is never current. */
+  deletedAt: z.iso.datetime().optional(),
+});
+export type AssetVersion = z.infer<typeof AssetVersion>;
+
 export const Asset = z.object({
   id: AssetId,
   status: AssetStatus,
@@ -80,6 +98,8 @@ export const Asset = z.object({
   output: AssetOutput.optional(),
   error: AssetError.optional(),
   timings: z.partialRecord(Stage, StageTiming),
+  /** Versions of the delivered file, oldest first; fed by the webhook receiver. */
+  versions: z.array(AssetVersion).optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -2,5 +2,6 @@ export * from './errors';
 export * from './ids';
 export * from './asset';
 export * from './uploads';
+export * from './imagekit-events';
 export * from './jobs';
 export * from './keys';

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AssetId } from './ids';
+import { ImageKitEvent } from './imagekit-events';
 
 /**
  * The job catalog: every queue, the schema of its payload and its retry policy. Queue name and
@@ -10,8 +12,14 @@ export const queueNames = {
   validate: 'ingest.validate',
   optimize: 'ingest.optimize',
   deliver: 'ingest.deliver',
+  imagekitEvent: 'imagekit.event',
+  purge: 'cdn.purge',
 } as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
+
+/** The queues of the ingest pipeline, which the ingest worker must cover, in pipeline order. */
+export const ingestQueues = [queueNames.validate, queueNames.optimize, queueNames.deliver] as const;
+export type IngestQueueName = (typeof ingestQueues)[number];
 
 const StageJob = z.object({ version: z.literal(1), assetId: AssetId });
 
@@ -22,6 +30,23 @@ export type OptimizeJob = z.infer<typeof OptimizeJob>;
 export const DeliverJob = StageJob;
 export type DeliverJob = z.infer<typeof DeliverJob>;
 
+/** A verified, deduplicated ImageKit webhook event, applied to the registry by the webhook receiver. */
+export const ImageKitEventJob = z.object({ version: z.literal(1), event: ImageKitEvent });
+export type ImageKitEventJob = z.infer<typeof ImageKitEventJob>;
+
+/** Why a URL is purged from the CDN. */
+export const PurgeReason = z.enum(['version-superseded', 'overwrite', 'api']);
+export type PurgeReason = z.infer<typeof PurgeReason>;
+
+/** One URL to invalidate; the purge service batches and rate-limits these. */
+export const PurgeJob = z.object({
+  version: z.literal(1),
+  url: z.url(),
+  reason: PurgeReason,
+  assetId: AssetId.optional(),
+});
+export type PurgeJob = z.infer<typeof PurgeJob>;
+
 export interface JobSpec<T extends z.ZodType> {
   queue: QueueName;
   schema: T;
@@ -29,12 +54,21 @@ export interface JobSpec<T extends z.ZodType> {
   attempts: number;
   /** First retry delay; later ones grow exponentially with jitter. */
   backoffMs: number;
+  /**
+   * `false`: a finished job is removed at once (a failed one after an hour), so a job with the
+   * same id can be added again later. Default: finished jobs are kept for inspection, and
+   * re-adding their id is a no-op while they are.
+   */
+  keepFinished?: boolean;
 }
 
 export const jobCatalog = {
   [queueNames.validate]: { queue: queueNames.validate, schema: ValidateJob, attempts: 5, backoffMs: 1_000 },
   [queueNames.optimize]: { queue: queueNames.optimize, schema: OptimizeJob, attempts: 5, backoffMs: 2_000 },
   [queueNames.deliver]: { queue: queueNames.deliver, schema: DeliverJob, attempts: 8, backoffMs: 2_000 },
+  [queueNames.imagekitEvent]: { queue: queueNames.imagekitEvent, schema: ImageKitEventJob, attempts: 8, backoffMs: 1_000 },
+  // A URL is superseded again on every overwrite: once a purge ran, the next one must be addable.
+  [queueNames.purge]: { queue: queueNames.purge, schema: PurgeJob, attempts: 10, backoffMs: 5_000, keepFinished: false },
 } as const satisfies Record<QueueName, JobSpec<z.ZodType>>;
 
 export type JobPayload<Q extends QueueName> = z.infer<(typeof jobCatalog)[Q]['schema']>;
@@ -42,4 +76,29 @@ export type JobPayload<Q extends QueueName> = z.infer<(typeof jobCatalog)[Q]['sc
 /** Job ids derive from the asset id, so enqueueing the same stage twice is a no-op. */
 export function stageJobId(assetId: string, queue: QueueName): string {
   return `${assetId}-${queue.slice(queue.indexOf('.') + 1)}`;
+}
+
+/** The job id of an ImageKit event: the event id itself when BullMQ accepts it as a custom id. */
+export function imagekitEventJobId(eventId: string): string {
+  return /^[A-Za-z0-9_.-]+$/.test(eventId) && !/^\d+$/.test(eventId) ? eventId : `evt-${sha256(eventId).slice(0, 32)}`;
+}
+
+/** A purge's job id: one pending purge per URL and reason. */
+export function purgeJobId(url: string, reason: PurgeReason): string {
+  return `purge-${sha256(`${reason} ${url}`).slice(0, 32)}`;
+}
+
+/**
+ * The deterministic job id of any payload, so adding the same job twice is a no-op: stage
+ * jobs by asset, events by event id, purges by URL and reason.
+ */
+export function jobIdFor<Q extends QueueName>(queue: Q, payload: JobPayload<Q>): string {
+  const data = payload as Partial<Record<'assetId' | 'url' | 'reason', string>> & { event?: { id: string } };
+  if (queue === queueNames.imagekitEvent) return imagekitEventJobId(data.event?.id ?? '');
+  if (queue === queueNames.purge) return purgeJobId(data.url ?? '', data.reason as PurgeReason);
+  return stageJobId(data.assetId ?? '', queue);
+}
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
 }

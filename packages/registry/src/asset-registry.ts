@@ -1,4 +1,5 @@
 import type { Asset, AssetStatus, Stage, StageTiming } from '@ingestkit/contracts';
+import type { VersionInput, VersionMerge } from './versions';
 
 /** Fields of an asset that can change after creation; `null` removes an optional field. */
 export type AssetPatch = {
@@ -30,4 +31,23 @@ export interface AssetRegistry {
    */
   transition(id: string, input: TransitionInput): Promise<Asset | null>;
   recordTiming(id: string, stage: Stage, timing: StageTiming): Promise<void>;
+  /**
+   * Remembers which asset an ImageKit file belongs to (`findByImageKitFileId`). Repeating it is
+   * harmless; indexing the file to another asset replaces the entry.
+   */
+  indexImageKitFile(fileId: string, assetId: string): Promise<void>;
+  /** The asset indexed for an ImageKit file, or `null`. Does not check that the asset still exists. */
+  findByImageKitFileId(fileId: string): Promise<string | null>;
+  /**
+   * Adds a version to the asset's `versions` (or refreshes a known `versionId`) and marks only
+   * the newest live one current, atomically: concurrent and repeated calls lose nothing.
+   * Returns the asset and the version this call made non-current, if any (see `mergeVersion`).
+   * `IngestError('not_found')` if the asset does not exist.
+   */
+  recordVersion(assetId: string, version: VersionInput): Promise<VersionMerge & { asset: Asset }>;
+  /**
+   * Marks one version, or every version when `versionId` is absent (the file was deleted), as
+   * deleted at `deletedAt`; the entries stay as history. Atomic like `recordVersion`.
+   */
+  recordVersionDeletion(assetId: string, deletion: { versionId?: string; deletedAt: string }): Promise<Asset>;
 }

@@ -1,2 +1,3 @@
 export * from './asset-registry';
 export * from './redis-asset-registry';
+export * from './versions';

@@ -1,6 +1,7 @@
-import { Asset, IngestError, Stage, type StageTiming } from '@ingestkit/contracts';
+import { Asset, AssetVersion, IngestError, Stage, type StageTiming } from '@ingestkit/contracts';
 import type { Redis } from '@ingestkit/runtime';
 import type { AssetPatch, AssetRegistry, TransitionInput } from './asset-registry';
+import { markVersionsDeleted, mergeVersion } from './versions';
 
 // One hash per asset under the queue prefix: scalar fields as strings, structured fields as
 // JSON, timings as `timing:<stage>`. A status guard and the field writes run in one script,
@@ -27,7 +28,20 @@ redis.call('HSET', KEYS[1], unpack(ARGV))
 return 1
 `;
 
-const jsonFields = ['tags', 'metadata', 'original', 'output', 'error'] as const;
+// Compare-and-set of the `versions` field: the merge runs in TypeScript (one implementation for
+// every adapter) and is written only if nobody changed the list since it was read.
+const SET_VERSIONS_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+local current = redis.call('HGET', KEYS[1], 'versions') or ''
+if current ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'versions', ARGV[2], 'updatedAt', ARGV[3])
+return 1
+`;
+
+/** Compare-and-set rounds before giving up; each loses only to a concurrent writer that succeeded. */
+const MAX_VERSION_ROUNDS = 50;
+
+const jsonFields = ['tags', 'metadata', 'original', 'output', 'error', 'versions'] as const;
 const stringFields = ['id', 'status', 'destination', 'policy', 'fileName', 'folder', 'createdAt', 'updatedAt'] as const;
 
 export function createRedisAssetRegistry(options: { redis: Redis; prefix: string }): AssetRegistry {
@@ -57,6 +71,31 @@ export function createRedisAssetRegistry(options: { redis: Redis; prefix: string
   }
 
   const notFound = (id: string) => new IngestError('not_found', `asset ${id} does not exist`);
+  const fileIndexKey = (fileId: string) => `${options.prefix}:imagekit-file:${fileId}`;
+
+  /** Read-modify-write of an asset's versions, retried while another writer wins the race. */
+  async function updateVersions<T>(id: string, change: (versions: AssetVersion[]) => { versions: AssetVersion[]; result: T }) {
+    for (let round = 0; round < MAX_VERSION_ROUNDS; round++) {
+      const raw = await redis.hget(keyOf(id), 'versions');
+      if (raw === null && (await redis.exists(keyOf(id))) === 0) throw notFound(id);
+      const { versions, result } = change(raw === null ? [] : AssetVersion.array().parse(JSON.parse(raw)));
+      const written = (await redis.eval(
+        SET_VERSIONS_SCRIPT,
+        1,
+        keyOf(id),
+        raw ?? '',
+        JSON.stringify(versions),
+        new Date().toISOString(),
+      )) as number;
+      if (written === -1) throw notFound(id);
+      if (written === 1) {
+        const asset = await read(id);
+        if (!asset) throw notFound(id);
+        return { result, asset };
+      }
+    }
+    throw new IngestError('conflict', `the versions of asset ${id} kept changing; try again`);
+  }
 
   return {
     create: (asset) =>
@@ -85,6 +124,27 @@ export function createRedisAssetRegistry(options: { redis: Redis; prefix: string
     recordTiming: (id: string, stage: Stage, timing: StageTiming) =>
       run(async () => {
         if ((await apply(id, '*', { [`timing:${stage}`]: JSON.stringify(timing) })) === -1) throw notFound(id);
+      }),
+    indexImageKitFile: (fileId, assetId) =>
+      run(async () => {
+        await redis.set(fileIndexKey(fileId), assetId);
+      }),
+    findByImageKitFileId: (fileId) => run(() => redis.get(fileIndexKey(fileId))),
+    recordVersion: (assetId, version) =>
+      run(async () => {
+        const { result, asset } = await updateVersions(assetId, (versions) => {
+          const merged = mergeVersion(versions, version);
+          return { versions: merged.versions, result: merged };
+        });
+        return { ...result, asset };
+      }),
+    recordVersionDeletion: (assetId, deletion) =>
+      run(async () => {
+        const { asset } = await updateVersions(assetId, (versions) => ({
+          versions: markVersionsDeleted(versions, deletion),
+          result: undefined,
+        }));
+        return asset;
       }),
   };
 }

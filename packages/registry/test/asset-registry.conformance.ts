@@ -19,6 +19,14 @@ function newAsset(overrides: Partial<Asset> = {}): Asset {
   };
 }
 
+function version(versionId: string, atMs: number) {
+  return {
+    versionId,
+    url: `https://ik.imagekit.io/demo/a.jpg?updatedAt=${atMs}`,
+    createdAt: new Date(atMs).toISOString(),
+  };
+}
+
 /** What every AssetRegistry adapter promises; run once per adapter. */
 export function describeAssetRegistryConformance(
   name: string,
@@ -80,6 +88,83 @@ export function describeAssetRegistryConformance(
         Array.from({ length: 20 }, () => registry.transition(asset.id, { from: ['queued'], to: 'validating' })),
       );
       expect(results.filter((result) => result !== null)).toHaveLength(1);
+    });
+
+    it('indexes ImageKit files to assets, and answers null for files it does not know', async () => {
+      const asset = newAsset();
+      await registry.create(asset);
+      const fileId = `file_${asset.id}`;
+      expect(await registry.findByImageKitFileId(fileId)).toBeNull();
+      await registry.indexImageKitFile(fileId, asset.id);
+      await registry.indexImageKitFile(fileId, asset.id);
+      expect(await registry.findByImageKitFileId(fileId)).toBe(asset.id);
+      expect(await registry.findByImageKitFileId(`${fileId}-other`)).toBeNull();
+    });
+
+    it('records versions, marks only the newest current and reports the version it superseded', async () => {
+      const asset = newAsset();
+      await registry.create(asset);
+      const first = await registry.recordVersion(asset.id, version('v1', 1_000));
+      expect(first.superseded).toBeNull();
+      expect(first.asset.versions).toEqual([{ ...version('v1', 1_000), current: true }]);
+
+      const second = await registry.recordVersion(asset.id, version('v2', 2_000));
+      expect(second.superseded).toMatchObject({ versionId: 'v1', current: false });
+      expect(second.asset.versions?.map((v) => [v.versionId, v.current])).toEqual([
+        ['v1', false],
+        ['v2', true],
+      ]);
+      expect(await registry.get(asset.id)).toEqual(second.asset);
+    });
+
+    it('refreshes a known version without superseding it, and ignores an older version arriving late', async () => {
+      const asset = newAsset();
+      await registry.create(asset);
+      await registry.recordVersion(asset.id, version('v2', 2_000));
+      const updated = await registry.recordVersion(asset.id, { ...version('v2', 3_000), name: 'Version 2' });
+      expect(updated.superseded).toBeNull();
+      expect(updated.asset.versions).toEqual([
+        { ...version('v2', 2_000), url: version('v2', 3_000).url, name: 'Version 2', current: true },
+      ]);
+      const late = await registry.recordVersion(asset.id, version('v1', 1_000));
+      expect(late.superseded).toBeNull();
+      expect(late.asset.versions?.map((v) => [v.versionId, v.current])).toEqual([
+        ['v1', false],
+        ['v2', true],
+      ]);
+    });
+
+    it('loses no version when many are recorded concurrently', async () => {
+      const asset = newAsset();
+      await registry.create(asset);
+      await Promise.all(
+        Array.from({ length: 12 }, (_, i) => registry.recordVersion(asset.id, version(`v${i}`, 1_000 * (i + 1)))),
+      );
+      const versions = (await registry.get(asset.id))?.versions ?? [];
+      expect(versions.map((v) => v.versionId)).toEqual(Array.from({ length: 12 }, (_, i) => `v${i}`));
+      expect(versions.filter((v) => v.current).map((v) => v.versionId)).toEqual(['v11']);
+    });
+
+    it('records deletions of one version or the whole file, keeping the history', async () => {
+      const asset = newAsset();
+      await registry.create(asset);
+      await registry.recordVersion(asset.id, version('v1', 1_000));
+      await registry.recordVersion(asset.id, version('v2', 2_000));
+      const deletedAt = new Date(5_000).toISOString();
+      const oneGone = await registry.recordVersionDeletion(asset.id, { versionId: 'v1', deletedAt });
+      expect(oneGone.versions).toEqual([
+        { ...version('v1', 1_000), current: false, deletedAt },
+        { ...version('v2', 2_000), current: true },
+      ]);
+      const allGone = await registry.recordVersionDeletion(asset.id, { deletedAt });
+      expect(allGone.versions?.every((v) => !v.current && v.deletedAt === deletedAt)).toBe(true);
+    });
+
+    it('reports not_found when recording versions of an unknown asset', async () => {
+      await expect(registry.recordVersion(newAssetId(), version('v1', 1))).rejects.toMatchObject({ code: 'not_found' });
+      await expect(registry.recordVersionDeletion(newAssetId(), { deletedAt: new Date().toISOString() })).rejects.toMatchObject({
+        code: 'not_found',
+      });
     });
   });
 }

@@ -1,5 +1,6 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import { jobCatalog, queueNames, stageJobId, type JobPayload, type QueueName } from '@ingestkit/contracts';
+import { jobCatalog, jobIdFor, queueNames, type JobPayload, type JobSpec, type QueueName } from '@ingestkit/contracts';
+import type { z } from 'zod';
 
 /** Completed jobs are kept a day (at most 10k), failed ones a week (at most 50k), for inspection. */
 export const retention = {
@@ -9,11 +10,11 @@ export const retention = {
 
 /** Job options of a queue, from the catalog: attempts, exponential backoff with jitter, retention. */
 export function jobOptionsFor(queue: QueueName): JobsOptions {
-  const spec = jobCatalog[queue];
+  const spec: JobSpec<z.ZodType> = jobCatalog[queue];
   return {
     attempts: spec.attempts,
     backoff: { type: 'exponential', delay: spec.backoffMs, jitter: 0.5 },
-    ...retention,
+    ...(spec.keepFinished === false ? { removeOnComplete: true, removeOnFail: { age: 3600, count: 10_000 } } : retention),
   };
 }
 
@@ -31,14 +32,14 @@ export function createQueue<Q extends QueueName>(name: Q, deps: QueueDeps): Queu
 }
 
 /**
- * Adds the stage job of an asset. The payload is parsed against the catalog before it is
- * written, and the job id derives from the asset id, so adding it twice is a no-op.
+ * Adds a job to its queue. The payload is parsed against the catalog before it is written, and
+ * the job id derives from it (`jobIdFor`: the asset id for stages), so adding it twice is a no-op.
  */
-export async function enqueueStage<Q extends QueueName>(queue: Queue<JobPayload<Q>>, payload: JobPayload<Q>): Promise<void> {
-  const name = queue.name as Q;
-  const parsed = jobCatalog[name].schema.parse(payload) as JobPayload<Q>;
+export async function enqueueStage<T extends JobPayload<QueueName>>(queue: Queue<T>, payload: T): Promise<void> {
+  const name = queue.name as QueueName;
+  const parsed: JobPayload<QueueName> = jobCatalog[name].schema.parse(payload);
   // BullMQ's typings narrow job names to string literals of the data type; ours is the queue name.
-  await (queue as unknown as Queue).add(name, parsed, { jobId: stageJobId(parsed.assetId, name) });
+  await (queue as unknown as Queue).add(name, parsed, { jobId: jobIdFor(name, parsed) });
 }
 
 /** The three ingest queues, for producers that may enqueue any stage (intake, retries). */

@@ -54,7 +54,8 @@ export function createStageWorker<Q extends QueueName>(processor: StageProcessor
           throw new IngestError('bad_request', `invalid ${processor.queue} payload: ${parsed.error.message}`);
         }
         const payload = parsed.data as JobPayload<Q>;
-        logger.setBindings({ assetId: payload.assetId });
+        const { assetId } = payload as { assetId?: string };
+        if (assetId !== undefined) logger.setBindings({ assetId });
         try {
           await processor.process(payload, context);
         } catch (err) {

@@ -1,5 +1,5 @@
 import type { Worker } from 'bullmq';
-import { jobCatalog, type QueueName } from '@ingestkit/contracts';
+import { ingestQueues, type QueueName } from '@ingestkit/contracts';
 import { createStageWorker, type StageProcessor, type StageWorkerDeps } from '@ingestkit/runtime';
 import type { StageDeps } from './stages/stage-deps';
 import { deliverStage } from './stages/deliver.stage';
@@ -11,9 +11,9 @@ export function ingestPipeline(deps: StageDeps): StageProcessor<QueueName>[] {
   return [validateStage(deps), optimizeStage(deps), deliverStage(deps)] as StageProcessor<QueueName>[];
 }
 
-/** Fails at boot unless every queue of the catalog has exactly one processor. */
+/** Fails at boot unless every ingest queue has exactly one processor (other queues belong to other services). */
 export function assertCatalogCovered(processors: readonly StageProcessor<QueueName>[]): void {
-  for (const queue of Object.keys(jobCatalog) as QueueName[]) {
+  for (const queue of ingestQueues) {
     const count = processors.filter((processor) => processor.queue === queue).length;
     if (count !== 1) throw new Error(`queue ${queue} has ${count} processors; exactly one is required`);
   }

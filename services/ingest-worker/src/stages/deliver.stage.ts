@@ -27,6 +27,8 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
       const delivered = await timed(deps.registry, assetId, 'deliver', () =>
         destination.deliver({ asset, output, open: () => deps.staging.get(output.key) }),
       );
+      // Index before `ready`, so the ImageKit webhook for this file finds its asset.
+      if (delivered.imagekit) await deps.registry.indexImageKitFile(delivered.imagekit.fileId, assetId);
       await deps.registry.transition(assetId, {
         from: ['delivering'],
         to: 'ready',
