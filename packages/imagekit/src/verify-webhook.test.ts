@@ -127,6 +127,26 @@ describe('verifyImageKitWebhook', () => {
     );
   });
 
+  it("passes the Standard Webhooks specification's published test vector (base64 key after whsec_)", () => {
+    // From the Standard Webhooks specification's reference libraries; the payload is not an
+    // ImageKit event, so a verified signature surfaces as bad_request rather than unauthorized.
+    const vector = {
+      rawBody: '{"test": 2432232314}',
+      headers: {
+        'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+        'webhook-timestamp': '1614265330',
+        'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+      },
+      now: 1614265330 * 1000,
+    };
+    expect(() => verifyImageKitWebhook({ ...vector, secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'] })).toThrow(
+      expect.objectContaining({ code: 'bad_request' }),
+    );
+    expect(() => verifyImageKitWebhook({ ...vector, secrets: ['whsec_bm90IHRoZSByaWdodCBzZWNyZXQ='] })).toThrow(
+      expect.objectContaining({ code: 'unauthorized' }),
+    );
+  });
+
   it('refuses to verify without a secret', () => {
     expect(() => verify({ secrets: [''], headers: legacyHeaders() })).toThrow(
       expect.objectContaining({ code: 'internal_error' }),

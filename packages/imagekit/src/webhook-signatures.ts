@@ -6,9 +6,25 @@ export type SchemeFailure = 'malformed_header' | 'signature_mismatch' | 'stale_t
 /** The outcome of checking one scheme's headers: the signed timestamp in ms, or why it failed. */
 export type SchemeResult = { ok: true; timestampMs: number } | { ok: false; reason: SchemeFailure };
 
-/** The key both schemes use: the raw UTF-8 bytes of the whole `whsec_…` string (CONTRACTS §4.3). */
-function hmac(secret: string, ...parts: (string | Buffer)[]): Buffer {
-  const mac = createHmac('sha256', Buffer.from(secret, 'utf8'));
+/** The key ImageKit uses for both schemes: the raw UTF-8 bytes of the whole `whsec_…` string (CONTRACTS §4.3). */
+function imagekitKey(secret: string): Buffer {
+  return Buffer.from(secret, 'utf8');
+}
+
+/**
+ * The Standard Webhooks specification's key: the base64 after `whsec_`. ImageKit does not use it
+ * today (its SDK re-encodes the whole string), but a sender that follows the specification —
+ * or ImageKit, should it align — is verified too; both keys derive from the same secret.
+ */
+function specificationKey(secret: string): Buffer | undefined {
+  const encoded = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : '';
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return undefined;
+  const key = Buffer.from(encoded, 'base64');
+  return key.length >= 16 ? key : undefined;
+}
+
+function hmac(key: Buffer, ...parts: (string | Buffer)[]): Buffer {
+  const mac = createHmac('sha256', key);
   for (const part of parts) mac.update(part);
   return mac.digest();
 }
@@ -51,7 +67,7 @@ export function checkLegacySignature(
   const t = fields.get('t')?.[0] ?? '';
   const signatures = (fields.get('v1') ?? []).filter((hex) => /^[0-9a-f]{64}$/i.test(hex));
   if (!/^\d{1,16}$/.test(t) || signatures.length === 0) return { ok: false, reason: 'malformed_header' };
-  const expected = secrets.map((secret) => hmac(secret, `${t}.`, body));
+  const expected = secrets.map((secret) => hmac(imagekitKey(secret), `${t}.`, body));
   if (
     !matchesAny(
       expected,
@@ -82,7 +98,8 @@ export function checkStandardSignature(
     .map((entry) => entry.slice(3))
     .filter((b64) => /^[A-Za-z0-9+/]{43}=$/.test(b64));
   if (signatures.length === 0) return { ok: false, reason: 'malformed_header' };
-  const expected = secrets.map((secret) => hmac(secret, `${headers.id}.${headers.timestamp}.`, body));
+  const keys = secrets.flatMap((secret) => [imagekitKey(secret), specificationKey(secret)].filter((key) => key !== undefined));
+  const expected = keys.map((key) => hmac(key, `${headers.id}.${headers.timestamp}.`, body));
   if (
     !matchesAny(
       expected,
