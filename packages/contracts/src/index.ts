@@ -3,5 +3,6 @@ export * from './ids';
 export * from './asset';
 export * from './uploads';
 export * from './imagekit-events';
+export * from './notifications';
 export * from './jobs';
 export * from './keys';

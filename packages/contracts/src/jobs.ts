@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AssetId } from './ids';
 import { ImageKitEvent } from './imagekit-events';
+import { Notification } from './notifications';
 
 /**
  * The job catalog: every queue, the schema of its payload and its retry policy. Queue name and
@@ -14,6 +15,7 @@ export const queueNames = {
   deliver: 'ingest.deliver',
   imagekitEvent: 'imagekit.event',
   purge: 'cdn.purge',
+  notify: 'asset.notify',
 } as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
@@ -47,6 +49,10 @@ export const PurgeJob = z.object({
 });
 export type PurgeJob = z.infer<typeof PurgeJob>;
 
+/** One notification to POST to `NOTIFY_URL`; its job id is the notification id. */
+export const NotifyJob = z.object({ version: z.literal(1), notification: Notification });
+export type NotifyJob = z.infer<typeof NotifyJob>;
+
 export interface JobSpec<T extends z.ZodType> {
   queue: QueueName;
   schema: T;
@@ -69,6 +75,8 @@ export const jobCatalog = {
   [queueNames.imagekitEvent]: { queue: queueNames.imagekitEvent, schema: ImageKitEventJob, attempts: 8, backoffMs: 1_000 },
   // A URL is superseded again on every overwrite: once a purge ran, the next one must be addable.
   [queueNames.purge]: { queue: queueNames.purge, schema: PurgeJob, attempts: 10, backoffMs: 5_000, keepFinished: false },
+  // 11 retries, 2 s doubling with jitter: a receiver may be down 35–70 minutes before one is given up on.
+  [queueNames.notify]: { queue: queueNames.notify, schema: NotifyJob, attempts: 12, backoffMs: 2_000 },
 } as const satisfies Record<QueueName, JobSpec<z.ZodType>>;
 
 export type JobPayload<Q extends QueueName> = z.infer<(typeof jobCatalog)[Q]['schema']>;
@@ -90,10 +98,14 @@ export function purgeJobId(url: string, reason: PurgeReason): string {
 
 /**
  * The deterministic job id of any payload, so adding the same job twice is a no-op: stage
- * jobs by asset, events by event id, purges by URL and reason.
+ * jobs by asset, events by event id, purges by URL and reason, notifications by notification id.
  */
 export function jobIdFor<Q extends QueueName>(queue: Q, payload: JobPayload<Q>): string {
-  const data = payload as Partial<Record<'assetId' | 'url' | 'reason', string>> & { event?: { id: string } };
+  const data = payload as Partial<Record<'assetId' | 'url' | 'reason', string>> & {
+    event?: { id: string };
+    notification?: { id: string };
+  };
+  if (queue === queueNames.notify) return data.notification?.id ?? '';
   if (queue === queueNames.imagekitEvent) return imagekitEventJobId(data.event?.id ?? '');
   if (queue === queueNames.purge) return purgeJobId(data.url ?? '', data.reason as PurgeReason);
   return stageJobId(data.assetId ?? '', queue);

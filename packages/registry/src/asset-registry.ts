@@ -27,6 +27,9 @@ export interface AssetRegistry {
   /**
    * Atomically moves the asset to `to` (with `patch`) if its status is one of `from`.
    * Returns the updated asset, or `null` when the asset is in another status (nothing changed).
+   * A transition that changes the status to `ready`, `rejected` or `failed` records the
+   * notification it implies (`asset.ready`, …) in the same atomic step (the adapter's outbox),
+   * each with its own id; a refused or repeated transition records none.
    * `IngestError('not_found')` if the asset does not exist.
    */
   transition(id: string, input: TransitionInput): Promise<Asset | null>;
@@ -42,6 +45,8 @@ export interface AssetRegistry {
    * Adds a version to the asset's `versions` (or refreshes a known `versionId`) and marks only
    * the newest live one current, atomically: concurrent and repeated calls lose nothing.
    * Returns the asset and the version this call made non-current, if any (see `mergeVersion`).
+   * A version new to the asset records one `asset.version.created` notification atomically with
+   * it; refreshing a known version records none.
    * `IngestError('not_found')` if the asset does not exist.
    */
   recordVersion(assetId: string, version: VersionInput): Promise<VersionMerge & { asset: Asset }>;

@@ -1,26 +1,41 @@
-import { Asset, AssetVersion, IngestError, Stage, type StageTiming } from '@ingestkit/contracts';
+import { AssetVersion, IngestError, type Asset, type NotificationType, type Stage, type StageTiming } from '@ingestkit/contracts';
 import type { Redis } from '@ingestkit/runtime';
-import type { AssetPatch, AssetRegistry, TransitionInput } from './asset-registry';
+import type { AssetRegistry, TransitionInput } from './asset-registry';
+import { decodeAsset, encodeAsset, encodePatch } from './asset-hash';
+import { outboxKeys, PUSH_OUTBOX_LUA } from './outbox';
 import { markVersionsDeleted, mergeVersion } from './versions';
 
-// One hash per asset under the queue prefix: scalar fields as strings, structured fields as
-// JSON, timings as `timing:<stage>`. A status guard and the field writes run in one script,
-// so two workers racing on the same asset cannot interleave.
-const TRANSITION_SCRIPT = `
+// One hash per asset under the queue prefix (see asset-hash.ts). A status guard and the field
+// writes run in one script, so two workers racing on the same asset cannot interleave. When
+// ARGV[2] names a notification and the status actually changed, the same script bumps the
+// asset's `notifySeq` and pushes the notification onto the outbox (KEYS[2]), so a crash can
+// neither lose the notification of a transition nor record one without it.
+const TRANSITION_SCRIPT = `${PUSH_OUTBOX_LUA}
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+local previous = redis.call('HGET', KEYS[1], 'status')
 if ARGV[1] ~= '*' then
-  local current = redis.call('HGET', KEYS[1], 'status')
   local allowed = false
   for status in string.gmatch(ARGV[1], '[^,]+') do
-    if status == current then allowed = true end
+    if status == previous then allowed = true end
   end
   if not allowed then return 0 end
 end
-for i = 2, #ARGV, 2 do
+for i = 3, #ARGV, 2 do
   if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[1], ARGV[i]) else redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+end
+if ARGV[2] ~= '' and redis.call('HGET', KEYS[1], 'status') ~= previous then
+  local seq = redis.call('HINCRBY', KEYS[1], 'notifySeq', 1)
+  push_outbox(KEYS[1], KEYS[2], ARGV[2], tostring(seq))
 end
 return 1
 `;
+
+/** The notification a transition into each status implies. */
+const statusNotifications: Partial<Record<Asset['status'], NotificationType>> = {
+  ready: 'asset.ready',
+  rejected: 'asset.rejected',
+  failed: 'asset.failed',
+};
 
 const CREATE_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -29,24 +44,26 @@ return 1
 `;
 
 // Compare-and-set of the `versions` field: the merge runs in TypeScript (one implementation for
-// every adapter) and is written only if nobody changed the list since it was read.
-const SET_VERSIONS_SCRIPT = `
+// every adapter) and is written only if nobody changed the list since it was read. ARGV[4] is
+// the id of a version the merge added (new to the list read), else empty: its
+// `asset.version.created` is pushed onto the outbox (KEYS[2]) in the same write, so exactly the
+// writer that added the version records it.
+const SET_VERSIONS_SCRIPT = `${PUSH_OUTBOX_LUA}
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local current = redis.call('HGET', KEYS[1], 'versions') or ''
 if current ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'versions', ARGV[2], 'updatedAt', ARGV[3])
+if ARGV[4] ~= '' then push_outbox(KEYS[1], KEYS[2], 'asset.version.created', ARGV[4]) end
 return 1
 `;
 
 /** Compare-and-set rounds before giving up; each loses only to a concurrent writer that succeeded. */
 const MAX_VERSION_ROUNDS = 50;
 
-const jsonFields = ['tags', 'metadata', 'original', 'output', 'error', 'versions'] as const;
-const stringFields = ['id', 'status', 'destination', 'policy', 'fileName', 'folder', 'createdAt', 'updatedAt'] as const;
-
 export function createRedisAssetRegistry(options: { redis: Redis; prefix: string }): AssetRegistry {
   const { redis } = options;
   const keyOf = (id: string) => `${options.prefix}:asset:${id}`;
+  const outbox = outboxKeys(options.prefix).pending;
 
   async function run<T>(operation: () => Promise<T>): Promise<T> {
     try {
@@ -65,9 +82,9 @@ export function createRedisAssetRegistry(options: { redis: Redis; prefix: string
     return Object.keys(hash).length === 0 ? null : decodeAsset(hash);
   }
 
-  async function apply(id: string, from: string, fields: Record<string, string>): Promise<number> {
+  async function apply(id: string, from: string, fields: Record<string, string>, notify = ''): Promise<number> {
     const args = Object.entries({ ...fields, updatedAt: new Date().toISOString() }).flat();
-    return (await redis.eval(TRANSITION_SCRIPT, 1, keyOf(id), from, ...args)) as number;
+    return (await redis.eval(TRANSITION_SCRIPT, 2, keyOf(id), outbox, from, notify, ...args)) as number;
   }
 
   const notFound = (id: string) => new IngestError('not_found', `asset ${id} does not exist`);
@@ -78,14 +95,18 @@ export function createRedisAssetRegistry(options: { redis: Redis; prefix: string
     for (let round = 0; round < MAX_VERSION_ROUNDS; round++) {
       const raw = await redis.hget(keyOf(id), 'versions');
       if (raw === null && (await redis.exists(keyOf(id))) === 0) throw notFound(id);
-      const { versions, result } = change(raw === null ? [] : AssetVersion.array().parse(JSON.parse(raw)));
+      const before = raw === null ? [] : AssetVersion.array().parse(JSON.parse(raw));
+      const { versions, result } = change(before);
+      const added = versions.find((version) => !before.some((known) => known.versionId === version.versionId));
       const written = (await redis.eval(
         SET_VERSIONS_SCRIPT,
-        1,
+        2,
         keyOf(id),
+        outbox,
         raw ?? '',
         JSON.stringify(versions),
         new Date().toISOString(),
+        added?.versionId ?? '',
       )) as number;
       if (written === -1) throw notFound(id);
       if (written === 1) {
@@ -117,7 +138,7 @@ export function createRedisAssetRegistry(options: { redis: Redis; prefix: string
     transition: (id, input: TransitionInput) =>
       run(async () => {
         const fields = { ...encodePatch(input.patch ?? {}), status: input.to };
-        const result = await apply(id, input.from.join(','), fields);
+        const result = await apply(id, input.from.join(','), fields, statusNotifications[input.to] ?? '');
         if (result === -1) throw notFound(id);
         return result === 1 ? read(id) : null;
       }),
@@ -147,37 +168,4 @@ export function createRedisAssetRegistry(options: { redis: Redis; prefix: string
         return asset;
       }),
   };
-}
-
-function encodeAsset(asset: Asset): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const field of stringFields) {
-    const value = asset[field];
-    if (value !== undefined) fields[field] = value;
-  }
-  for (const field of jsonFields) {
-    const value = asset[field];
-    if (value !== undefined) fields[field] = JSON.stringify(value);
-  }
-  for (const [stage, timing] of Object.entries(asset.timings)) fields[`timing:${stage}`] = JSON.stringify(timing);
-  return fields;
-}
-
-function encodePatch(patch: AssetPatch): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const [field, value] of Object.entries(patch)) {
-    if (value !== undefined) fields[field] = value === null ? '' : JSON.stringify(value);
-  }
-  return fields;
-}
-
-function decodeAsset(hash: Record<string, string>): Asset {
-  const raw: Record<string, unknown> = { timings: {} };
-  for (const field of stringFields) if (hash[field] !== undefined) raw[field] = hash[field];
-  for (const field of jsonFields) if (hash[field] !== undefined) raw[field] = JSON.parse(hash[field]) as unknown;
-  for (const stage of Stage.options) {
-    const timing = hash[`timing:${stage}`];
-    if (timing !== undefined) (raw.timings as Record<string, unknown>)[stage] = JSON.parse(timing) as unknown;
-  }
-  return Asset.parse(raw);
 }

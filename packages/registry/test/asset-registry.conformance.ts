@@ -1,4 +1,4 @@
-import { newAssetId, type Asset } from '@ingestkit/contracts';
+import { newAssetId, type Asset, type Notification } from '@ingestkit/contracts';
 import type { AssetRegistry } from '../src/asset-registry';
 
 function newAsset(overrides: Partial<Asset> = {}): Asset {
@@ -27,16 +27,21 @@ function version(versionId: string, atMs: number) {
   };
 }
 
+export interface ConformanceSubject {
+  registry: AssetRegistry;
+  /** The notifications the adapter has recorded and not yet handed on, of one asset, oldest first. */
+  recordedNotifications(assetId: string): Promise<Notification[]>;
+  teardown(): Promise<void>;
+}
+
 /** What every AssetRegistry adapter promises; run once per adapter. */
-export function describeAssetRegistryConformance(
-  name: string,
-  setup: () => Promise<{ registry: AssetRegistry; teardown(): Promise<void> }>,
-) {
+export function describeAssetRegistryConformance(name: string, setup: () => Promise<ConformanceSubject>) {
   describe(`AssetRegistry conformance: ${name}`, () => {
     let registry: AssetRegistry;
+    let recordedNotifications: ConformanceSubject['recordedNotifications'];
     let teardown: () => Promise<void>;
     beforeAll(async () => {
-      ({ registry, teardown } = await setup());
+      ({ registry, recordedNotifications, teardown } = await setup());
     });
     afterAll(async () => {
       await teardown();
@@ -165,6 +170,49 @@ export function describeAssetRegistryConformance(
       await expect(registry.recordVersionDeletion(newAssetId(), { deletedAt: new Date().toISOString() })).rejects.toMatchObject({
         code: 'not_found',
       });
+    });
+
+    it('records one notification with the transition to ready, and none for a repeated or refused attempt', async () => {
+      const asset = newAsset({ status: 'delivering' });
+      await registry.create(asset);
+      expect(await registry.transition(asset.id, { from: ['queued'], to: 'ready' })).toBeNull();
+      expect(await recordedNotifications(asset.id)).toEqual([]);
+      const ready = await registry.transition(asset.id, { from: ['delivering'], to: 'ready' });
+      expect(await registry.transition(asset.id, { from: ['delivering'], to: 'ready' })).toBeNull();
+      const recorded = await recordedNotifications(asset.id);
+      expect(recorded).toEqual([
+        { id: expect.stringMatching(/^ntf_/), type: 'asset.ready', createdAt: ready!.updatedAt, data: { asset: ready } },
+      ]);
+    });
+
+    it('records no notification for non-terminal transitions, and a distinct one per terminal transition', async () => {
+      const asset = newAsset();
+      await registry.create(asset);
+      await registry.transition(asset.id, { from: ['queued'], to: 'validating' });
+      expect(await recordedNotifications(asset.id)).toEqual([]);
+      const error = { code: 'timeout' as const, message: 'slow', stage: 'validate' as const };
+      await registry.transition(asset.id, { from: ['validating'], to: 'failed', patch: { error } });
+      await registry.transition(asset.id, { from: ['failed'], to: 'validating', patch: { error: null } });
+      await registry.transition(asset.id, { from: ['validating'], to: 'failed', patch: { error } });
+      const recorded = await recordedNotifications(asset.id);
+      expect(recorded.map((notification) => notification.type)).toEqual(['asset.failed', 'asset.failed']);
+      expect(new Set(recorded.map((notification) => notification.id)).size).toBe(2);
+      expect(recorded[0]!.data.asset.error).toEqual(error);
+    });
+
+    it('records asset.version.created once per new version, not when a known version is refreshed', async () => {
+      const asset = newAsset();
+      await registry.create(asset);
+      await Promise.all([
+        registry.recordVersion(asset.id, version('v1', 1_000)),
+        registry.recordVersion(asset.id, version('v1', 1_000)),
+      ]);
+      await registry.recordVersion(asset.id, { ...version('v1', 1_500), name: 'Version 1' });
+      await registry.recordVersion(asset.id, version('v2', 2_000));
+      const recorded = await recordedNotifications(asset.id);
+      expect(recorded.map((notification) => notification.type)).toEqual(['asset.version.created', 'asset.version.created']);
+      expect(recorded[1]!.data.asset.versions?.map((v) => v.versionId)).toEqual(['v1', 'v2']);
+      expect(recorded[0]!.id).not.toBe(recorded[1]!.id);
     });
   });
 }

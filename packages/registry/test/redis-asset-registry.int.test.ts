@@ -1,7 +1,8 @@
-// Proves the Redis registry keeps the AssetRegistry promises, and reports an unreachable Redis as dependency_unavailable.
+// Proves the Redis registry keeps the AssetRegistry promises (outbox included), and reports an unreachable Redis as dependency_unavailable.
 import { createRedis, waitForRedis } from '@ingestkit/runtime';
 import { deletePrefix, findFreePort, startRedis, uniquePrefix, type TestRedis } from '@ingestkit/testkit';
 import { newAssetId } from '@ingestkit/contracts';
+import { notificationFromOutbox, outboxKeys } from '../src/outbox';
 import { createRedisAssetRegistry } from '../src/redis-asset-registry';
 import { describeAssetRegistryConformance } from './asset-registry.conformance';
 
@@ -19,6 +20,11 @@ describeAssetRegistryConformance('redis', async () => {
   await waitForRedis(connection, 5_000);
   return {
     registry: createRedisAssetRegistry({ redis: connection, prefix }),
+    recordedNotifications: async (assetId) =>
+      (await connection.lrange(outboxKeys(prefix).pending, 0, -1))
+        .reverse()
+        .map(notificationFromOutbox)
+        .filter((notification) => notification.data.asset.id === assetId),
     teardown: async () => {
       await deletePrefix(redis.url, prefix);
       connection.disconnect();

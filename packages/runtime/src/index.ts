@@ -4,6 +4,7 @@ export * from './redis';
 export * from './metrics';
 export * from './queues';
 export * from './stage-worker';
+export * from './webhook-signing';
 export * from './http';
 export * from './shutdown';
 export * from './run-service';

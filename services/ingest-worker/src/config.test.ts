@@ -27,4 +27,18 @@ describe('loadIngestWorkerConfig', () => {
   it('refuses a concurrency of 0', () => {
     expect(() => loadIngestWorkerConfig({ WORKER_CONCURRENCY: '0' })).toThrow(/WORKER_CONCURRENCY/);
   });
+
+  it('turns notifications on with NOTIFY_URL and NOTIFY_SECRET, and names NOTIFY_SECRET when it is missing or malformed', () => {
+    expect(loadIngestWorkerConfig({}).notify).toBeUndefined();
+    const secret = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
+    expect(loadIngestWorkerConfig({ NOTIFY_URL: 'https://app.test/hooks', NOTIFY_SECRET: secret }).notify).toEqual({
+      url: 'https://app.test/hooks',
+      secret,
+    });
+    expect(() => loadIngestWorkerConfig({ NOTIFY_URL: 'https://app.test/hooks' })).toThrow(/NOTIFY_SECRET: required/);
+    expect(() => loadIngestWorkerConfig({ NOTIFY_URL: 'https://app.test/hooks', NOTIFY_SECRET: 'hunter2' })).toThrow(
+      /NOTIFY_SECRET/,
+    );
+    expect(() => loadIngestWorkerConfig({ NOTIFY_URL: 'ftp://app.test', NOTIFY_SECRET: secret })).toThrow(/NOTIFY_URL/);
+  });
 });

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import {
   checkImageKitEnv,
+  checkNotifyEnv,
   imagekitEnv,
   imagekitSettingsFromEnv,
   limitsEnv,
   loadConfig,
+  notifyEnv,
+  notifySettingsFromEnv,
   portsEnv,
   redisEnv,
   runtimeEnv,
@@ -23,8 +26,12 @@ const ingestWorkerEnv = z
     ...workerEnv.shape,
     ...portsEnv.shape,
     ...imagekitEnv.shape,
+    ...notifyEnv.shape,
   })
-  .superRefine(checkImageKitEnv)
+  .superRefine((env, ctx) => {
+    checkImageKitEnv(env, ctx);
+    checkNotifyEnv(env, ctx);
+  })
   .transform((env) => ({
     logLevel: env.LOG_LEVEL,
     metricsHttp: { host: env.HOST, port: env.WORKER_METRICS_PORT },
@@ -34,6 +41,7 @@ const ingestWorkerEnv = z
     limits: { maxInputBytes: env.MAX_UPLOAD_BYTES, maxInputPixels: env.MAX_INPUT_PIXELS },
     stores: storeSettingsFromEnv(env, { gatewayPort: env.GATEWAY_PORT }),
     imagekit: imagekitSettingsFromEnv(env),
+    notify: notifySettingsFromEnv(env),
   }));
 
 export type IngestWorkerConfig = z.output<typeof ingestWorkerEnv>;

@@ -1,6 +1,7 @@
 import type { Worker } from 'bullmq';
-import { ingestQueues, type QueueName } from '@ingestkit/contracts';
+import { ingestQueues, queueNames, type QueueName } from '@ingestkit/contracts';
 import { createStageWorker, type StageProcessor, type StageWorkerDeps } from '@ingestkit/runtime';
+import { notifyProcessor, type NotifyDeps } from './notify/notify.processor';
 import type { StageDeps } from './stages/stage-deps';
 import { deliverStage } from './stages/deliver.stage';
 import { optimizeStage } from './stages/optimize.stage';
@@ -11,17 +12,20 @@ export function ingestPipeline(deps: StageDeps): StageProcessor<QueueName>[] {
   return [validateStage(deps), optimizeStage(deps), deliverStage(deps)] as StageProcessor<QueueName>[];
 }
 
-/** Fails at boot unless every ingest queue has exactly one processor (other queues belong to other services). */
+/** The queues the ingest worker consumes: the pipeline, and the notifications its outbox relay enqueues. */
+export const ingestWorkerQueues = [...ingestQueues, queueNames.notify] as const;
+
+/** Fails at boot unless every queue of this worker has exactly one processor (other queues belong to other services). */
 export function assertCatalogCovered(processors: readonly StageProcessor<QueueName>[]): void {
-  for (const queue of ingestQueues) {
+  for (const queue of ingestWorkerQueues) {
     const count = processors.filter((processor) => processor.queue === queue).length;
     if (count !== 1) throw new Error(`queue ${queue} has ${count} processors; exactly one is required`);
   }
 }
 
-/** One BullMQ worker per stage (not started: call `run()`). */
-export function registerStageWorkers(deps: StageDeps, workerDeps: StageWorkerDeps): Worker[] {
-  const processors = ingestPipeline(deps);
+/** One BullMQ worker per stage and one for `asset.notify` (not started: call `run()`). */
+export function registerStageWorkers(deps: StageDeps, workerDeps: StageWorkerDeps, notify: NotifyDeps): Worker[] {
+  const processors = [...ingestPipeline(deps), notifyProcessor(notify) as StageProcessor<QueueName>];
   assertCatalogCovered(processors);
   return processors.map((processor) => createStageWorker(processor, workerDeps));
 }

@@ -1,13 +1,14 @@
 import { queueNames } from '@ingestkit/contracts';
 import { createImageKitClient } from '@ingestkit/imagekit';
 import { configureSharp } from '@ingestkit/imaging';
-import { createRedisAssetRegistry } from '@ingestkit/registry';
+import { createOutboxRelay, createRedisAssetRegistry } from '@ingestkit/registry';
 import {
   createHttpApp,
   createJobMetrics,
   createMetricsRegistry,
   createQueue,
   createRedis,
+  enqueueStage,
   finishHttpApp,
   listen,
   waitForRedis,
@@ -37,6 +38,7 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
   const queues = {
     optimize: createQueue(queueNames.optimize, { connection: redis, prefix }),
     deliver: createQueue(queueNames.deliver, { connection: redis, prefix }),
+    notify: createQueue(queueNames.notify, { connection: redis, prefix }),
   };
   const staging = createObjectStore(config.stores.staging);
   const workers = registerStageWorkers(
@@ -60,7 +62,17 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
       },
     },
     { connection: workerRedis, prefix, concurrency: config.concurrency, logger, metrics: createJobMetrics(metrics) },
+    { settings: config.notify },
   );
+  // One relay per worker process moves the registry's outbox onto asset.notify (the webhook
+  // receiver records version notifications in the same outbox and relies on this relay).
+  const relay = createOutboxRelay({
+    redis: createRedis({ url: config.redis.url, role: 'worker', logger, name: 'ingest-worker-outbox' }),
+    prefix,
+    enqueue: config.notify ? (notification) => enqueueStage(queues.notify, { version: 1, notification }) : undefined,
+    logger: logger.child({ component: 'outbox-relay' }),
+  });
+  relay.start();
   for (const worker of workers) {
     worker.on('error', (err) => logger.warn({ err: err.message, queue: worker.name }, 'worker error'));
     void worker.run();
@@ -77,10 +89,14 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
     logger,
   );
   const server = await listen(app, config.metricsHttp);
-  logger.info({ metricsUrl: `${server.url}/metrics`, concurrency: config.concurrency }, 'ingest-worker running');
+  logger.info(
+    { metricsUrl: `${server.url}/metrics`, concurrency: config.concurrency, notifications: config.notify !== undefined },
+    'ingest-worker running',
+  );
   return {
     metricsUrl: `${server.url}/metrics`,
     shutdownSteps: [
+      { name: 'outbox-relay', close: () => relay.stop() },
       // Let running jobs finish; jobs not finished by the deadline are recovered as stalled.
       { name: 'workers', close: async () => void (await Promise.all(workers.map((worker) => worker.close()))) },
       { name: 'queues', close: async () => void (await Promise.all(Object.values(queues).map((queue) => queue.close()))) },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'bullmq';
 import { newAssetId, queueNames, stagingKeys, type Asset, type DestinationKind } from '@ingestkit/contracts';
-import { createRedisAssetRegistry, type AssetRegistry } from '@ingestkit/registry';
+import { createOutboxRelay, createRedisAssetRegistry, type AssetRegistry, type OutboxRelay } from '@ingestkit/registry';
 import {
   createJobMetrics,
   createLogger,
@@ -12,6 +12,7 @@ import {
   createRedis,
   enqueueStage,
   waitForRedis,
+  type NotifySettings,
   type Redis,
 } from '@ingestkit/runtime';
 import { createLocalStore, type ObjectStore } from '@ingestkit/storage';
@@ -35,13 +36,23 @@ export interface TestPipeline {
   settled(assetId: string, timeoutMs?: number): Promise<Asset>;
   /** Staged objects of the asset once cleanup had its chance (it runs just after `ready`). */
   stagedAfterCleanup(assetId: string): Promise<string[]>;
+  /** Stops the outbox relay (as a crash would, between two entries). */
+  stopRelay(): Promise<void>;
+  /** Starts a new outbox relay, as a restarted worker process does. */
+  startRelay(): void;
+  /** The producer connection, to look at or arrange Redis state. */
+  redis: Redis;
   close(): Promise<void>;
 }
 
-/** The three stage workers on real Redis (own prefix) with a local store in a temp dir. */
+/**
+ * The three stage workers, the `asset.notify` worker and the outbox relay on real Redis (own
+ * prefix) with a local store in a temp dir. Notifications are sent only when `notify` is given.
+ */
 export async function startTestPipeline(options: {
   redisUrl: string;
   destinations?: Partial<Record<DestinationKind, Destination>>;
+  notify?: NotifySettings;
 }): Promise<TestPipeline> {
   const prefix = uniquePrefix('worker');
   const dataDir = await mkdtemp(join(tmpdir(), 'ingestkit-worker-'));
@@ -54,6 +65,7 @@ export async function startTestPipeline(options: {
     validate: createQueue(queueNames.validate, { connection: redis, prefix }),
     optimize: createQueue(queueNames.optimize, { connection: redis, prefix }),
     deliver: createQueue(queueNames.deliver, { connection: redis, prefix }),
+    notify: createQueue(queueNames.notify, { connection: redis, prefix }),
   };
   const stageDeps: StageDeps = {
     registry,
@@ -65,20 +77,44 @@ export async function startTestPipeline(options: {
       ...options.destinations,
     },
   };
-  const workers: Worker[] = registerStageWorkers(stageDeps, {
-    connection: workerRedis,
-    prefix,
-    concurrency: 2,
-    logger: createLogger({ name: 'test-worker', level: 'silent' }),
-    metrics: createJobMetrics(createMetricsRegistry({ service: 'ingest-worker', defaultMetrics: false })),
-  });
+  const logger = createLogger({ name: 'test-worker', level: 'silent' });
+  const workers: Worker[] = registerStageWorkers(
+    stageDeps,
+    {
+      connection: workerRedis,
+      prefix,
+      concurrency: 2,
+      logger,
+      metrics: createJobMetrics(createMetricsRegistry({ service: 'ingest-worker', defaultMetrics: false })),
+    },
+    { settings: options.notify },
+  );
   for (const worker of workers) void worker.run();
+  let relay: OutboxRelay | undefined;
+  const startRelay = () => {
+    relay = createOutboxRelay({
+      redis: createRedis({ url: options.redisUrl, role: 'worker' }),
+      prefix,
+      enqueue: options.notify ? (notification) => enqueueStage(queues.notify, { version: 1, notification }) : undefined,
+      logger,
+      blockSeconds: 1,
+    });
+    relay.start();
+  };
+  const stopRelay = async () => {
+    await relay?.stop();
+    relay = undefined;
+  };
+  startRelay();
 
   return {
     prefix,
     staging,
     registry,
     stageDeps,
+    redis,
+    startRelay,
+    stopRelay,
     async ingest(data, ingestOptions = {}) {
       const id = newAssetId();
       const key = stagingKeys.original(id);
@@ -118,6 +154,7 @@ export async function startTestPipeline(options: {
       }
     },
     async close() {
+      await stopRelay();
       await Promise.all(workers.map((worker) => worker.close()));
       await Promise.all(Object.values(queues).map((queue) => queue.close()));
       await deletePrefix(options.redisUrl, prefix);

@@ -26,7 +26,9 @@ export interface EventProcessorDeps {
  * the path URL CDNs cache is queued on `cdn.purge`. Deletions are recorded on the versions,
  * which stay as history. Other event types are acknowledged and ignored. Every step is safe to
  * repeat: versions upsert by id, unknown files get a deterministic asset id, purges a
- * deterministic job id.
+ * deterministic job id. A new version's `asset.version.created` notification is recorded by the
+ * registry in its outbox with the version; the ingest worker's relay sends it (this service runs
+ * no relay).
  */
 export function imagekitEventProcessor(deps: EventProcessorDeps): StageProcessor<typeof queueNames.imagekitEvent> {
   const { registry } = deps;

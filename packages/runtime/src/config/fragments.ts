@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DestinationKind } from '@ingestkit/contracts';
+import { standardWebhookSecretPattern } from '../webhook-signing';
 import { envBoolean, envInt, envList } from './env-types';
 
 /**
@@ -102,3 +103,30 @@ export const portsEnv = z.object({
   WORKER_METRICS_PORT: envInt({ min: 0, max: 65_535, default: 9101 }),
   PURGE_METRICS_PORT: envInt({ min: 0, max: 65_535, default: 9102 }),
 });
+
+/**
+ * Notifications to backend apps: `asset.ready`, `asset.rejected`, `asset.failed` and
+ * `asset.version.created` POSTed to `NOTIFY_URL`, signed with `NOTIFY_SECRET` (Standard Webhooks).
+ * Without `NOTIFY_URL` nothing is sent.
+ */
+export const notifyEnv = z.object({
+  NOTIFY_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+  NOTIFY_SECRET: z.string().regex(standardWebhookSecretPattern, 'expected whsec_ and a base64 key of 16+ bytes').optional(),
+});
+
+export interface NotifySettings {
+  url: string;
+  secret: string;
+}
+
+/** Adds an issue naming `NOTIFY_SECRET` when `NOTIFY_URL` is set without it; use in `superRefine`. */
+export function checkNotifyEnv(env: z.output<typeof notifyEnv>, ctx: z.RefinementCtx): void {
+  if (env.NOTIFY_URL !== undefined && env.NOTIFY_SECRET === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['NOTIFY_SECRET'], message: 'required when NOTIFY_URL is set' });
+  }
+}
+
+/** The notification target, or undefined when notifications are off. */
+export function notifySettingsFromEnv(env: z.output<typeof notifyEnv>): NotifySettings | undefined {
+  return env.NOTIFY_URL && env.NOTIFY_SECRET ? { url: env.NOTIFY_URL, secret: env.NOTIFY_SECRET } : undefined;
+}

@@ -1,0 +1,43 @@
+import { Asset, Stage } from '@ingestkit/contracts';
+import type { AssetPatch } from './asset-registry';
+
+// One Redis hash per asset: scalar fields as strings, structured fields as JSON, timings as
+// `timing:<stage>`. Fields it does not know (the outbox counter `notifySeq`) are ignored.
+const jsonFields = ['tags', 'metadata', 'original', 'output', 'error', 'versions'] as const;
+const stringFields = ['id', 'status', 'destination', 'policy', 'fileName', 'folder', 'createdAt', 'updatedAt'] as const;
+
+/** The hash fields of a whole asset. */
+export function encodeAsset(asset: Asset): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const field of stringFields) {
+    const value = asset[field];
+    if (value !== undefined) fields[field] = value;
+  }
+  for (const field of jsonFields) {
+    const value = asset[field];
+    if (value !== undefined) fields[field] = JSON.stringify(value);
+  }
+  for (const [stage, timing] of Object.entries(asset.timings)) fields[`timing:${stage}`] = JSON.stringify(timing);
+  return fields;
+}
+
+/** The hash fields a patch writes; an empty string means: delete the field. */
+export function encodePatch(patch: AssetPatch): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [field, value] of Object.entries(patch)) {
+    if (value !== undefined) fields[field] = value === null ? '' : JSON.stringify(value);
+  }
+  return fields;
+}
+
+/** The asset of a hash (`HGETALL`), validated. */
+export function decodeAsset(hash: Record<string, string>): Asset {
+  const raw: Record<string, unknown> = { timings: {} };
+  for (const field of stringFields) if (hash[field] !== undefined) raw[field] = hash[field];
+  for (const field of jsonFields) if (hash[field] !== undefined) raw[field] = JSON.parse(hash[field]) as unknown;
+  for (const stage of Stage.options) {
+    const timing = hash[`timing:${stage}`];
+    if (timing !== undefined) (raw.timings as Record<string, unknown>)[stage] = JSON.parse(timing) as unknown;
+  }
+  return Asset.parse(raw);
+}
