@@ -57,6 +57,16 @@ it('ends ready exactly once through bursts of 5xx from ImageKit', async () => {
   expect(filesFor(id)[0]!.versions).toHaveLength(1);
 });
 
+it('waits out a 429 burst (queue paused until the reset time, no attempt spent) and ends ready once', async () => {
+  emulator.setFaults({ failNext: { count: 2, kind: 'rate-limit' }, retryAfterSeconds: 1 });
+  const id = await pipeline.ingest(await makeJpeg({ width: 500, height: 400 }), { destination: 'imagekit' });
+  const asset = await pipeline.settled(id, 30_000);
+  emulator.setFaults({});
+  expect(asset.status).toBe('ready');
+  expect(filesFor(id)).toHaveLength(1);
+  expect(filesFor(id)[0]!.versions).toHaveLength(1);
+});
+
 it('finds the file a previous attempt uploaded instead of adding a version', async () => {
   const id = await pipeline.ingest(await makeJpeg({ width: 320, height: 240 }), { destination: 'imagekit' });
   const ready = await pipeline.settled(id);
