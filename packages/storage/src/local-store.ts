@@ -46,8 +46,11 @@ export function createLocalStore(options: LocalStoreOptions): ObjectStore {
       },
     });
     const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
-    // `wx`: never write through someone else's file; `flush`: fsync before close.
-    await pipeline(source, counter, createWriteStream(tmp, { flags: 'wx', flush: fsync }));
+    // `wx`: never write through someone else's file; `flush`: fsync before close;
+    // `highWaterMark` (default 16 KiB): while one write is in flight, up to 1 MiB more queues and
+    // goes out in one writev, instead of one thread-pool round trip per 64 KiB socket chunk.
+    const file = createWriteStream(tmp, { flags: 'wx', flush: fsync, highWaterMark: 1024 * 1024 });
+    await pipeline(source, counter, file);
     return bytes;
   }
 

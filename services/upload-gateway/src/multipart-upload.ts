@@ -78,7 +78,9 @@ export async function receiveMultipartUpload(
   await parsed;
   if (file === undefined) fail(new IngestError('missing_file', 'no "file" part in the multipart body'));
   await file?.stored.catch(() => {});
-  if (failure !== undefined || file === undefined || file.guard.format === undefined) {
+  // Resolved once the store has the whole file (the counter ends only after its digest).
+  const sha256 = await file?.counter.digest().catch((err: unknown) => void fail(err));
+  if (failure !== undefined || file === undefined || file.guard.format === undefined || sha256 === undefined) {
     await options.store.delete(options.key).catch(() => {});
     throw failure ?? new IngestError('missing_file', 'no "file" part in the multipart body');
   }
@@ -86,7 +88,7 @@ export async function receiveMultipartUpload(
     fields,
     file: {
       bytes: file.counter.bytes,
-      sha256: file.counter.digest(),
+      sha256,
       format: file.guard.format,
       declaredType: file.info.mimeType,
       fileName: file.info.filename ?? '',
