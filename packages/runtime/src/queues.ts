@@ -21,13 +21,15 @@ export function jobOptionsFor(queue: QueueName): JobsOptions {
 export interface QueueDeps {
   connection: ConnectionOptions;
   prefix: string;
+  /** Overrides the catalog's job options; for tests that must exhaust retries in milliseconds. */
+  jobOptions?: JobsOptions;
 }
 
 export function createQueue<Q extends QueueName>(name: Q, deps: QueueDeps): Queue<JobPayload<Q>> {
   return new Queue<JobPayload<Q>>(name, {
     connection: deps.connection,
     prefix: deps.prefix,
-    defaultJobOptions: jobOptionsFor(name),
+    defaultJobOptions: { ...jobOptionsFor(name), ...deps.jobOptions },
   });
 }
 

@@ -3,3 +3,4 @@ export * from './register';
 export * from './start';
 export * from './destinations/destination';
 export * from './destinations/store-destination';
+export * from './destinations/imagekit-destination';
