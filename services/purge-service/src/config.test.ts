@@ -1,0 +1,59 @@
+import { ConfigError } from '@ingestkit/runtime';
+import { loadPurgeServiceConfig } from './config';
+
+const IMAGEKIT = {
+  IMAGEKIT_PRIVATE_KEY: 'private_test',
+  IMAGEKIT_PUBLIC_KEY: 'public_test',
+  IMAGEKIT_URL_ENDPOINT: 'https://ik.imagekit.io/demo',
+};
+
+describe('loadPurgeServiceConfig', () => {
+  it('serves metrics on 9102 and batches for 2 s, 100 requests, a budget of 1000 and a threshold of 5 by default', () => {
+    const config = loadPurgeServiceConfig(IMAGEKIT);
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 9102 });
+    expect(config.purge).toEqual({ windowMs: 2_000, batchMax: 100, monthlyBudget: 1_000, collapseThreshold: 5 });
+    expect(config.imagekit).toEqual({
+      privateKey: 'private_test',
+      publicKey: 'public_test',
+      urlEndpoint: 'https://ik.imagekit.io/demo',
+    });
+  });
+
+  it('reads every PURGE_* key and the emulator base URL', () => {
+    const config = loadPurgeServiceConfig({
+      ...IMAGEKIT,
+      IMAGEKIT_BASE_URL: 'http://127.0.0.1:4000',
+      PURGE_WINDOW_MS: '250',
+      PURGE_BATCH_MAX: '10',
+      PURGE_MONTHLY_BUDGET: '0',
+      PURGE_COLLAPSE_THRESHOLD: '3',
+      PURGE_METRICS_PORT: '0',
+    });
+    expect(config.purge).toEqual({ windowMs: 250, batchMax: 10, monthlyBudget: 0, collapseThreshold: 3 });
+    expect(config.imagekit.baseURL).toBe('http://127.0.0.1:4000');
+    expect(config.http.port).toBe(0);
+  });
+
+  it('refuses to boot without the ImageKit account, naming every missing key', () => {
+    expect(() => loadPurgeServiceConfig({})).toThrow(ConfigError);
+    const message = (() => {
+      try {
+        loadPurgeServiceConfig({ IMAGEKIT_PRIVATE_KEY: 'private_test' });
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return '';
+    })();
+    expect(message).toMatch(/IMAGEKIT_PUBLIC_KEY/);
+    expect(message).toMatch(/IMAGEKIT_URL_ENDPOINT/);
+  });
+
+  it.each([
+    { PURGE_WINDOW_MS: '0' },
+    { PURGE_BATCH_MAX: '0' },
+    { PURGE_COLLAPSE_THRESHOLD: '1' },
+    { PURGE_MONTHLY_BUDGET: '-1' },
+  ])('rejects out-of-range values (%p)', (bad) => {
+    expect(() => loadPurgeServiceConfig({ ...IMAGEKIT, ...bad })).toThrow(new RegExp(Object.keys(bad)[0] ?? ''));
+  });
+});

@@ -1,0 +1,94 @@
+import { Worker } from 'bullmq';
+import { queueNames } from '@ingestkit/contracts';
+import { createImageKitClient } from '@ingestkit/imagekit';
+import type { PurgeRequest } from '@ingestkit/purge';
+import {
+  createHttpApp,
+  createMetricsRegistry,
+  createRedis,
+  finishHttpApp,
+  listen,
+  waitForRedis,
+  type Logger,
+  type ShutdownStep,
+} from '@ingestkit/runtime';
+import { createBatcher } from './batcher';
+import type { PurgeServiceConfig } from './config';
+import { createImageKitPurgeBackend } from './imagekit-backend';
+import { purgeBatchHandler, type PurgeOutcome } from './purge-batch';
+import type { PurgeBackend } from './purge-backend';
+import { createPurgeBudget } from './purge-budget';
+import { createPurgeMetrics } from './purge-metrics';
+import { purgeProcessor } from './purge.processor';
+
+/** How long a request held for lack of budget waits before it is planned again. */
+const HELD_RETRY_MS = 5 * 60_000;
+
+export interface RunningPurgeService {
+  /** Origin of the `/healthz`, `/readyz`, `/metrics` server. */
+  url: string;
+  shutdownSteps: ShutdownStep[];
+}
+
+export interface PurgeServiceOptions {
+  /** Replaces the ImageKit backend (other CDNs, tests). */
+  backend?: PurgeBackend;
+}
+
+/**
+ * The purge service: a `cdn.purge` worker whose concurrency is the batch size, so up to
+ * `batchMax` jobs are active at once and wait in one windowed batch; plus the metrics server.
+ */
+export async function startPurgeService(
+  config: PurgeServiceConfig,
+  logger: Logger,
+  options: PurgeServiceOptions = {},
+): Promise<RunningPurgeService> {
+  const { prefix } = config.redis;
+  const redis = createRedis({ url: config.redis.url, role: 'producer', logger, name: 'purge-service' });
+  const workerRedis = createRedis({ url: config.redis.url, role: 'worker', logger, name: 'purge-service-worker' });
+  if (!(await waitForRedis(redis, 5_000))) logger.warn({ url: config.redis.url }, 'Redis is not reachable yet');
+
+  const metricsRegistry = createMetricsRegistry({ service: 'purge-service' });
+  const metrics = createPurgeMetrics(metricsRegistry);
+  const budget = createPurgeBudget({ redis, prefix, monthly: config.purge.monthlyBudget });
+  const backend = options.backend ?? createImageKitPurgeBackend({ client: createImageKitClient(config.imagekit) });
+  const batcher = createBatcher<PurgeRequest, PurgeOutcome>({
+    windowMs: config.purge.windowMs,
+    max: config.purge.batchMax,
+    handle: purgeBatchHandler({
+      backend,
+      budget,
+      metrics,
+      logger,
+      collapseThreshold: config.purge.collapseThreshold,
+      urlEndpoints: [config.imagekit.urlEndpoint],
+    }),
+  });
+
+  const worker = new Worker(queueNames.purge, purgeProcessor({ batcher, metrics, heldRetryMs: HELD_RETRY_MS }), {
+    connection: workerRedis,
+    prefix,
+    concurrency: config.purge.batchMax,
+    autorun: false,
+  });
+  worker.on('error', (err) => logger.warn({ err: err.message, queue: worker.name }, 'worker error'));
+  void worker.run();
+
+  const app = createHttpApp({
+    logger,
+    registry: metricsRegistry,
+    readiness: [{ name: 'redis', check: async () => void (await redis.ping()) }],
+  });
+  const server = await listen(finishHttpApp(app, logger), config.http);
+  logger.info({ url: server.url, windowMs: config.purge.windowMs, batchMax: config.purge.batchMax }, 'purge-service running');
+  return {
+    url: server.url,
+    shutdownSteps: [
+      { name: 'http', close: () => server.close() },
+      // Flush first so active jobs settle, then the worker can close without waiting out the window.
+      { name: 'worker', close: async () => void (await Promise.all([batcher.flush(), worker.close()])) },
+      { name: 'redis', close: async () => void (await Promise.all([redis.quit(), workerRedis.quit()]).catch(() => undefined)) },
+    ],
+  };
+}
