@@ -3,3 +3,4 @@ export * from './docker';
 export * from './redis';
 export * from './s3';
 export * from './fixtures';
+export * from './assets';

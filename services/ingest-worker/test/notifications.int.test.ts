@@ -2,9 +2,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { newAssetId, Notification, type Asset } from '@ingestkit/contracts';
+import { Notification, type Asset } from '@ingestkit/contracts';
 import { outboxKeys } from '@ingestkit/registry';
-import { makeJpeg, makeText, startRedis, type TestRedis } from '@ingestkit/testkit';
+import { makeAsset, makeJpeg, makeText, startRedis, type TestRedis } from '@ingestkit/testkit';
 import { startTestPipeline, type TestPipeline } from './harness';
 
 const SECRET = `whsec_${Buffer.alloc(32, 42).toString('base64')}`;
@@ -76,21 +76,9 @@ afterAll(async () => {
 });
 
 async function createAsset(status: Asset['status']): Promise<string> {
-  const now = new Date().toISOString();
-  const id = newAssetId();
-  await pipeline.registry.create({
-    id,
-    status,
-    destination: 'local',
-    policy: 'default',
-    fileName: 'a.jpg',
-    tags: [],
-    metadata: {},
-    timings: {},
-    createdAt: now,
-    updatedAt: now,
-  });
-  return id;
+  const asset = makeAsset({ status });
+  await pipeline.registry.create(asset);
+  return asset.id;
 }
 
 it('sends exactly one signed asset.ready for an asset the pipeline takes to ready', async () => {

@@ -3,7 +3,7 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import { newAssetId, queueNames, stageJobId, type Asset, type Stage } from '@ingestkit/contracts';
 import { createRedisAssetRegistry } from '@ingestkit/registry';
 import { createIngestQueues, closeQueues, enqueueStage } from '@ingestkit/runtime';
-import { startRedis, type TestRedis } from '@ingestkit/testkit';
+import { makeAsset, startRedis, type TestRedis } from '@ingestkit/testkit';
 import { API_KEY, startTestGateway, type TestGateway } from './harness';
 
 let redis: TestRedis;
@@ -22,22 +22,9 @@ const retry = (id: string) =>
   fetch(`${gateway.url}/v1/assets/${id}/retry`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}` } });
 
 async function createAsset(status: Asset['status'], stage?: Stage): Promise<string> {
-  const now = new Date().toISOString();
-  const id = newAssetId();
-  await registry().create({
-    id,
-    status,
-    destination: 'local',
-    policy: 'default',
-    fileName: 'a.jpg',
-    tags: [],
-    metadata: {},
-    timings: {},
-    ...(stage ? { error: { code: 'destination_error', message: 'ImageKit 503', stage } } : {}),
-    createdAt: now,
-    updatedAt: now,
-  });
-  return id;
+  const asset = makeAsset({ status, ...(stage ? { error: { code: 'destination_error', message: 'ImageKit 503', stage } } : {}) });
+  await registry().create(asset);
+  return asset.id;
 }
 
 it('retries the failed job of the failed stage in place, after putting the asset back before that stage', async () => {
