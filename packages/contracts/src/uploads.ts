@@ -75,3 +75,18 @@ export const ErrorBody = z.object({
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/**
+ * `GET /v1/imagekit/auth`: ImageKit's client-side upload authentication contract, what
+ * `@imagekit/javascript` expects from an authentication endpoint.
+ */
+export const ImageKitUploadAuth = z.object({
+  /** Single-use random token. */
+  token: z.string().min(1),
+  /** Unix seconds, less than one hour ahead. */
+  expire: z.number().int().positive(),
+  /** Lowercase hex HMAC-SHA1(privateKey, token + expire). */
+  signature: z.string().regex(/^[0-9a-f]{40}$/),
+  publicKey: z.string().min(1),
+});
+export type ImageKitUploadAuth = z.infer<typeof ImageKitUploadAuth>;

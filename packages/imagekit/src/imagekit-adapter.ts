@@ -1,3 +1,4 @@
+import type { ImageKitUploadAuth } from '@ingestkit/contracts';
 import { type Readable } from 'node:stream';
 
 /** What {@link ImageKitAdapter.upload} sends. Field semantics are ImageKit's upload API (v1). */
@@ -61,16 +62,8 @@ export interface ListFilesQuery {
   name?: string;
 }
 
-/** Short-lived parameters a browser needs for a v1 client-side upload. */
-export interface ClientUploadAuth {
-  /** Single-use random token. */
-  token: string;
-  /** Unix seconds, less than one hour ahead. */
-  expire: number;
-  /** Lowercase hex HMAC-SHA1(privateKey, token + expire). */
-  signature: string;
-  publicKey: string;
-}
+/** Short-lived parameters a browser needs for a v1 client-side upload (the contract's shape). */
+export type ClientUploadAuth = ImageKitUploadAuth;
 
 /** Status of a CDN purge; ImageKit says `Completed`, never `Complete`. */
 export type PurgeStatus = 'Pending' | 'Completed';

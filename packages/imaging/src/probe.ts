@@ -57,6 +57,24 @@ export interface ImageInfo {
  * @param limits byte and pixel limits
  */
 export async function probeImage(input: ImageInput, limits: ImagingLimits): Promise<ImageInfo> {
+  const info = await inspectImage(input, limits);
+  try {
+    await openImage(input, limits, info.isAnimated)
+      .resize({ width: 8, height: 8, fit: 'inside', withoutEnlargement: true })
+      .raw()
+      .toBuffer();
+  } catch (err) {
+    throw toImagingError(err, 'decoding');
+  }
+  return info;
+}
+
+/**
+ * Steps 1–3 of {@link probeImage} only: byte cap, sniffing and the header (dimensions, pixel
+ * limit), without decoding the pixels. For an input that `probeImage` already accepted, such as
+ * the optimize stage's input after validation: its own encode decodes with `failOn: 'warning'`.
+ */
+export async function inspectImage(input: ImageInput, limits: ImagingLimits): Promise<ImageInfo> {
   const { bytes, head } = await readHead(input);
   if (bytes > limits.maxInputBytes) {
     throw new IngestError('payload_too_large', `image is ${bytes} bytes, the limit is ${limits.maxInputBytes}`, {
@@ -83,15 +101,6 @@ export async function probeImage(input: ImageInput, limits: ImagingLimits): Prom
     throw new IngestError('pixel_limit_exceeded', `image has ${pixels} pixels, the limit is ${limits.maxInputPixels}`, {
       details: { width, height, pages: isAnimated ? pages : 1, pixels, maxInputPixels: limits.maxInputPixels },
     });
-  }
-
-  try {
-    await openImage(input, limits, isAnimated)
-      .resize({ width: 8, height: 8, fit: 'inside', withoutEnlargement: true })
-      .raw()
-      .toBuffer();
-  } catch (err) {
-    throw toImagingError(err, 'decoding');
   }
 
   return {

@@ -17,7 +17,7 @@ import {
   pngClaimingDimensions,
   truncate,
 } from '@ingestkit/testkit';
-import { configureSharp, defaultImagingLimits, probeImage, type ImagingLimits } from '../src';
+import { configureSharp, defaultImagingLimits, inspectImage, probeImage, type ImagingLimits } from '../src';
 
 const limits: ImagingLimits = defaultImagingLimits;
 let dir: string;
@@ -84,6 +84,13 @@ describe('probeImage refuses', () => {
     const data = truncate(await makeJpeg({ width: 800, height: 600 }), 0.6);
     await rejectsWith(probeImage(data, limits), 'corrupt_image');
     await rejectsWith(probeImage(await toFile('cut.jpg', data), limits), 'corrupt_image');
+  });
+
+  it('a truncated JPEG through inspectImage, which reads the header only (limits still apply)', async () => {
+    const data = truncate(await makeJpeg({ width: 800, height: 600 }), 0.6);
+    await expect(inspectImage(data, limits)).resolves.toMatchObject({ format: 'jpeg', width: 800, height: 600 });
+    await rejectsWith(inspectImage(await makeText(), limits), 'unsupported_media_type');
+    await rejectsWith(inspectImage(await pngClaimingDimensions(30_000, 30_000), limits), 'pixel_limit_exceeded');
   });
 
   it('a truncated PNG as corrupt_image', async () => {

@@ -26,11 +26,15 @@ export interface QueueDeps {
 }
 
 export function createQueue<Q extends QueueName>(name: Q, deps: QueueDeps): Queue<JobPayload<Q>> {
-  return new Queue<JobPayload<Q>>(name, {
+  const queue = new Queue<JobPayload<Q>>(name, {
     connection: deps.connection,
     prefix: deps.prefix,
     defaultJobOptions: { ...jobOptionsFor(name), ...deps.jobOptions },
   });
+  // A Queue re-emits its connection's errors; an 'error' event without a listener would crash
+  // the process during a Redis outage. createRedis already logs them (once per 10 s).
+  queue.on('error', () => {});
+  return queue;
 }
 
 /**
@@ -57,8 +61,6 @@ export function createIngestQueues(deps: QueueDeps): IngestQueues {
     optimize: createQueue(queueNames.optimize, deps),
     deliver: createQueue(queueNames.deliver, deps),
   };
-  // Connection errors are logged once by createRedis; without a listener they would be thrown.
-  for (const queue of Object.values(queues)) queue.on('error', () => {});
   return queues as unknown as IngestQueues;
 }
 

@@ -1,7 +1,6 @@
 import type { Queue } from 'bullmq';
 import {
   IngestError,
-  queueNames,
   toIngestError,
   type Asset,
   type AssetOriginal,
@@ -85,5 +84,3 @@ export function sanitizeFileName(name: string): string {
     .slice(0, 200);
   return cleaned.length > 0 ? cleaned : 'image';
 }
-
-export const validateQueueName = queueNames.validate;

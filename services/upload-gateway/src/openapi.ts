@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { Asset, AssetAccepted, ErrorBody, errorCodes, UploadFields, type DestinationKind } from '@ingestkit/contracts';
+import {
+  Asset,
+  AssetAccepted,
+  ErrorBody,
+  errorCodes,
+  ImageKitUploadAuth,
+  UploadFields,
+  type DestinationKind,
+} from '@ingestkit/contracts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -31,7 +39,12 @@ export function buildOpenApiDocument(options: { destinations: readonly Destinati
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS' } },
-      schemas: { Asset: schemaOf(Asset), AssetAccepted: schemaOf(AssetAccepted), ErrorBody: schemaOf(ErrorBody) },
+      schemas: {
+        Asset: schemaOf(Asset),
+        AssetAccepted: schemaOf(AssetAccepted),
+        ErrorBody: schemaOf(ErrorBody),
+        ImageKitUploadAuth: schemaOf(ImageKitUploadAuth),
+      },
     },
     security: [{ apiKey: [] }],
     paths: {
@@ -108,7 +121,10 @@ export function buildOpenApiDocument(options: { destinations: readonly Destinati
         get: {
           summary: 'Client-side upload parameters for ImageKit ({token, expire, signature, publicKey}); one per upload',
           responses: {
-            '200': { description: 'Fresh parameters, expiring within 30 minutes' },
+            '200': {
+              description: 'Fresh parameters, expiring within 30 minutes',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/ImageKitUploadAuth' } } },
+            },
             '401': errorResponse('unauthorized'),
             '404': errorResponse('not_found: ImageKit is not configured'),
           },

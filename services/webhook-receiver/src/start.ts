@@ -40,8 +40,6 @@ export async function startWebhookReceiver(config: WebhookReceiverConfig, logger
   const registry = createRedisAssetRegistry({ redis, prefix });
   const eventQueue = createQueue(queueNames.imagekitEvent, { connection: redis, prefix });
   const purgeQueue = createQueue(queueNames.purge, { connection: redis, prefix });
-  // Connection errors are logged once by createRedis; without a listener they would be thrown.
-  for (const queue of [eventQueue, purgeQueue]) queue.on('error', () => {});
 
   const worker = createStageWorker(imagekitEventProcessor({ registry, purgeQueue, metrics }), {
     connection: workerRedis,

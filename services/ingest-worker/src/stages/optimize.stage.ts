@@ -1,5 +1,5 @@
 import { IngestError, queueNames, stagingKeys, type AssetOutput } from '@ingestkit/contracts';
-import { defaultPolicy, optimizeImage, probeImage } from '@ingestkit/imaging';
+import { defaultPolicy, inspectImage, optimizeImage } from '@ingestkit/imaging';
 import { enqueueStage, type StageProcessor } from '@ingestkit/runtime';
 import { enterStage } from './enter-stage';
 import { withLocalFile } from './local-file';
@@ -20,7 +20,8 @@ export function optimizeStage(deps: StageDeps): StageProcessor<typeof queueNames
       if (!original) throw new IngestError('not_found', 'the asset has no original to optimize');
       await timed(deps.registry, assetId, 'optimize', async () => {
         const optimized = await withLocalFile(deps.staging, original.key, async (path) => {
-          const info = await probeImage(path, deps.limits);
+          // Validation decoded it fully already; the encode below decodes it again, strictly.
+          const info = await inspectImage(path, deps.limits);
           return optimizeImage(path, info, defaultPolicy, deps.limits);
         });
         const name = `${defaultPolicy.name}.${optimized.format}`;
