@@ -7,6 +7,7 @@ export const errorCodes = {
   missing_file: { status: 400, retryable: false },
   too_many_files: { status: 400, retryable: false },
   upload_incomplete: { status: 400, retryable: false },
+  url_not_purgeable: { status: 400, retryable: false },
   unauthorized: { status: 401, retryable: false },
   forbidden: { status: 403, retryable: false },
   not_found: { status: 404, retryable: false },

@@ -6,3 +6,4 @@ export * from './imagekit-events';
 export * from './notifications';
 export * from './jobs';
 export * from './keys';
+export * from './purges';

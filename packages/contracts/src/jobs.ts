@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AssetId } from './ids';
 import { ImageKitEvent } from './imagekit-events';
 import { Notification } from './notifications';
+import { PurgeId, PurgeReason } from './purges';
 
 /**
  * The job catalog: every queue, the schema of its payload and its retry policy. Queue name and
@@ -36,16 +37,14 @@ export type DeliverJob = z.infer<typeof DeliverJob>;
 export const ImageKitEventJob = z.object({ version: z.literal(1), event: ImageKitEvent });
 export type ImageKitEventJob = z.infer<typeof ImageKitEventJob>;
 
-/** Why a URL is purged from the CDN. */
-export const PurgeReason = z.enum(['version-superseded', 'overwrite', 'api']);
-export type PurgeReason = z.infer<typeof PurgeReason>;
-
 /** One URL to invalidate; the purge service batches and rate-limits these. */
 export const PurgeJob = z.object({
   version: z.literal(1),
   url: z.url(),
   reason: PurgeReason,
   assetId: AssetId.optional(),
+  /** The purge this URL belongs to (`GET /v1/purge/:id`); jobs without one are tracked only in metrics. */
+  purgeId: PurgeId.optional(),
 });
 export type PurgeJob = z.infer<typeof PurgeJob>;
 
@@ -91,9 +90,9 @@ export function imagekitEventJobId(eventId: string): string {
   return /^[A-Za-z0-9_.-]+$/.test(eventId) && !/^\d+$/.test(eventId) ? eventId : `evt-${sha256(eventId).slice(0, 32)}`;
 }
 
-/** A purge's job id: one pending purge per URL and reason. */
-export function purgeJobId(url: string, reason: PurgeReason): string {
-  return `purge-${sha256(`${reason} ${url}`).slice(0, 32)}`;
+/** A purge job's id: one job per URL of a purge (or, untracked, per URL and reason). */
+export function purgeJobId(url: string, reason: PurgeReason, purgeId?: string): string {
+  return `purge-${sha256(`${purgeId ?? reason} ${url}`).slice(0, 32)}`;
 }
 
 /**
@@ -101,13 +100,13 @@ export function purgeJobId(url: string, reason: PurgeReason): string {
  * jobs by asset, events by event id, purges by URL and reason, notifications by notification id.
  */
 export function jobIdFor<Q extends QueueName>(queue: Q, payload: JobPayload<Q>): string {
-  const data = payload as Partial<Record<'assetId' | 'url' | 'reason', string>> & {
+  const data = payload as Partial<Record<'assetId' | 'url' | 'reason' | 'purgeId', string>> & {
     event?: { id: string };
     notification?: { id: string };
   };
   if (queue === queueNames.notify) return data.notification?.id ?? '';
   if (queue === queueNames.imagekitEvent) return imagekitEventJobId(data.event?.id ?? '');
-  if (queue === queueNames.purge) return purgeJobId(data.url ?? '', data.reason as PurgeReason);
+  if (queue === queueNames.purge) return purgeJobId(data.url ?? '', data.reason as PurgeReason, data.purgeId);
   return stageJobId(data.assetId ?? '', queue);
 }
 

@@ -1,6 +1,6 @@
 import { checkPurgeUrl } from '@ingestkit/imagekit-emulator';
-import { planPurges, type PurgeRequest } from './plan-purges';
-import { isAllowedWildcard } from './wildcard';
+import { planPurges, type PendingPurge, type PurgeRequest } from './plan-purges';
+import { isAllowedWildcard, ruleCovers } from './wildcard';
 
 const E = 'https://ik.imagekit.io/demo';
 
@@ -30,7 +30,14 @@ const FILES = ['1.jpg', '2.png', 'x.webp', 'photo', 'long-file-name.jpeg'];
 const QUERIES = ['', '', '', '?tr=w-100', '?tr=h-50', '?updatedAt=1700000000000'];
 const HOSTS = [E, E, E, 'https://cdn.example.com'];
 
-function generate(next: () => number): { requests: PurgeRequest[]; pending: string[]; remaining: number; threshold: number } {
+interface Batch {
+  requests: PurgeRequest[];
+  pending: PendingPurge[];
+  remaining: number;
+  threshold: number;
+}
+
+function generate(next: () => number): Batch {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const count = Math.floor(next() * 60);
   const requests = Array.from({ length: count }, (_, index) => ({
@@ -38,7 +45,13 @@ function generate(next: () => number): { requests: PurgeRequest[]; pending: stri
     url: `${pick(HOSTS)}${pick(FOLDERS)}/${pick(FILES)}${pick(QUERIES)}`,
     receivedAt: Math.floor(next() * 1000),
   }));
-  const pending = next() < 0.5 ? [] : [`${E}${pick(FOLDERS)}/*`, `${E}${pick(FOLDERS)}/${pick(FILES)}`];
+  const pending =
+    next() < 0.5
+      ? []
+      : [`${E}${pick(FOLDERS)}/*`, `${E}${pick(FOLDERS)}/${pick(FILES)}`].map((rule) => ({
+          rule,
+          submittedAt: Math.floor(next() * 1000),
+        }));
   return { requests, pending, remaining: Math.floor(next() * 12), threshold: 1 + Math.floor(next() * 6) };
 }
 
@@ -57,10 +70,11 @@ describe('planPurges properties (500 seeded random batches)', () => {
       });
       const context = `seed ${seed}`;
 
-      // Every request id lands in exactly one place: a purge, a pending rule, versioned, or held.
+      // Every request id lands in exactly one place: a purge, a pending rule, deferred, versioned, or held.
       const placed = [
         ...plan.purges.flatMap((purge) => purge.covers),
         ...plan.coveredByPending.flatMap((entry) => entry.covers),
+        ...plan.deferred,
         ...plan.versioned,
         ...plan.held,
       ].sort();
@@ -84,6 +98,16 @@ describe('planPurges properties (500 seeded random batches)', () => {
           const url = requests.find((request) => request.id === id)!.url;
           expect(purge.rule.endsWith('*') ? url.startsWith(purge.rule.slice(0, -1)) : url === purge.rule).toBe(true);
         }
+      }
+      // A pending rule settles only requests received before it was submitted; the others under it wait.
+      for (const { rule, covers } of plan.coveredByPending) {
+        const submittedAt = pending.find((entry) => entry.rule === rule)!.submittedAt;
+        for (const id of covers)
+          expect(requests.find((request) => request.id === id)!.receivedAt).toBeLessThanOrEqual(submittedAt);
+      }
+      for (const id of plan.deferred) {
+        const request = requests.find((candidate) => candidate.id === id)!;
+        expect(pending.some((entry) => ruleCovers(entry.rule, request.url.split('#')[0]!))).toBe(true);
       }
       // Versioned URLs are exactly the ?updatedAt= ones.
       const versioned = requests.filter((request) => request.url.includes('updatedAt=')).map((request) => request.id);

@@ -19,6 +19,7 @@ describe('planPurges', () => {
     expect(plan([`${E}/shop/shoes/a.jpg`])).toEqual({
       purges: [{ rule: `${E}/shop/shoes/a.jpg`, covers: ['r0'] }],
       coveredByPending: [],
+      deferred: [],
       versioned: [],
       held: [],
       deduplicated: 0,
@@ -40,14 +41,30 @@ describe('planPurges', () => {
     expect(result.purges).toEqual([{ rule: `${E}/x/y/a.jpg?tr=w-100`, covers: ['r1'] }]);
   });
 
-  it('drops URLs already covered by a pending wildcard or pending exact URL', () => {
+  it('drops URLs already covered by a pending wildcard or pending exact URL submitted after they were received', () => {
     const result = plan([`${E}/shop/shoes/a.jpg`, `${E}/shop/hats/b.jpg`, `${E}/c.jpg`], {
-      pending: [`${E}/shop/shoes/*`, `${E}/c.jpg`],
+      pending: [
+        { rule: `${E}/shop/shoes/*`, submittedAt: 5000 },
+        { rule: `${E}/c.jpg`, submittedAt: 1002 },
+      ],
     });
     expect(result.coveredByPending).toEqual([
       { rule: `${E}/shop/shoes/*`, covers: ['r0'] },
       { rule: `${E}/c.jpg`, covers: ['r2'] },
     ]);
+    expect(result.purges).toEqual([{ rule: `${E}/shop/hats/b.jpg`, covers: ['r1'] }]);
+  });
+
+  it('defers URLs under a pending rule submitted before they were received, until that rule completes', () => {
+    // r0 and r2 changed after the wildcard was sent: it may have run before their change reached the origin.
+    const result = plan([`${E}/shop/shoes/a.jpg`, `${E}/shop/hats/b.jpg`, `${E}/shop/shoes/c.jpg?tr=w-10`, `${E}/d.jpg`], {
+      pending: [
+        { rule: `${E}/shop/shoes/*`, submittedAt: 999 },
+        { rule: `${E}/d.jpg`, submittedAt: 1003 },
+      ],
+    });
+    expect(result.deferred).toEqual(['r0', 'r2']);
+    expect(result.coveredByPending).toEqual([{ rule: `${E}/d.jpg`, covers: ['r3'] }]);
     expect(result.purges).toEqual([{ rule: `${E}/shop/hats/b.jpg`, covers: ['r1'] }]);
   });
 
@@ -97,7 +114,7 @@ describe('planPurges', () => {
   it('holds everything that needs a purge when the budget is exhausted, but still settles the free ones', () => {
     const result = plan([`${E}/a.jpg`, `${E}/b.jpg?updatedAt=5`, `${E}/c.jpg`, `${E}/a.jpg`], {
       budget: { remaining: 0, monthly: 1000 },
-      pending: [`${E}/c.jpg`],
+      pending: [{ rule: `${E}/c.jpg`, submittedAt: 5000 }],
     });
     expect(result.purges).toEqual([]);
     expect(result.held).toEqual(['r0', 'r3']);

@@ -11,10 +11,17 @@ export interface PurgeRequest {
   receivedAt: number;
 }
 
+/** A rule (exact URL or `prefix*`) submitted to the CDN and not yet completed. */
+export interface PendingPurge {
+  rule: string;
+  /** When the CDN accepted it (ms since the epoch). */
+  submittedAt: number;
+}
+
 export interface PlanPurgesInput {
   requests: readonly PurgeRequest[];
-  /** Rules (exact URLs or `prefix*`) already submitted to the CDN and not yet completed. */
-  pending?: readonly string[];
+  /** Purges in flight at the CDN. */
+  pending?: readonly PendingPurge[];
   /** Purges left this month, and the monthly allowance (ImageKit: 1000). */
   budget: { remaining: number; monthly: number };
   /** How many URLs (or narrower wildcards) under one prefix justify one `prefix*` purge; below 2 counts as 2. */
@@ -36,12 +43,21 @@ export interface PlannedPurge {
   covers: string[];
 }
 
-/** Every request id appears exactly once across `purges`, `coveredByPending`, `versioned` and `held`. */
+/** Every request id appears exactly once across `purges`, `coveredByPending`, `deferred`, `versioned` and `held`. */
 export interface PurgePlan {
   /** The calls to make now, oldest request first; never more than the remaining budget. */
   purges: PlannedPurge[];
-  /** Requests settled by a pending rule (`rule` is that pending rule): no new call needed. */
+  /**
+   * Requests settled by a pending rule submitted after they were received (`rule` is that pending
+   * rule): the purge runs after the change, so no new call is needed.
+   */
   coveredByPending: PlannedPurge[];
+  /**
+   * Requests under a pending rule submitted *before* they were received: that purge may run before
+   * the change reached the origin, so they need one more purge — but not yet. Plan them again once
+   * the pending rule completes, so that everything that piled up under it shares one call.
+   */
+  deferred: string[];
   /** Requests for versioned URLs (`?updatedAt=`): a new version changes the URL, so nothing is stale. */
   versioned: string[];
   /** Requests held because the budget cannot pay for their purge; plan them again later, never drop them. */
@@ -68,6 +84,7 @@ export function planPurges(input: PlanPurgesInput): PurgePlan {
   const pending = input.pending ?? [];
   const versioned: string[] = [];
   const byPending = new Map<string, string[]>();
+  const deferred = new Set<string>();
   const byUrl = new Map<string, PurgeUnit>();
   let deduplicated = 0;
 
@@ -78,6 +95,13 @@ export function planPurges(input: PlanPurgesInput): PurgePlan {
       continue;
     }
     const url = parsed.href;
+    const covering = pending.filter((candidate) => ruleCovers(candidate.rule, url));
+    if (covering.length > 0) {
+      const after = covering.find((candidate) => candidate.submittedAt >= request.receivedAt);
+      if (after) byPending.set(after.rule, [...(byPending.get(after.rule) ?? []), request.id]);
+      else deferred.add(request.id);
+      continue;
+    }
     const existing = byUrl.get(url);
     if (existing) {
       deduplicated += 1;
@@ -89,12 +113,7 @@ export function planPurges(input: PlanPurgesInput): PurgePlan {
     byUrl.set(url, unit);
   }
 
-  const toPurge: PurgeUnit[] = [];
-  for (const unit of byUrl.values()) {
-    const rule = pending.find((candidate) => ruleCovers(candidate, unit.key));
-    if (rule === undefined) toPurge.push(unit);
-    else byPending.set(rule, [...(byPending.get(rule) ?? []), ...unit.ids]);
-  }
+  const toPurge = [...byUrl.values()];
 
   const available = Math.max(0, Math.floor(budget.remaining));
   const ratio = input.lowBudgetRatio ?? DEFAULT_LOW_BUDGET_RATIO;
@@ -109,6 +128,7 @@ export function planPurges(input: PlanPurgesInput): PurgePlan {
   return {
     purges: paid.map((unit) => ({ rule: unit.isWildcard ? `${unit.key}*` : unit.key, covers: unit.ids })),
     coveredByPending: [...byPending].map(([rule, covers]) => ({ rule, covers })),
+    deferred: input.requests.map((request) => request.id).filter((id) => deferred.has(id)),
     versioned,
     held: input.requests.map((request) => request.id).filter((id) => heldIds.has(id)),
     deduplicated,

@@ -3,6 +3,7 @@ export * from './logger';
 export * from './redis';
 export * from './metrics';
 export * from './queues';
+export * from './queue-metrics';
 export * from './stage-worker';
 export * from './webhook-signing';
 export * from './http';

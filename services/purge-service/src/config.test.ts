@@ -8,10 +8,17 @@ const IMAGEKIT = {
 };
 
 describe('loadPurgeServiceConfig', () => {
-  it('serves metrics on 9102 and batches for 2 s, 100 requests, a budget of 1000 and a threshold of 5 by default', () => {
+  it('serves metrics on 9102, batches for 2 s or 100 requests, spends 1000 a month, collapses at 5, polls every 10 s and retries held requests after 5 min by default', () => {
     const config = loadPurgeServiceConfig(IMAGEKIT);
     expect(config.http).toEqual({ host: '127.0.0.1', port: 9102 });
-    expect(config.purge).toEqual({ windowMs: 2_000, batchMax: 100, monthlyBudget: 1_000, collapseThreshold: 5 });
+    expect(config.purge).toEqual({
+      windowMs: 2_000,
+      batchMax: 100,
+      monthlyBudget: 1_000,
+      collapseThreshold: 5,
+      pollMs: 10_000,
+      heldRetryMs: 300_000,
+    });
     expect(config.imagekit).toEqual({
       privateKey: 'private_test',
       publicKey: 'public_test',
@@ -27,9 +34,18 @@ describe('loadPurgeServiceConfig', () => {
       PURGE_BATCH_MAX: '10',
       PURGE_MONTHLY_BUDGET: '0',
       PURGE_COLLAPSE_THRESHOLD: '3',
+      PURGE_POLL_MS: '100',
+      PURGE_HELD_RETRY_MS: '200',
       PURGE_METRICS_PORT: '0',
     });
-    expect(config.purge).toEqual({ windowMs: 250, batchMax: 10, monthlyBudget: 0, collapseThreshold: 3 });
+    expect(config.purge).toEqual({
+      windowMs: 250,
+      batchMax: 10,
+      monthlyBudget: 0,
+      collapseThreshold: 3,
+      pollMs: 100,
+      heldRetryMs: 200,
+    });
     expect(config.imagekit.baseURL).toBe('http://127.0.0.1:4000');
     expect(config.http.port).toBe(0);
   });
@@ -53,6 +69,8 @@ describe('loadPurgeServiceConfig', () => {
     { PURGE_BATCH_MAX: '0' },
     { PURGE_COLLAPSE_THRESHOLD: '1' },
     { PURGE_MONTHLY_BUDGET: '-1' },
+    { PURGE_POLL_MS: '5' },
+    { PURGE_HELD_RETRY_MS: 'soon' },
   ])('rejects out-of-range values (%p)', (bad) => {
     expect(() => loadPurgeServiceConfig({ ...IMAGEKIT, ...bad })).toThrow(new RegExp(Object.keys(bad)[0] ?? ''));
   });

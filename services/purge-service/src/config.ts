@@ -25,6 +25,10 @@ const purgeServiceEnv = z
     PURGE_BATCH_MAX: envInt({ min: 1, max: 1_000, default: 100 }),
     /** Purges allowed per UTC month (ImageKit: 1000); 0 holds every request. */
     PURGE_MONTHLY_BUDGET: envInt({ min: 0, max: 10_000_000, default: 1_000 }),
+    /** How often in-flight purges are checked for completion; requests deferred behind one wait this long. */
+    PURGE_POLL_MS: envInt({ min: 10, max: 3_600_000, default: 10_000 }),
+    /** How long a request held for lack of budget waits before it is planned again. */
+    PURGE_HELD_RETRY_MS: envInt({ min: 10, max: 86_400_000, default: 300_000 }),
     /** URLs under one prefix that justify one `prefix*` purge. */
     PURGE_COLLAPSE_THRESHOLD: envInt({ min: 2, max: 10_000, default: 5 }),
   })
@@ -46,6 +50,8 @@ const purgeServiceEnv = z
       batchMax: env.PURGE_BATCH_MAX,
       monthlyBudget: env.PURGE_MONTHLY_BUDGET,
       collapseThreshold: env.PURGE_COLLAPSE_THRESHOLD,
+      pollMs: env.PURGE_POLL_MS,
+      heldRetryMs: env.PURGE_HELD_RETRY_MS,
     },
   }));
 

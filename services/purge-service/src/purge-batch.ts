@@ -1,16 +1,30 @@
-import { planPurges, type PurgeRequest } from '@ingestkit/purge';
+import { isIngestError, type PurgeUrlState } from '@ingestkit/contracts';
+import { planPurges, type InFlightPurge, type PurgePlan, type PurgeRequest, type PurgeStore } from '@ingestkit/purge';
 import type { Logger } from '@ingestkit/runtime';
 import type { PurgeBackend } from './purge-backend';
 import type { PurgeBudget } from './purge-budget';
 import type { PurgeMetrics } from './purge-metrics';
 
-/** What became of one request: purged now (`requestId`), nothing to do, or held for lack of budget. */
+/** A request as the batch sees it: the planner's request and the purge it belongs to, if tracked. */
+export interface TrackedPurgeRequest extends PurgeRequest {
+  purgeId?: string;
+}
+
+/**
+ * What became of one request: covered by a purge the CDN accepted (now, or already in flight),
+ * completed without a purge (a versioned URL), deferred behind an in-flight purge of its path, or
+ * held for lack of budget.
+ */
 export type PurgeOutcome =
-  { status: 'submitted'; rule: string; requestId: string } | { status: 'versioned' } | { status: 'held' };
+  | { status: 'submitted'; rule: string; requestId: string }
+  | { status: 'completed'; versioned: true }
+  | { status: 'deferred' }
+  | { status: 'held' };
 
 export interface PurgeBatchDeps {
   backend: PurgeBackend;
   budget: PurgeBudget;
+  store: PurgeStore;
   metrics: PurgeMetrics;
   logger: Logger;
   collapseThreshold: number;
@@ -18,42 +32,114 @@ export interface PurgeBatchDeps {
 }
 
 /**
- * Plans one batch with the budget read from Redis, submits each planned rule and records its
- * cost. A failed call fails only the requests that rule covers, so they are retried by the queue;
- * the budget is charged for every call the CDN accepted.
+ * Plans one batch against the in-flight purges and the budget, submits each planned rule, and
+ * records every request's outcome on its purge. The budget is reserved before the calls (so
+ * replicas cannot overspend it) and what the CDN did not accept is given back. A failed call fails
+ * only the requests its rule covers, so the queue retries them; after a 429 the batch makes no
+ * further calls, and those requests fail with the same rate-limit error.
  */
 export function purgeBatchHandler(deps: PurgeBatchDeps) {
-  return async (requests: readonly PurgeRequest[]): Promise<Array<PurgeOutcome | Error>> => {
-    const remaining = await deps.budget.remaining();
-    const plan = planPurges({
-      requests,
-      budget: { remaining, monthly: deps.budget.monthly },
-      collapseThreshold: deps.collapseThreshold,
-      urlEndpoints: deps.urlEndpoints,
-    });
+  return async (requests: readonly TrackedPurgeRequest[]): Promise<Array<PurgeOutcome | Error>> => {
+    const inFlight = await deps.store.inFlight();
+    const plan = await planWithinBudget(deps, requests, inFlight);
     const outcomes = new Map<string, PurgeOutcome | Error>();
-    for (const id of plan.versioned) outcomes.set(id, { status: 'versioned' });
+    for (const id of plan.versioned) outcomes.set(id, { status: 'completed', versioned: true });
     for (const id of plan.held) outcomes.set(id, { status: 'held' });
+    for (const id of plan.deferred) outcomes.set(id, { status: 'deferred' });
+    for (const { rule, covers } of plan.coveredByPending) {
+      const requestId = inFlight.find((entry) => entry.rule === rule)?.requestId ?? '';
+      for (const id of covers) outcomes.set(id, { status: 'submitted', rule, requestId });
+    }
 
     let accepted = 0;
+    let rateLimited: Error | undefined;
     for (const { rule, covers } of plan.purges) {
-      try {
-        const { requestId } = await deps.backend.purge(rule);
-        accepted += 1;
-        deps.metrics.apiCalls.inc({ outcome: 'ok' });
-        for (const id of covers) outcomes.set(id, { status: 'submitted', rule, requestId });
-      } catch (err) {
-        deps.metrics.apiCalls.inc({ outcome: 'error' });
-        deps.logger.warn({ err: (err as Error).message, rule, requests: covers.length }, 'purge call failed');
-        for (const id of covers) outcomes.set(id, err instanceof Error ? err : new Error(String(err)));
+      const result = rateLimited ?? (await submit(deps, rule));
+      if (result instanceof Error) {
+        if (isIngestError(result) && result.code === 'rate_limited') rateLimited = result;
+        for (const id of covers) outcomes.set(id, result);
+        continue;
       }
+      accepted += 1;
+      for (const id of covers) outcomes.set(id, { status: 'submitted', rule, requestId: result.requestId });
     }
-    await deps.budget.spend(accepted);
-    deps.metrics.budgetRemaining.set(Math.max(0, remaining - accepted));
+    await deps.budget.release(plan.purges.length - accepted);
+
+    await Promise.all(requests.map((request) => recordOutcome(deps.store, request, outcomes.get(request.id))));
+    deps.metrics.deduplicated.inc({ kind: 'duplicate' }, plan.deduplicated);
+    deps.metrics.deduplicated.inc(
+      { kind: 'in_flight' },
+      plan.coveredByPending.reduce((sum, entry) => sum + entry.covers.length, 0),
+    );
+    deps.metrics.held.inc(plan.held.length);
+    deps.metrics.budgetRemaining.set(await deps.budget.remaining());
     deps.logger.info(
-      { requests: requests.length, calls: plan.purges.length, held: plan.held.length, deduplicated: plan.deduplicated },
+      {
+        requests: requests.length,
+        calls: plan.purges.length,
+        accepted,
+        held: plan.held.length,
+        deferred: plan.deferred.length,
+        deduplicated: plan.deduplicated,
+      },
       'purge batch planned',
     );
     return requests.map((request) => outcomes.get(request.id) ?? new Error(`request ${request.id} missing from the plan`));
   };
+}
+
+/** Plans, then reserves the plan's calls; if another replica took part of the budget meanwhile, plans again with what was granted. */
+async function planWithinBudget(
+  deps: PurgeBatchDeps,
+  requests: readonly PurgeRequest[],
+  inFlight: readonly InFlightPurge[],
+): Promise<PurgePlan> {
+  const plan = (remaining: number) =>
+    planPurges({
+      requests,
+      pending: inFlight,
+      budget: { remaining, monthly: deps.budget.monthly },
+      collapseThreshold: deps.collapseThreshold,
+      urlEndpoints: deps.urlEndpoints,
+    });
+  const first = plan(await deps.budget.remaining());
+  const granted = await deps.budget.reserve(first.purges.length);
+  if (granted >= first.purges.length) return first;
+  const second = plan(granted);
+  await deps.budget.release(granted - second.purges.length);
+  return second;
+}
+
+async function submit(deps: PurgeBatchDeps, rule: string): Promise<{ requestId: string } | Error> {
+  const submittedAt = Date.now();
+  try {
+    const { requestId } = await deps.backend.purge(rule);
+    deps.metrics.apiCalls.inc({ outcome: 'ok' });
+    if (rule.endsWith('*')) deps.metrics.wildcards.inc();
+    await deps.store.addInFlight({ rule, requestId, submittedAt });
+    return { requestId };
+  } catch (err) {
+    const error = err instanceof Error ? err : new Error(String(err));
+    const rateLimited = isIngestError(error) && error.code === 'rate_limited';
+    deps.metrics.apiCalls.inc({ outcome: rateLimited ? 'rate_limited' : 'error' });
+    deps.logger.warn({ err: error.message, rule }, 'purge call failed');
+    return error;
+  }
+}
+
+function recordOutcome(
+  store: PurgeStore,
+  request: TrackedPurgeRequest,
+  outcome: PurgeOutcome | Error | undefined,
+): Promise<void> {
+  if (!request.purgeId || !outcome) return Promise.resolve();
+  const state: PurgeUrlState =
+    outcome instanceof Error || outcome.status === 'deferred'
+      ? { url: request.url, status: 'queued' }
+      : outcome.status === 'submitted'
+        ? { url: request.url, status: 'submitted', rule: outcome.rule, requestId: outcome.requestId }
+        : outcome.status === 'held'
+          ? { url: request.url, status: 'held' }
+          : { url: request.url, status: 'completed', versioned: true };
+  return store.record(request.purgeId, state);
 }

@@ -1,8 +1,10 @@
 import { Worker } from 'bullmq';
 import { queueNames } from '@ingestkit/contracts';
 import { createImageKitClient } from '@ingestkit/imagekit';
-import type { PurgeRequest } from '@ingestkit/purge';
+import { createRedisPurgeStore } from '@ingestkit/purge';
 import {
+  createQueue,
+  registerQueueMetrics,
   createHttpApp,
   createMetricsRegistry,
   createRedis,
@@ -15,14 +17,12 @@ import {
 import { createBatcher } from './batcher';
 import type { PurgeServiceConfig } from './config';
 import { createImageKitPurgeBackend } from './imagekit-backend';
-import { purgeBatchHandler, type PurgeOutcome } from './purge-batch';
+import { startInFlightPoller } from './in-flight-poller';
+import { purgeBatchHandler, type PurgeOutcome, type TrackedPurgeRequest } from './purge-batch';
 import type { PurgeBackend } from './purge-backend';
 import { createPurgeBudget } from './purge-budget';
 import { createPurgeMetrics } from './purge-metrics';
 import { purgeProcessor } from './purge.processor';
-
-/** How long a request held for lack of budget waits before it is planned again. */
-const HELD_RETRY_MS = 5 * 60_000;
 
 export interface RunningPurgeService {
   /** Origin of the `/healthz`, `/readyz`, `/metrics` server. */
@@ -52,13 +52,17 @@ export async function startPurgeService(
   const metricsRegistry = createMetricsRegistry({ service: 'purge-service' });
   const metrics = createPurgeMetrics(metricsRegistry);
   const budget = createPurgeBudget({ redis, prefix, monthly: config.purge.monthlyBudget });
+  const store = createRedisPurgeStore({ redis, prefix });
   const backend = options.backend ?? createImageKitPurgeBackend({ client: createImageKitClient(config.imagekit) });
-  const batcher = createBatcher<PurgeRequest, PurgeOutcome>({
+  const purgeQueue = createQueue(queueNames.purge, { connection: redis, prefix });
+  registerQueueMetrics(metricsRegistry, [purgeQueue]);
+  const batcher = createBatcher<TrackedPurgeRequest, PurgeOutcome>({
     windowMs: config.purge.windowMs,
     max: config.purge.batchMax,
     handle: purgeBatchHandler({
       backend,
       budget,
+      store,
       metrics,
       logger,
       collapseThreshold: config.purge.collapseThreshold,
@@ -66,14 +70,20 @@ export async function startPurgeService(
     }),
   });
 
-  const worker = new Worker(queueNames.purge, purgeProcessor({ batcher, metrics, heldRetryMs: HELD_RETRY_MS }), {
-    connection: workerRedis,
-    prefix,
-    concurrency: config.purge.batchMax,
-    autorun: false,
-  });
+  const worker: Worker = new Worker(
+    queueNames.purge,
+    purgeProcessor({
+      batcher,
+      metrics,
+      heldRetryMs: config.purge.heldRetryMs,
+      deferredRetryMs: config.purge.pollMs,
+      rateLimit: (delayMs) => worker.rateLimit(delayMs),
+    }),
+    { connection: workerRedis, prefix, concurrency: config.purge.batchMax, autorun: false },
+  );
   worker.on('error', (err) => logger.warn({ err: err.message, queue: worker.name }, 'worker error'));
   void worker.run();
+  const poller = startInFlightPoller({ store, backend, intervalMs: config.purge.pollMs, logger });
 
   const app = createHttpApp({
     logger,
@@ -88,6 +98,8 @@ export async function startPurgeService(
       { name: 'http', close: () => server.close() },
       // Flush first so active jobs settle, then the worker can close without waiting out the window.
       { name: 'worker', close: async () => void (await Promise.all([batcher.flush(), worker.close()])) },
+      { name: 'poller', close: () => poller.stop() },
+      { name: 'queue', close: () => purgeQueue.close() },
       { name: 'redis', close: async () => void (await Promise.all([redis.quit(), workerRedis.quit()]).catch(() => undefined)) },
     ],
   };

@@ -1,0 +1,32 @@
+import type { Queue } from 'bullmq';
+import { newPurgeId, type Purge, type PurgeReason } from '@ingestkit/contracts';
+import { enqueueStage } from '@ingestkit/runtime';
+import type { PurgeStore } from './purge-store';
+
+export interface RequestPurgeInput {
+  urls: readonly string[];
+  reason: PurgeReason;
+  /** A deterministic id makes a retried producer track the same purge (see `purgeIdFrom`); default: a new id. */
+  id?: string;
+  assetId?: string;
+}
+
+/**
+ * Records a purge (every URL `queued`) and adds one `cdn.purge` job per URL. The record comes
+ * first, so the purge service always finds it; both steps are idempotent for a given id, so a
+ * producer that crashed between them simply calls again.
+ */
+export async function requestPurge(deps: { store: PurgeStore; queue: Queue }, input: RequestPurgeInput): Promise<Purge> {
+  const id = input.id ?? newPurgeId();
+  const purge = await deps.store.create({ id, reason: input.reason, urls: input.urls });
+  for (const url of input.urls) {
+    await enqueueStage(deps.queue, {
+      version: 1,
+      url,
+      reason: input.reason,
+      purgeId: id,
+      ...(input.assetId ? { assetId: input.assetId } : {}),
+    });
+  }
+  return purge;
+}
