@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   checkImageKitEnv,
+  envInt,
   gatewayAuthEnv,
   imagekitEnv,
   imagekitSettingsFromEnv,
@@ -27,6 +28,8 @@ const gatewayEnv = z
     ...gatewayAuthEnv.shape,
     ...portsEnv.shape,
     ...imagekitEnv.shape,
+    /** URLs one `POST /v1/purge` may carry. */
+    PURGE_MAX_URLS_PER_CALL: envInt({ min: 1, max: 10_000, default: 1_000 }),
   })
   .superRefine((env, ctx) => {
     checkImageKitEnv(env, ctx);
@@ -56,6 +59,7 @@ const gatewayEnv = z
       /** Destinations this deployment can deliver to: ImageKit only when its account is configured. */
       destinations: (imagekit ? ['local', 's3', 'imagekit'] : ['local', 's3']) as DestinationKind[],
       imagekit,
+      purge: { maxUrlsPerCall: env.PURGE_MAX_URLS_PER_CALL },
       stores: storeSettingsFromEnv(env, { gatewayPort: env.GATEWAY_PORT }),
     };
   });

@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import { IngestError } from '@ingestkit/contracts';
+import type { PurgeStore } from '@ingestkit/purge';
 import type { AssetRegistry } from '@ingestkit/registry';
 import {
   createHttpApp,
@@ -10,6 +11,7 @@ import {
   type Redis,
   type Registry,
 } from '@ingestkit/runtime';
+import type { Queue } from 'bullmq';
 import type { ObjectStore } from '@ingestkit/storage';
 import { assetRoutes } from './assets.routes';
 import { requireApiKey } from './auth';
@@ -17,17 +19,20 @@ import type { GatewayConfig } from './config';
 import { localFilesRoutes } from './files.routes';
 import { docsRoutes } from './docs.routes';
 import { imagekitRoutes } from './imagekit.routes';
+import { purgeRoutes } from './purge.routes';
 import { createIntake } from './intake';
 import { uploadRoutes } from './uploads.routes';
 
 export interface GatewayDeps {
-  config: Pick<GatewayConfig, 'auth' | 'limits' | 'defaultDestination' | 'destinations' | 'imagekit'>;
+  config: Pick<GatewayConfig, 'auth' | 'limits' | 'defaultDestination' | 'destinations' | 'imagekit' | 'purge'>;
   logger: Logger;
   metrics: Registry;
   /** A fail-fast (producer) connection: requests answer 503 at once while Redis is away. */
   redis: Redis;
   registry: AssetRegistry;
   queues: IngestQueues;
+  purgeQueue: Queue;
+  purges: PurgeStore;
   staging: ObjectStore;
   /** The `local` destination's store, served under `/files/`. */
   localAssets: ObjectStore;
@@ -70,6 +75,16 @@ export function createGateway(deps: GatewayDeps): Express {
   app.use(assetRoutes({ registry: deps.registry, queues: deps.queues, requireAuth }));
   app.use(localFilesRoutes({ store: deps.localAssets }));
   app.use(imagekitRoutes({ imagekit: deps.config.imagekit, requireAuth }));
+  app.use(
+    purgeRoutes({
+      store: deps.purges,
+      queue: deps.purgeQueue,
+      urlEndpoints: deps.config.imagekit ? [deps.config.imagekit.urlEndpoint] : [],
+      maxUrlsPerCall: deps.config.purge.maxUrlsPerCall,
+      requireAuth,
+      assertQueueAvailable,
+    }),
+  );
   app.use(docsRoutes({ destinations: deps.config.destinations }));
   return finishHttpApp(app, deps.logger);
 }

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   Asset,
   AssetAccepted,
@@ -8,18 +7,8 @@ import {
   UploadFields,
   type DestinationKind,
 } from '@ingestkit/contracts';
-
-type JsonSchema = Record<string, unknown>;
-
-const schemaOf = (schema: z.ZodType, io: 'input' | 'output' = 'output'): JsonSchema => {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
-  return rest;
-};
-
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
-});
+import { errorResponse, schemaOf, type JsonSchema } from './openapi-schema';
+import { purgePaths, purgeSchemas } from './openapi-purge';
 
 /**
  * The OpenAPI 3.1 document of the gateway, generated from the zod contracts (never written by
@@ -44,6 +33,7 @@ export function buildOpenApiDocument(options: { destinations: readonly Destinati
         AssetAccepted: schemaOf(AssetAccepted),
         ErrorBody: schemaOf(ErrorBody),
         ImageKitUploadAuth: schemaOf(ImageKitUploadAuth),
+        ...purgeSchemas(),
       },
     },
     security: [{ apiKey: [] }],
@@ -130,6 +120,7 @@ export function buildOpenApiDocument(options: { destinations: readonly Destinati
           },
         },
       },
+      ...purgePaths(),
       '/files/assets/{path}': {
         get: {
           summary: 'A file delivered to the local destination (public, immutable)',

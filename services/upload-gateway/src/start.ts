@@ -1,7 +1,10 @@
+import { queueNames } from '@ingestkit/contracts';
+import { createRedisPurgeStore } from '@ingestkit/purge';
 import { createRedisAssetRegistry } from '@ingestkit/registry';
 import {
   createMetricsRegistry,
   createIngestQueues,
+  createQueue,
   closeQueues,
   createRedis,
   listen,
@@ -25,6 +28,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   if (!(await waitForRedis(redis, 5_000)))
     logger.warn({ url: config.redis.url }, 'Redis is not reachable yet; answering 503 until it is');
   const queues = createIngestQueues({ connection: redis, prefix: config.redis.prefix });
+  const purgeQueue = createQueue(queueNames.purge, { connection: redis, prefix: config.redis.prefix });
   if (config.auth.isDevKey) {
     logger.warn('API_KEYS is not set: accepting the development key "dev-key" (never in production)');
   }
@@ -35,6 +39,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     redis,
     registry: createRedisAssetRegistry({ redis, prefix: config.redis.prefix }),
     queues,
+    purgeQueue,
+    purges: createRedisPurgeStore({ redis, prefix: config.redis.prefix }),
     staging: createObjectStore(config.stores.staging),
     localAssets: createObjectStore(config.stores.localAssets),
   });
@@ -44,7 +50,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     url: server.url,
     shutdownSteps: [
       { name: 'http', close: () => server.close() },
-      { name: 'queues', close: () => closeQueues(queues) },
+      { name: 'queues', close: async () => void (await Promise.all([closeQueues(queues), purgeQueue.close()])) },
       { name: 'redis', close: async () => void (await redis.quit().catch(() => redis.disconnect())) },
     ],
   };

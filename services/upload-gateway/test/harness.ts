@@ -1,12 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { queueNames } from '@ingestkit/contracts';
+import { createRedisPurgeStore } from '@ingestkit/purge';
 import { createRedisAssetRegistry } from '@ingestkit/registry';
 import {
   createLogger,
   createMetricsRegistry,
   closeQueues,
   createIngestQueues,
+  createQueue,
   createRedis,
   listen,
   waitForRedis,
@@ -33,6 +36,7 @@ export async function startTestGateway(options: {
   redisUrl: string;
   maxUploadBytes?: number;
   imagekit?: ImageKitSettings;
+  maxPurgeUrlsPerCall?: number;
 }): Promise<TestGateway> {
   const prefix = uniquePrefix('gw');
   const dataDir = await mkdtemp(join(tmpdir(), 'ingestkit-gw-'));
@@ -40,6 +44,7 @@ export async function startTestGateway(options: {
   const redis = createRedis({ url: options.redisUrl, role: 'producer' });
   await waitForRedis(redis, 5_000);
   const queues = createIngestQueues({ connection: redis, prefix });
+  const purgeQueue = createQueue(queueNames.purge, { connection: redis, prefix });
   const staging = createLocalStore({ root: dataDir });
   const app = createGateway({
     config: {
@@ -48,12 +53,15 @@ export async function startTestGateway(options: {
       defaultDestination: 'local',
       destinations: options.imagekit ? ['local', 's3', 'imagekit'] : ['local', 's3'],
       imagekit: options.imagekit,
+      purge: { maxUrlsPerCall: options.maxPurgeUrlsPerCall ?? 1_000 },
     },
     logger,
     metrics: createMetricsRegistry({ service: 'upload-gateway', defaultMetrics: false }),
     redis,
     registry: createRedisAssetRegistry({ redis, prefix }),
     queues,
+    purgeQueue,
+    purges: createRedisPurgeStore({ redis, prefix }),
     staging,
     localAssets: staging,
   });
@@ -67,7 +75,7 @@ export async function startTestGateway(options: {
     close: async () => {
       server.server.closeAllConnections();
       await server.close();
-      await closeQueues(queues);
+      await Promise.all([closeQueues(queues), purgeQueue.close()]);
       await deletePrefix(options.redisUrl, prefix).catch(() => {});
       redis.disconnect();
       await rm(dataDir, { recursive: true, force: true });

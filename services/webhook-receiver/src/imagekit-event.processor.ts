@@ -6,17 +6,20 @@ import {
   IngestError,
   imagekitFileEventTypes,
   isIngestError,
+  purgeIdFrom,
   queueNames,
   type ImageKitEvent,
 } from '@ingestkit/contracts';
+import { requestPurge, type PurgeStore } from '@ingestkit/purge';
 import type { AssetRegistry } from '@ingestkit/registry';
-import { enqueueStage, type Logger, type StageProcessor } from '@ingestkit/runtime';
+import type { Logger, StageProcessor } from '@ingestkit/runtime';
 import { assetIdFromFilePath, externalAsset, externalAssetId, unversionedUrl, versionFromDetails } from './file-version';
 import { eventTypeLabel, type WebhookMetrics } from './webhook-metrics';
 
 export interface EventProcessorDeps {
   registry: AssetRegistry;
   purgeQueue: Queue;
+  purges: PurgeStore;
   metrics: WebhookMetrics;
 }
 
@@ -26,7 +29,7 @@ export interface EventProcessorDeps {
  * the path URL CDNs cache is queued on `cdn.purge`. Deletions are recorded on the versions,
  * which stay as history. Other event types are acknowledged and ignored. Every step is safe to
  * repeat: versions upsert by id, unknown files get a deterministic asset id, purges a
- * deterministic job id. A new version's `asset.version.created` notification is recorded by the
+ * deterministic purge id (from the asset and the superseded version) and job ids. A new version's `asset.version.created` notification is recorded by the
  * registry in its outbox with the version; the ingest worker's relay sends it (this service runs
  * no relay).
  */
@@ -62,12 +65,15 @@ export function imagekitEventProcessor(deps: EventProcessorDeps): StageProcessor
     logger.setBindings({ assetId });
     const { superseded } = await registry.recordVersion(assetId, version);
     if (superseded) {
-      await enqueueStage(deps.purgeQueue, {
-        version: 1,
-        url: unversionedUrl(superseded.url),
-        reason: 'version-superseded',
-        assetId,
-      });
+      await requestPurge(
+        { store: deps.purges, queue: deps.purgeQueue },
+        {
+          id: purgeIdFrom(`${assetId} ${superseded.versionId}`),
+          urls: [unversionedUrl(superseded.url)],
+          reason: 'version-superseded',
+          assetId,
+        },
+      );
       action = 'version-superseded';
     }
     logger.info({ fileId: details.fileId, versionId: version.versionId, superseded: superseded?.versionId }, 'version recorded');

@@ -1,3 +1,4 @@
+import { createRedisPurgeStore } from '@ingestkit/purge';
 import { queueNames } from '@ingestkit/contracts';
 import { createRedisAssetRegistry } from '@ingestkit/registry';
 import {
@@ -41,7 +42,9 @@ export async function startWebhookReceiver(config: WebhookReceiverConfig, logger
   const eventQueue = createQueue(queueNames.imagekitEvent, { connection: redis, prefix });
   const purgeQueue = createQueue(queueNames.purge, { connection: redis, prefix });
 
-  const worker = createStageWorker(imagekitEventProcessor({ registry, purgeQueue, metrics }), {
+  const purges = createRedisPurgeStore({ redis, prefix });
+
+  const worker = createStageWorker(imagekitEventProcessor({ registry, purgeQueue, purges, metrics }), {
     connection: workerRedis,
     prefix,
     concurrency: config.concurrency,

@@ -1,5 +1,6 @@
 // Proves emulator webhooks over real HTTP are verified, enqueued and applied: direct uploads become ready assets with versions, an overwrite makes version 2 current and queues a purge of the old URL, ingestkit's own files are found by path, and deletions are recorded.
-import { newAssetId, purgeJobId, type Asset } from '@ingestkit/contracts';
+import { newAssetId, purgeIdFrom, purgeJobId, type Asset } from '@ingestkit/contracts';
+import { createRedisPurgeStore } from '@ingestkit/purge';
 import { startEmulator, type Emulator } from '@ingestkit/imagekit-emulator';
 import { makePng, startRedis, type TestRedis } from '@ingestkit/testkit';
 import { externalAssetId } from '../src/file-version';
@@ -96,12 +97,21 @@ it('makes an overwrite version 2 current and queues a purge of the old URL', asy
   // The path URL without ?updatedAt= is what CDNs cached for version 1.
   const oldUrl = first.url;
   expect(oldUrl).not.toContain('?');
+  const purgeId = purgeIdFrom(`${assetId} ${v1.versionId}`);
   const purge = await receiver.until(
-    () => receiver.purgeQueue.getJob(purgeJobId(oldUrl, 'version-superseded')),
+    () => receiver.purgeQueue.getJob(purgeJobId(oldUrl, 'version-superseded', purgeId)),
     (job) => job !== undefined,
   );
-  expect(purge!.data).toEqual({ version: 1, url: oldUrl, reason: 'version-superseded', assetId });
+  expect(purge!.data).toEqual({ version: 1, url: oldUrl, reason: 'version-superseded', assetId, purgeId });
   expect(await receiver.purgeQueue.getJobCounts('waiting')).toMatchObject({ waiting: 1 });
+  // The purge is tracked: GET /v1/purge/:id reads this record.
+  const tracked = await createRedisPurgeStore({ redis: receiver.redis, prefix: receiver.prefix }).get(purgeId);
+  expect(tracked).toMatchObject({
+    id: purgeId,
+    status: 'queued',
+    reason: 'version-superseded',
+    urls: [{ url: oldUrl, status: 'queued' }],
+  });
 });
 
 it('finds an asset ingestkit delivered by the asset id in its path, before any index exists', async () => {
