@@ -14,6 +14,7 @@ const { createLogger, installGracefulShutdown, ConfigError } = require('@ingestk
 const { loadGatewayConfig, startGateway } = require('@ingestkit/upload-gateway');
 const { loadIngestWorkerConfig, startIngestWorker } = require('@ingestkit/ingest-worker');
 const { loadWebhookReceiverConfig, startWebhookReceiver } = require('@ingestkit/webhook-receiver');
+const { loadPurgeServiceConfig, startPurgeService } = require('@ingestkit/purge-service');
 
 function fail(message) {
   process.stderr.write(`${message}\n`);
@@ -77,11 +78,14 @@ async function main() {
   let gatewayConfig;
   let workerConfig;
   let webhookConfig;
+  let purgeConfig;
   try {
     gatewayConfig = loadGatewayConfig(process.env);
     workerConfig = loadIngestWorkerConfig(process.env);
     // The receiver needs the ImageKit webhook secret; without one the embedded default runs without it.
     webhookConfig = process.env.IMAGEKIT_WEBHOOK_SECRET ? loadWebhookReceiverConfig(process.env) : undefined;
+    // The purge service exists to call a CDN; it runs when the ImageKit account is configured.
+    purgeConfig = gatewayConfig.imagekit ? loadPurgeServiceConfig(process.env) : undefined;
   } catch (err) {
     fail(err instanceof ConfigError ? err.message : String(err));
   }
@@ -92,7 +96,14 @@ async function main() {
   const webhooks =
     webhookConfig &&
     (await startWebhookReceiver(webhookConfig, createLogger({ name: 'webhook-receiver', level: webhookConfig.logLevel })));
-  const steps = [...gateway.shutdownSteps, ...worker.shutdownSteps, ...(webhooks ? webhooks.shutdownSteps : [])];
+  const purges =
+    purgeConfig && (await startPurgeService(purgeConfig, createLogger({ name: 'purge-service', level: purgeConfig.logLevel })));
+  const steps = [
+    ...gateway.shutdownSteps,
+    ...worker.shutdownSteps,
+    ...(webhooks ? webhooks.shutdownSteps : []),
+    ...(purges ? purges.shutdownSteps : []),
+  ];
   if (redisChild) {
     steps.push({
       name: 'redis-server',
@@ -114,6 +125,9 @@ async function main() {
     webhooks
       ? `  webhooks  ImageKit → POST ${webhooks.url}/webhooks/imagekit`
       : '  webhooks  off (set IMAGEKIT_WEBHOOK_SECRET to receive ImageKit webhooks)',
+    purges
+      ? `  purges    POST ${gateway.url}/v1/purge → ImageKit (budget ${purgeConfig.purge.monthlyBudget}/month; metrics ${purges.url}/metrics)`
+      : '  purges    off (configure ImageKit to purge its CDN)',
     `  redis     ${gatewayConfig.redis.url}${redisChild ? ` (started for this session, data in ${join(gatewayConfig.stores.dataDir, 'redis')})` : ''}`,
     `  data      ${gatewayConfig.stores.dataDir}`,
     gatewayConfig.auth.isDevKey

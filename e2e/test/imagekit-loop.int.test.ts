@@ -1,9 +1,9 @@
-// Proves the ImageKit loop end to end with npm start: upload → delivered to the emulator through the real SDK → signed webhook → receiver → the registry shows the version; a second upload to the same path makes version 2 current and queues a purge of the old URL.
+// Proves the ImageKit loop end to end with npm start: upload → delivered to the emulator through the real SDK → signed webhook → receiver → the registry shows the version; a second upload to the same path makes version 2 current, and the purge service purges the old plain URL once, which GET /v1/purge/:id shows completed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
+import { purgeIdFrom } from '@ingestkit/contracts';
 import { createImageKitClient } from '@ingestkit/imagekit';
 import { startEmulator, type Emulator } from '@ingestkit/imagekit-emulator';
 import { deletePrefix, findFreePort, makeJpeg, makePng, startRedis, uniquePrefix, type TestRedis } from '@ingestkit/testkit';
@@ -15,8 +15,9 @@ const WEBHOOK_SECRET = 'whsec_e2e-test-secret';
 jest.setTimeout(120_000);
 
 interface AssetView {
+  id: string;
   status: string;
-  output?: { url: string; imagekit?: { fileId: string; filePath: string } };
+  output?: { url: string; imagekit?: { fileId: string; filePath: string; versionId: string } };
   versions?: Array<{ versionId: string; url: string; current: boolean }>;
 }
 
@@ -30,7 +31,12 @@ const prefix = uniquePrefix('e2e-ik');
 beforeAll(async () => {
   redis = await startRedis();
   dataDir = await mkdtemp(join(tmpdir(), 'ingestkit-e2e-ik-'));
-  const [gatewayPort, webhookPort, metricsPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
+  const [gatewayPort, webhookPort, metricsPort, purgePort] = [
+    await findFreePort(),
+    await findFreePort(),
+    await findFreePort(),
+    await findFreePort(),
+  ];
   emulator = await startEmulator({
     ...keys,
     port: 0,
@@ -48,6 +54,9 @@ beforeAll(async () => {
       GATEWAY_PORT: String(gatewayPort),
       WEBHOOK_PORT: String(webhookPort),
       WORKER_METRICS_PORT: String(metricsPort),
+      PURGE_METRICS_PORT: String(purgePort),
+      PURGE_WINDOW_MS: '100',
+      PURGE_POLL_MS: '200',
       DEFAULT_DESTINATION: 'imagekit',
       IMAGEKIT_PRIVATE_KEY: keys.privateKey,
       IMAGEKIT_PUBLIC_KEY: keys.publicKey,
@@ -81,14 +90,17 @@ afterAll(async () => {
 
 const auth = { authorization: 'Bearer dev-key' };
 
-async function pollAsset(location: string, until: (asset: AssetView) => boolean): Promise<AssetView> {
+async function poll<T>(location: string, until: (value: T) => boolean): Promise<T> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const asset = ((await (await fetch(`${gatewayUrl}${location}`, { headers: auth })).json()) as { asset: AssetView }).asset;
-    if (until(asset) || Date.now() > deadline) return asset;
+    const response = await fetch(`${gatewayUrl}${location}`, { headers: auth });
+    const value = response.ok ? (Object.values((await response.json()) as Record<string, T>)[0] as T) : undefined;
+    if ((value !== undefined && until(value)) || Date.now() > deadline) return value as T;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+const pollAsset = (location: string, until: (asset: AssetView) => boolean) => poll<AssetView>(location, until);
 
 it('records the delivered version from the webhook, then version 2 and a purge of the old URL after an overwrite', async () => {
   const form = new FormData();
@@ -119,15 +131,15 @@ it('records the delivered version from the webhook, then version 2 and a purge o
   expect(updated.versions).toHaveLength(2);
   expect(updated.versions!.find((version) => version.current)?.versionId).toBe(second.versionId);
 
-  const purges = new Queue('cdn.purge', { connection: { url: redis.url }, prefix });
-  const deadline = Date.now() + 10_000;
-  let jobs = await purges.getJobs(['waiting', 'delayed', 'active']);
-  while (jobs.length === 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    jobs = await purges.getJobs(['waiting', 'delayed', 'active']);
-  }
-  await purges.close();
-  expect(jobs.map((job) => job.data)).toEqual([
-    expect.objectContaining({ url: first.output!.url.split('?')[0], reason: 'version-superseded' }),
-  ]);
+  // The webhook receiver asked for a purge of the plain URL CDNs cached for version 1.
+  const oldUrl = first.output!.url.split('?')[0]!;
+  const purgeId = purgeIdFrom(`${updated.id} ${first.output!.imagekit!.versionId}`);
+  const purge = await poll<{ status: string; urls: Array<Record<string, string>> }>(
+    `/v1/purge/${purgeId}`,
+    (candidate) => candidate.status === 'completed',
+  );
+  expect(purge.status).toBe('completed');
+  const purged = emulator.purges().filter((record) => record.url === oldUrl);
+  expect(purged).toHaveLength(1);
+  expect(purge.urls).toEqual([{ url: oldUrl, status: 'completed', rule: oldUrl, requestId: purged[0]!.requestId }]);
 });

@@ -42,7 +42,10 @@ it('delivers to ImageKit and records fileId, versionId, filePath and url', async
     key: file!.filePath,
     imagekit: { fileId: file!.fileId, versionId: file!.currentVersionId, filePath: `/Sunset_${id}.webp` },
   });
-  const served = await fetch(asset.output!.url!);
+  // The versioned URL: ?updatedAt= of the version this asset wrote.
+  const url = new URL(asset.output!.url!);
+  expect(Number(url.searchParams.get('updatedAt'))).toBe(file!.versions[0]!.updatedAt.getTime());
+  const served = await fetch(url);
   expect(served.status).toBe(200);
   expect(Number(served.headers.get('content-length'))).toBe(asset.output!.bytes);
 });

@@ -1,4 +1,6 @@
 // Proves the three stages take a staged original to `ready` (local and S3 destinations) or to `rejected` with the right code, and clean staging.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { createS3Client, createS3Store } from '@ingestkit/storage';
@@ -53,7 +55,11 @@ it('optimizes a 4000×3000 JPEG with EXIF to a smaller image inside 2000×2000 w
   expect(asset.original).toMatchObject({ format: 'jpeg', width: 4000, height: 3000, bytes: input.length });
   const output = asset.output!;
   expect(output.key).toBe(`assets/${id}/Big-Photo.${output.format === 'jpeg' ? 'jpg' : output.format}`);
-  expect(output.url).toBe(`${LOCAL_PUBLIC_URL}/${output.key}`);
+  // Versioned by content: the first 16 hex digits of the delivered bytes' SHA-256.
+  const digest = createHash('sha256')
+    .update(await readFile(pipeline.staging.localPath(output.key)!))
+    .digest('hex');
+  expect(output.url).toBe(`${LOCAL_PUBLIC_URL}/${output.key}?v=${digest.slice(0, 16)}`);
   const delivered = await sharp(pipeline.staging.localPath(output.key)!).metadata();
   expect(delivered.width).toBeLessThanOrEqual(2000);
   expect(delivered.height).toBeLessThanOrEqual(2000);
@@ -74,7 +80,8 @@ it('delivers to S3 under a deterministic key with Content-Type and an immutable 
   const object = await s3Client().send(new GetObjectCommand({ Bucket: ASSETS_BUCKET, Key: asset.output!.key }));
   const body = Buffer.from(await object.Body!.transformToByteArray());
   expect((await sharp(body).metadata()).width).toBe(800);
-  expect(asset.output!.url).toBe(`${s3.endpoint}/${ASSETS_BUCKET}/${asset.output!.key}`);
+  const digest = createHash('sha256').update(body).digest('hex');
+  expect(asset.output!.url).toBe(`${s3.endpoint}/${ASSETS_BUCKET}/${asset.output!.key}?v=${digest.slice(0, 16)}`);
 });
 
 it.each([

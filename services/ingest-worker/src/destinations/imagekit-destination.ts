@@ -7,6 +7,8 @@ import type { Destination } from './destination';
  * (`/<folder>/<name>_<assetId>.<ext>`, `useUniqueFileName: false`), and before uploading the
  * destination looks for a file already at that path: a previous attempt that uploaded and then
  * timed out or crashed is found and reused, so a retry never creates a second file or version.
+ * The URL handed out is the versioned one, `?updatedAt=<ms>` of the version written (CONTRACTS §3):
+ * a later version gets a new URL, so CDN caches never serve this one's bytes for it.
  */
 export function createImageKitDestination(options: { client: ImageKitAdapter }): Destination {
   return {
@@ -24,13 +26,23 @@ export function createImageKitDestination(options: { client: ImageKitAdapter }):
           tags: asset.tags,
           ...(Object.keys(asset.metadata).length > 0 ? { customMetadata: asset.metadata } : {}),
         }));
+      const updatedAt = existing?.updatedAt ?? (await options.client.getFileDetails(file.fileId)).updatedAt;
       return {
         key: file.filePath,
-        url: file.url,
+        url: versionedUrl(file.url, updatedAt),
         imagekit: { fileId: file.fileId, versionId: file.versionId, filePath: file.filePath },
       };
     },
   };
+}
+
+/** `url?updatedAt=<ms>`; the plain URL if ImageKit reported no time (it always does). */
+function versionedUrl(url: string, updatedAt: string | undefined): string {
+  const ms = updatedAt ? Date.parse(updatedAt) : NaN;
+  if (!Number.isFinite(ms)) return url;
+  const versioned = new URL(url);
+  versioned.searchParams.set('updatedAt', String(ms));
+  return versioned.href;
 }
 
 export function imagekitPath(asset: Asset, output: AssetOutput): { folder: string; fileName: string } {
