@@ -1,6 +1,5 @@
 import type { Queue } from 'bullmq';
-import { newPurgeId, type Purge, type PurgeReason } from '@ingestkit/contracts';
-import { enqueueStage } from '@ingestkit/runtime';
+import { jobIdFor, newPurgeId, PurgeJob, queueNames, type Purge, type PurgeReason } from '@ingestkit/contracts';
 import type { PurgeStore } from './purge-store';
 
 export interface RequestPurgeInput {
@@ -19,14 +18,17 @@ export interface RequestPurgeInput {
 export async function requestPurge(deps: { store: PurgeStore; queue: Queue }, input: RequestPurgeInput): Promise<Purge> {
   const id = input.id ?? newPurgeId();
   const purge = await deps.store.create({ id, reason: input.reason, urls: input.urls });
-  for (const url of input.urls) {
-    await enqueueStage(deps.queue, {
+  const jobs = input.urls.map((url) => {
+    const data = PurgeJob.parse({
       version: 1,
       url,
       reason: input.reason,
       purgeId: id,
       ...(input.assetId ? { assetId: input.assetId } : {}),
     });
-  }
+    return { name: queueNames.purge, data, opts: { jobId: jobIdFor(queueNames.purge, data) } };
+  });
+  // One round trip for the whole call; job ids make a repeated call add nothing.
+  await deps.queue.addBulk(jobs);
   return purge;
 }
