@@ -94,6 +94,12 @@ export const Asset = z.object({
   folder: z.string().optional(),
   tags: z.array(z.string()),
   metadata: z.record(z.string(), z.unknown()),
+  /**
+   * Deliver to `<folder>/<fileName>` without the asset id, so a later upload with the same folder
+   * and name replaces it: a new ImageKit version of the same file (its old URL is purged), or the
+   * same S3/local key with new bytes (and a new `?v=` URL).
+   */
+  overwrite: z.boolean().optional(),
   original: AssetOriginal.optional(),
   output: AssetOutput.optional(),
   error: AssetError.optional(),

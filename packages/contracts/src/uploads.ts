@@ -59,6 +59,11 @@ export const UploadFields = z.object({
     .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/)
     .optional(),
   metadata: jsonObject.optional(),
+  /** `true`: deliver to `<folder>/<fileName>` itself, replacing what an earlier upload put there. */
+  overwrite: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
 });
 export type UploadFields = z.infer<typeof UploadFields>;
 

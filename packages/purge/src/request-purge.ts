@@ -18,16 +18,23 @@ export interface RequestPurgeInput {
 export async function requestPurge(deps: { store: PurgeStore; queue: Queue }, input: RequestPurgeInput): Promise<Purge> {
   const id = input.id ?? newPurgeId();
   const purge = await deps.store.create({ id, reason: input.reason, urls: input.urls });
-  const jobs = input.urls.map((url) => {
-    const data = PurgeJob.parse({
-      version: 1,
-      url,
-      reason: input.reason,
-      purgeId: id,
-      ...(input.assetId ? { assetId: input.assetId } : {}),
+  // A purge recorded before (a producer's retry, or the other producer of the same id) queues
+  // only what it has not submitted yet; job ids make re-adding a waiting job a no-op.
+  const open = new Set(
+    purge.urls.filter((entry) => entry.status === 'queued' || entry.status === 'held').map((entry) => entry.url),
+  );
+  const jobs = input.urls
+    .filter((url) => open.has(url))
+    .map((url) => {
+      const data = PurgeJob.parse({
+        version: 1,
+        url,
+        reason: input.reason,
+        purgeId: id,
+        ...(input.assetId ? { assetId: input.assetId } : {}),
+      });
+      return { name: queueNames.purge, data, opts: { jobId: jobIdFor(queueNames.purge, data) } };
     });
-    return { name: queueNames.purge, data, opts: { jobId: jobIdFor(queueNames.purge, data) } };
-  });
   // One round trip for the whole call; job ids make a repeated call add nothing.
   await deps.queue.addBulk(jobs);
   return purge;

@@ -51,6 +51,9 @@ export function describeAssetRegistryConformance(name: string, setup: () => Prom
       const asset = newAsset({ folder: 'a/b' });
       await registry.create(asset);
       expect(await registry.get(asset.id)).toEqual(asset);
+      const overwriting = newAsset({ overwrite: true });
+      await registry.create(overwriting);
+      expect(await registry.get(overwriting.id)).toEqual(overwriting);
     });
 
     it('refuses to create the same id twice', async () => {

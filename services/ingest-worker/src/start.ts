@@ -1,6 +1,7 @@
-import { queueNames } from '@ingestkit/contracts';
+import { purgeIdFrom, queueNames } from '@ingestkit/contracts';
 import { createImageKitClient } from '@ingestkit/imagekit';
 import { configureSharp } from '@ingestkit/imaging';
+import { createRedisPurgeStore, requestPurge } from '@ingestkit/purge';
 import { createOutboxRelay, createRedisAssetRegistry } from '@ingestkit/registry';
 import {
   createHttpApp,
@@ -39,7 +40,9 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
     optimize: createQueue(queueNames.optimize, { connection: redis, prefix }),
     deliver: createQueue(queueNames.deliver, { connection: redis, prefix }),
     notify: createQueue(queueNames.notify, { connection: redis, prefix }),
+    purge: createQueue(queueNames.purge, { connection: redis, prefix }),
   };
+  const purges = createRedisPurgeStore({ redis, prefix });
   const staging = createObjectStore(config.stores.staging);
   const workers = registerStageWorkers(
     {
@@ -58,7 +61,24 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
           store: createObjectStore(config.stores.s3Assets),
           publicUrl: config.stores.publicUrls.s3,
         }),
-        ...(config.imagekit ? { imagekit: createImageKitDestination({ client: createImageKitClient(config.imagekit) }) } : {}),
+        ...(config.imagekit
+          ? {
+              imagekit: createImageKitDestination({
+                client: createImageKitClient(config.imagekit),
+                // The webhook receiver asks for the same purge (same id) when ImageKit reports the new version.
+                onOverwrite: async ({ asset, superseded }) =>
+                  void (await requestPurge(
+                    { store: purges, queue: queues.purge },
+                    {
+                      id: purgeIdFrom(`${superseded.fileId} ${superseded.versionId}`),
+                      urls: [superseded.url.split('?')[0]!],
+                      reason: 'overwrite',
+                      assetId: asset.id,
+                    },
+                  )),
+              }),
+            }
+          : {}),
       },
     },
     { connection: workerRedis, prefix, concurrency: config.concurrency, logger, metrics: createJobMetrics(metrics) },

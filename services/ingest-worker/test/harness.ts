@@ -31,7 +31,10 @@ export interface TestPipeline {
   /** What the stage processors were built with, to call them directly. */
   stageDeps: StageDeps;
   /** Stages `data` as a new asset's original and enqueues validation, as the gateway would. */
-  ingest(data: Buffer, options?: { destination?: DestinationKind; fileName?: string }): Promise<string>;
+  ingest(
+    data: Buffer,
+    options?: { destination?: DestinationKind; fileName?: string; folder?: string; overwrite?: boolean },
+  ): Promise<string>;
   /** Resolves with the asset once it is ready, rejected or failed. */
   settled(assetId: string, timeoutMs?: number): Promise<Asset>;
   /** Staged objects of the asset once cleanup had its chance (it runs just after `ready`). */
@@ -126,6 +129,8 @@ export async function startTestPipeline(options: {
         destination: ingestOptions.destination ?? 'local',
         policy: 'default',
         fileName: ingestOptions.fileName ?? 'photo.jpg',
+        ...(ingestOptions.folder ? { folder: ingestOptions.folder } : {}),
+        ...(ingestOptions.overwrite ? { overwrite: true } : {}),
         tags: [],
         metadata: {},
         original: { key, bytes: data.length, sha256: '0'.repeat(64) },

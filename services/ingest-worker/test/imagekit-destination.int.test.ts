@@ -1,8 +1,9 @@
-// Proves delivery to ImageKit (the emulator, through the real SDK) ends `ready` exactly once: one file, one version, also after 429/5xx bursts and after a retry of an upload that had already succeeded.
+// Proves delivery to ImageKit (the emulator, through the real SDK) ends `ready` exactly once: one file, one version, also after 429/5xx bursts and after a retry of an upload that had already succeeded; an overwriting upload adds exactly one version to the file at its path and reports the version it superseded once, retries included.
 import { createImageKitClient } from '@ingestkit/imagekit';
 import { startEmulator, type Emulator } from '@ingestkit/imagekit-emulator';
 import { createLogger, type StageContext } from '@ingestkit/runtime';
 import { makeJpeg, startRedis, type TestRedis } from '@ingestkit/testkit';
+import type { ImageKitFile } from '@ingestkit/imagekit';
 import type { Job } from 'bullmq';
 import { createImageKitDestination, imagekitPath } from '../src/destinations/imagekit-destination';
 import { ingestPipeline } from '../src/register';
@@ -13,12 +14,17 @@ const keys = { privateKey: 'private_test_key', publicKey: 'public_test_key' };
 let redis: TestRedis;
 let emulator: Emulator;
 let pipeline: TestPipeline;
+const overwrites: Array<{ assetId: string; superseded: ImageKitFile }> = [];
 
 beforeAll(async () => {
   redis = await startRedis();
   emulator = await startEmulator({ ...keys, port: 0 });
   const client = createImageKitClient({ ...keys, urlEndpoint: emulator.urlEndpoint, baseURL: emulator.url, timeoutMs: 5_000 });
-  pipeline = await startTestPipeline({ redisUrl: redis.url, destinations: { imagekit: createImageKitDestination({ client }) } });
+  const imagekit = createImageKitDestination({
+    client,
+    onOverwrite: async ({ asset, superseded }) => void overwrites.push({ assetId: asset.id, superseded }),
+  });
+  pipeline = await startTestPipeline({ redisUrl: redis.url, destinations: { imagekit } });
 });
 afterAll(async () => {
   await pipeline.close();
@@ -81,6 +87,34 @@ it('finds the file a previous attempt uploaded instead of adding a version', asy
   expect(filesFor(id)).toHaveLength(1);
   expect(filesFor(id)[0]!.versions).toHaveLength(1);
   expect((await pipeline.registry.get(id))?.output?.imagekit).toEqual(ready.output!.imagekit);
+});
+
+it('overwrites the file at <folder>/<name>: one more version, the superseded one reported once, a replayed delivery reusing it', async () => {
+  const options = { destination: 'imagekit' as const, folder: 'hero', fileName: 'banner.jpg', overwrite: true };
+  const first = await pipeline.settled(await pipeline.ingest(await makeJpeg({ width: 400, height: 300 }), options));
+  const second = await pipeline.settled(await pipeline.ingest(await makeJpeg({ width: 300, height: 200 }), options));
+  expect([first.status, second.status]).toEqual(['ready', 'ready']);
+  expect(second.output!.imagekit!.fileId).toBe(first.output!.imagekit!.fileId);
+  expect(second.output!.imagekit!.filePath).toBe(
+    `/hero/banner.${first.output!.format === 'jpeg' ? 'jpg' : first.output!.format}`,
+  );
+  expect(new URL(second.output!.url!).searchParams.get('updatedAt')).not.toBe(
+    new URL(first.output!.url!).searchParams.get('updatedAt'),
+  );
+  const file = () => emulator.files().find((candidate) => candidate.fileId === first.output!.imagekit!.fileId)!;
+  expect(file().versions).toHaveLength(2);
+  expect(overwrites.map((entry) => [entry.assetId, entry.superseded.versionId])).toEqual([
+    [second.id, first.output!.imagekit!.versionId],
+  ]);
+
+  // The second delivery replayed, as after a crash between the upload and the registry write.
+  await pipeline.registry.transition(second.id, { from: ['ready'], to: 'delivering' });
+  const deliver = ingestPipeline(pipeline.stageDeps).find((stage) => stage.queue === 'ingest.deliver')!;
+  const context: StageContext = { job: {} as Job, logger: createLogger({ name: 'test', level: 'silent' }), isLastAttempt: false };
+  await deliver.process({ version: 1, assetId: second.id }, context);
+  expect(file().versions).toHaveLength(2);
+  expect(overwrites).toHaveLength(1);
+  expect((await pipeline.registry.get(second.id))?.output?.imagekit).toEqual(second.output!.imagekit);
 });
 
 it('names files deterministically per asset', () => {

@@ -70,6 +70,17 @@ it('optimizes a 4000×3000 JPEG with EXIF to a smaller image inside 2000×2000 w
   expect(await pipeline.stagedAfterCleanup(id)).toEqual([]);
 });
 
+it('overwrites <folder>/<name> locally when asked: same key, the bytes of the second upload, a new ?v= URL', async () => {
+  const options = { fileName: 'logo.jpg', folder: 'brand', overwrite: true };
+  const first = await pipeline.settled(await pipeline.ingest(await makeJpeg({ width: 300, height: 200 }), options));
+  const second = await pipeline.settled(await pipeline.ingest(await makeJpeg({ width: 200, height: 100 }), options));
+  expect([first.status, second.status]).toEqual(['ready', 'ready']);
+  expect(second.output!.key).toBe(first.output!.key);
+  expect(first.output!.key).toMatch(/^assets\/brand\/logo\.\w+$/);
+  expect(second.output!.url).not.toBe(first.output!.url);
+  expect((await sharp(pipeline.staging.localPath(second.output!.key)!).metadata()).width).toBe(200);
+});
+
 it('delivers to S3 under a deterministic key with Content-Type and an immutable Cache-Control', async () => {
   const id = await pipeline.ingest(await makeJpeg({ width: 800, height: 600 }), { destination: 's3', fileName: 'cat.jpg' });
   const asset = await pipeline.settled(id);

@@ -42,6 +42,7 @@ export function createIntake(deps: IntakeDeps) {
       ...(input.fields.folder ? { folder: input.fields.folder } : {}),
       tags: input.fields.tags ?? [],
       metadata: input.fields.metadata ?? {},
+      ...(input.fields.overwrite ? { overwrite: true } : {}),
       original: input.original,
       timings: {
         upload: {

@@ -68,7 +68,8 @@ export function imagekitEventProcessor(deps: EventProcessorDeps): StageProcessor
       await requestPurge(
         { store: deps.purges, queue: deps.purgeQueue },
         {
-          id: purgeIdFrom(`${assetId} ${superseded.versionId}`),
+          // The same id as the ingest worker's purge after an overwrite: one purge per superseded version.
+          id: purgeIdFrom(`${details.fileId} ${superseded.versionId}`),
           urls: [unversionedUrl(superseded.url)],
           reason: 'version-superseded',
           assetId,

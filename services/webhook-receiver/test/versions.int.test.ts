@@ -97,7 +97,7 @@ it('makes an overwrite version 2 current and queues a purge of the old URL', asy
   // The path URL without ?updatedAt= is what CDNs cached for version 1.
   const oldUrl = first.url;
   expect(oldUrl).not.toContain('?');
-  const purgeId = purgeIdFrom(`${assetId} ${v1.versionId}`);
+  const purgeId = purgeIdFrom(`${first.fileId} ${v1.versionId}`);
   const purge = await receiver.until(
     () => receiver.purgeQueue.getJob(purgeJobId(oldUrl, 'version-superseded', purgeId)),
     (job) => job !== undefined,

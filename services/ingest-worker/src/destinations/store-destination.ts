@@ -10,7 +10,8 @@ export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 /**
  * A destination backed by an object store: `local` (served by the gateway under `/files/`)
  * or `s3` (behind a CDN or the bucket URL). The key is deterministic:
- * `assets/[<folder>/]<assetId>/<name>.<ext>`. The URL carries a content version,
+ * `assets/[<folder>/]<assetId>/<name>.<ext>`, or `assets/[<folder>/]<name>.<ext>` for an
+ * overwriting upload (`asset.overwrite`), which replaces the object an earlier upload left there. The URL carries a content version,
  * `?v=<first 16 hex digits of the SHA-256 of the bytes>`, so if a key is ever written again with
  * other bytes (a re-run with another policy), the URL changes too and no CDN purge is needed.
  */
@@ -51,5 +52,5 @@ export function deliveryKey(asset: Asset, output: AssetOutput): string {
       .slice(0, 100) || 'image';
   const extension = output.format === 'jpeg' ? 'jpg' : output.format;
   const folder = asset.folder ? `${asset.folder}/` : '';
-  return `assets/${folder}${asset.id}/${base}.${extension}`;
+  return asset.overwrite ? `assets/${folder}${base}.${extension}` : `assets/${folder}${asset.id}/${base}.${extension}`;
 }
