@@ -164,7 +164,11 @@ it('records the delivered version from the webhook, then version 2 and a purge o
 
   const updated = await pollAsset(location, (asset) => (asset.versions ?? []).length === 2);
   expect(updated.versions).toHaveLength(2);
-  expect(updated.versions!.find((version) => version.current)?.versionId).toBe(second.versionId);
+  const current = updated.versions!.find((version) => version.current)!;
+  expect(current.versionId).toBe(second.versionId);
+  // The asset now hands out the current version's URL, not the one it delivered.
+  expect(updated.output!.url).toBe(current.url);
+  expect(updated.output!.url).not.toBe(first.output!.url);
 
   // The webhook receiver asked for a purge of the plain URL CDNs cached for version 1.
   const oldUrl = first.output!.url.split('?')[0]!;

@@ -30,7 +30,12 @@ export function encodePatch(patch: AssetPatch): Record<string, string> {
   return fields;
 }
 
-/** The asset of a hash (`HGETALL`), validated. */
+/**
+ * The asset of a hash (`HGETALL`), validated. An ImageKit output's `url` is the versioned URL of
+ * the file's current version: when a later version supersedes the one delivered (an overwrite,
+ * here or on ImageKit), readers get the URL that serves the new bytes, never a URL whose CDN
+ * cache still holds the old ones.
+ */
 export function decodeAsset(hash: Record<string, string>): Asset {
   const raw: Record<string, unknown> = { timings: {} };
   for (const field of stringFields) if (hash[field] !== undefined) raw[field] = hash[field];
@@ -39,5 +44,8 @@ export function decodeAsset(hash: Record<string, string>): Asset {
     const timing = hash[`timing:${stage}`];
     if (timing !== undefined) (raw.timings as Record<string, unknown>)[stage] = JSON.parse(timing) as unknown;
   }
-  return Asset.parse(raw);
+  const asset = Asset.parse(raw);
+  const current = asset.versions?.find((version) => version.current);
+  if (current && asset.output?.imagekit) asset.output.url = current.url;
+  return asset;
 }

@@ -125,6 +125,27 @@ export function describeAssetRegistryConformance(name: string, setup: () => Prom
       expect(await registry.get(asset.id)).toEqual(second.asset);
     });
 
+    it("hands out the current version's URL as an ImageKit output's url once a later version supersedes it", async () => {
+      const delivered = version('v1', 1_000);
+      const output = {
+        name: 'default.webp',
+        key: '/a.webp',
+        bytes: 10,
+        format: 'webp' as const,
+        contentType: 'image/webp',
+        width: 1,
+        height: 1,
+        url: delivered.url,
+        imagekit: { fileId: 'f1', versionId: 'v1', filePath: '/a.webp' },
+      };
+      const asset = newAsset({ output });
+      await registry.create(asset);
+      await registry.recordVersion(asset.id, delivered);
+      expect((await registry.get(asset.id))?.output?.url).toBe(delivered.url);
+      await registry.recordVersion(asset.id, version('v2', 2_000));
+      expect((await registry.get(asset.id))?.output).toEqual({ ...output, url: version('v2', 2_000).url });
+    });
+
     it('refreshes a known version without superseding it, and ignores an older version arriving late', async () => {
       const asset = newAsset();
       await registry.create(asset);
