@@ -1,46 +1,14 @@
 // Proves `npm start` (scripts/start.js, built services) ingests an image end to end over HTTP, starts Redis when needed, and refuses bad config naming every key.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { deletePrefix, findFreePort, makeJpeg, startRedis, uniquePrefix, type TestRedis } from '@ingestkit/testkit';
+import { START_SCRIPT, startIngestkit } from './ingestkit-process';
 
-const START_SCRIPT = join(__dirname, '../../scripts/start.js');
 jest.setTimeout(120_000);
-
-interface Started {
-  child: ChildProcess;
-  gatewayUrl: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-async function startIngestkit(env: Record<string, string>): Promise<Started> {
-  const gatewayPort = await findFreePort();
-  const child = spawn(process.execPath, [START_SCRIPT], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      LOG_LEVEL: 'warn',
-      GATEWAY_PORT: String(gatewayPort),
-      WORKER_METRICS_PORT: String(await findFreePort()),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 30_000;
-  while (!output.includes('ingestkit is running')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not come up:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return { child, gatewayUrl: `http://127.0.0.1:${gatewayPort}`, output: () => output, exited };
-}
 
 let redis: TestRedis;
 let dataDir: string;
