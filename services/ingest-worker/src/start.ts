@@ -19,6 +19,7 @@ import {
 import { createObjectStore } from '@ingestkit/storage';
 import type { IngestWorkerConfig } from './config';
 import { createImageKitDestination } from './destinations/imagekit-destination';
+import { createDestinationMetrics, instrumentDestination } from './destinations/instrumented-destination';
 import { createStoreDestination } from './destinations/store-destination';
 import { registerStageWorkers } from './register';
 
@@ -44,6 +45,7 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
   };
   const purges = createRedisPurgeStore({ redis, prefix });
   const staging = createObjectStore(config.stores.staging);
+  const destinationMetrics = createDestinationMetrics(metrics);
   const workers = registerStageWorkers(
     {
       registry: createRedisAssetRegistry({ redis, prefix }),
@@ -51,32 +53,41 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
       limits: config.limits,
       queues,
       destinations: {
-        local: createStoreDestination({
-          kind: 'local',
-          store: createObjectStore(config.stores.localAssets),
-          publicUrl: config.stores.publicUrls.local,
-        }),
-        s3: createStoreDestination({
-          kind: 's3',
-          store: createObjectStore(config.stores.s3Assets),
-          publicUrl: config.stores.publicUrls.s3,
-        }),
+        local: instrumentDestination(
+          createStoreDestination({
+            kind: 'local',
+            store: createObjectStore(config.stores.localAssets),
+            publicUrl: config.stores.publicUrls.local,
+          }),
+          destinationMetrics,
+        ),
+        s3: instrumentDestination(
+          createStoreDestination({
+            kind: 's3',
+            store: createObjectStore(config.stores.s3Assets),
+            publicUrl: config.stores.publicUrls.s3,
+          }),
+          destinationMetrics,
+        ),
         ...(config.imagekit
           ? {
-              imagekit: createImageKitDestination({
-                client: createImageKitClient(config.imagekit),
-                // The webhook receiver asks for the same purge (same id) when ImageKit reports the new version.
-                onOverwrite: async ({ asset, superseded }) =>
-                  void (await requestPurge(
-                    { store: purges, queue: queues.purge },
-                    {
-                      id: purgeIdFrom(`${superseded.fileId} ${superseded.versionId}`),
-                      urls: [superseded.url.split('?')[0]!],
-                      reason: 'overwrite',
-                      assetId: asset.id,
-                    },
-                  )),
-              }),
+              imagekit: instrumentDestination(
+                createImageKitDestination({
+                  client: createImageKitClient(config.imagekit),
+                  // The webhook receiver asks for the same purge (same id) when ImageKit reports the new version.
+                  onOverwrite: async ({ asset, superseded }) =>
+                    void (await requestPurge(
+                      { store: purges, queue: queues.purge },
+                      {
+                        id: purgeIdFrom(`${superseded.fileId} ${superseded.versionId}`),
+                        urls: [superseded.url.split('?')[0]!],
+                        reason: 'overwrite',
+                        assetId: asset.id,
+                      },
+                    )),
+                }),
+                destinationMetrics,
+              ),
             }
           : {}),
       },
