@@ -6,3 +6,7 @@ export * from './imagekit-events';
 export * from './notifications';
 export * from './jobs';
 export * from './keys';
+export * from './direct-uploads';
+export * from './upload-tokens';
+export * from './server-jobs';
+export * from './asset-list';
