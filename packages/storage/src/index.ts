@@ -7,3 +7,8 @@ export * from './s3-store';
 export * from './s3-errors';
 export * from './create-object-store';
 export * from './store-settings';
+export * from './direct-upload-signer';
+export * from './s3-post-policy';
+export * from './s3-upload-signer';
+export * from './local-upload-signer';
+export * from './create-upload-signer';

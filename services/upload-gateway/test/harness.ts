@@ -13,11 +13,13 @@ import {
   type ImageKitSettings,
   type Redis,
 } from '@ingestkit/runtime';
-import { createLocalStore, type ObjectStore } from '@ingestkit/storage';
+import { createLocalStore, createLocalUploadSigner, type DirectUploadSigner, type ObjectStore } from '@ingestkit/storage';
 import { deletePrefix, uniquePrefix } from '@ingestkit/testkit';
-import { createGateway } from '../src/gateway';
+import { createGateway, type GatewayDeps } from '../src/gateway';
+import { localUploadSecret } from '../src/signing-keys';
 
 export const API_KEY = 'test-key';
+export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 
 export interface TestGateway {
   url: string;
@@ -33,14 +35,22 @@ export async function startTestGateway(options: {
   redisUrl: string;
   maxUploadBytes?: number;
   imagekit?: ImageKitSettings;
+  /** A staging store and its signer (default: a local store in a temp dir and the gateway's own URLs). */
+  staging?: { store: ObjectStore; signer: DirectUploadSigner };
+  /** Overrides of the browser-facing settings. */
+  settings?: Partial<Pick<GatewayDeps['config'], 'cors' | 's3Events' | 'rateLimit' | 'sources' | 'directUploads'>>;
+  /** Use this queue prefix (to share it with a test pipeline). */
+  prefix?: string;
 }): Promise<TestGateway> {
-  const prefix = uniquePrefix('gw');
+  const prefix = options.prefix ?? uniquePrefix('gw');
   const dataDir = await mkdtemp(join(tmpdir(), 'ingestkit-gw-'));
   const logger = createLogger({ name: 'test-gateway', level: 'silent' });
   const redis = createRedis({ url: options.redisUrl, role: 'producer' });
   await waitForRedis(redis, 5_000);
   const queues = createIngestQueues({ connection: redis, prefix });
-  const staging = createLocalStore({ root: dataDir });
+  const localStore = createLocalStore({ root: dataDir });
+  const staging = options.staging?.store ?? localStore;
+  let url = '';
   const app = createGateway({
     config: {
       auth: { apiKeys: [API_KEY], isDevKey: false },
@@ -48,6 +58,14 @@ export async function startTestGateway(options: {
       defaultDestination: 'local',
       destinations: options.imagekit ? ['local', 's3', 'imagekit'] : ['local', 's3'],
       imagekit: options.imagekit,
+      signing: { secret: SIGNING_SECRET, isDevSecret: false },
+      directUploads: { expiresInSeconds: 900 },
+      cors: { origins: [] },
+      s3Events: { token: undefined },
+      rateLimit: { perMinute: 0 },
+      sources: { buckets: [] },
+      redis: { prefix },
+      ...options.settings,
     },
     logger,
     metrics: createMetricsRegistry({ service: 'upload-gateway', defaultMetrics: false }),
@@ -55,9 +73,12 @@ export async function startTestGateway(options: {
     registry: createRedisAssetRegistry({ redis, prefix }),
     queues,
     staging,
-    localAssets: staging,
+    uploadSigner:
+      options.staging?.signer ?? createLocalUploadSigner({ baseUrl: () => url, secret: localUploadSecret(SIGNING_SECRET) }),
+    localAssets: localStore,
   });
   const server = await listen(app, { port: 0, host: '127.0.0.1' });
+  url = server.url;
   return {
     url: server.url,
     prefix,
