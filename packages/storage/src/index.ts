@@ -12,3 +12,4 @@ export * from './s3-post-policy';
 export * from './s3-upload-signer';
 export * from './local-upload-signer';
 export * from './create-upload-signer';
+export * from './s3-object-reader';
