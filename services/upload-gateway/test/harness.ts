@@ -120,3 +120,29 @@ export async function postUpload(
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
 }
+
+/** A JSON request to the gateway; `auth` is the bearer (default: the API key; `null`: none). */
+export async function callJson(
+  gateway: { url: string },
+  method: string,
+  path: string,
+  options: { body?: unknown; auth?: string | null; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.auth !== null) headers.authorization = `Bearer ${options.auth ?? API_KEY}`;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${gateway.url}${path}`, {
+    method,
+    headers,
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+}
+
+/** Mints an upload token with the API key. */
+export async function mintUploadToken(gateway: { url: string }, limits: Record<string, unknown> = {}): Promise<string> {
+  const res = await callJson(gateway, 'POST', '/v1/upload-tokens', { body: limits });
+  if (res.status !== 201) throw new Error(`minting failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.token as string;
+}
