@@ -68,7 +68,11 @@ export function createGateway(deps: GatewayDeps): Express {
   const limited =
     (authenticate: RequestHandler): RequestHandler =>
     (req, res, next) =>
-      authenticate(req, res, (err?: unknown) => (err ? next(err) : rateLimit(req, res, next)));
+      authenticate(req, res, (err?: unknown) => {
+        if (err) return next(err);
+        // Called outside express's own promise handling: route its rejection to `next`.
+        Promise.resolve(rateLimit(req, res, next)).catch(next);
+      });
   const requireApiKey = limited(auth.requireApiKey);
   const requireUploader = limited(auth.requireUploader);
   const idempotent = createIdempotency({ redis, prefix });
