@@ -108,7 +108,7 @@ export function createGateway(deps: GatewayDeps): Express {
     redis,
     prefix,
   };
-  app.use(uploadTokenRoutes({ tokens, requireApiKey, idempotent }));
+  app.use(uploadTokenRoutes({ tokens, destinations: config.destinations, requireApiKey, idempotent }));
   app.use(presignRoutes({ ...uploads, signer: deps.uploadSigner, expiresInSeconds: config.directUploads.expiresInSeconds }));
   app.use(uploadRoutes({ ...uploads, staging: deps.staging }));
   app.use(

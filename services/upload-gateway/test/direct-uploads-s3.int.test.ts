@@ -1,6 +1,6 @@
 // Proves presigned PUT and POST uploads into S3 staging (s3rver or MinIO): the POST policy pins bucket, key, type and size, completion verifies what arrived, and S3 events complete uploads idempotently.
 import { createS3Client, createS3Store, createS3UploadSigner, decodeS3PostPolicy, type ObjectStore } from '@ingestkit/storage';
-import { makeJpeg, startRedis, startS3, type TestRedis, type TestS3 } from '@ingestkit/testkit';
+import { makeJpeg, makePdf, startRedis, startS3, type TestRedis, type TestS3 } from '@ingestkit/testkit';
 import { callJson, startTestGateway, type TestGateway } from './harness';
 
 const BUCKET = 'ingestkit-staging';
@@ -96,6 +96,17 @@ it('rejects an upload larger than declared at completion and removes the object'
     status: 'rejected',
     error: { code: 'payload_too_large', stage: 'upload' },
   });
+});
+
+it('rejects an upload that is not an image at completion, by its first bytes, and removes it', async () => {
+  const pdf = makePdf();
+  const { asset } = (await presign({ size: pdf.length })).body;
+  await staging.put({ key: asset.original.key, body: pdf, contentType: 'image/jpeg' });
+  const res = await complete(asset.id);
+  expect(res.status).toBe(415);
+  expect(res.body.error.code).toBe('unsupported_media_type');
+  expect(await staging.head(asset.original.key)).toBeNull();
+  expect((await callJson(gateway, 'GET', `/v1/assets/${asset.id}`)).body.asset.status).toBe('rejected');
 });
 
 it('completes uploads from S3/MinIO object-created events, once, ignoring keys outside staging', async () => {

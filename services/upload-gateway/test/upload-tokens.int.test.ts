@@ -96,4 +96,8 @@ it('refuses a tampered or expired token with 401', async () => {
   // Minting refuses lifetimes outside 10 s .. 1 h.
   const tooLong = await callJson(gateway, 'POST', '/v1/upload-tokens', { body: { expiresInSeconds: 7200 } });
   expect(tooLong.status).toBe(400);
+  // A destination this deployment does not deliver to (no ImageKit account here).
+  const nowhere = await callJson(gateway, 'POST', '/v1/upload-tokens', { body: { destination: 'imagekit' } });
+  expect(nowhere.status).toBe(400);
+  expect(nowhere.body.error.details.issues).toEqual([expect.objectContaining({ field: 'destination' })]);
 });
