@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { Router, type RequestHandler } from 'express';
 import { IngestError, isAssetId, S3EventNotification, toIngestError } from '@ingestkit/contracts';
+import { principalOf } from './auth';
 import { completeDirectUpload, type CompleteUploadDeps } from './complete-upload';
 import { parseBody } from './parse-body';
 
@@ -25,6 +26,16 @@ export function completeRoutes(deps: CompleteRoutesDeps): Router {
     const id = String(req.params.id);
     if (!isAssetId(id)) throw new IngestError('not_found', `asset ${id} does not exist`);
     res.locals.assetId = id;
+    const principal = principalOf(res);
+    if (principal.kind === 'uploadToken') {
+      // A token completes only assets within its own limits (folder, destination, policy).
+      const existing = await deps.registry.get(id);
+      if (!existing) throw new IngestError('not_found', `asset ${id} does not exist`);
+      const outside = (['folder', 'destination', 'policy'] as const).find(
+        (field) => principal.claims[field] !== undefined && principal.claims[field] !== existing[field],
+      );
+      if (outside) throw new IngestError('forbidden', `this upload token does not cover assets with this ${outside}`);
+    }
     const { asset, completed } = await completeDirectUpload(deps, id);
     res
       .status(completed ? 202 : 200)

@@ -64,6 +64,11 @@ it('presigns a PUT, takes the bytes once, and completes the asset into the queue
   expect((await queue.getJob(stageJobId(asset.id, queueNames.validate)))?.data).toEqual({ version: 1, assetId: asset.id });
   await queue.close();
 
+  const otherFolder = await mintUploadToken(gateway, { folder: 'elsewhere' });
+  const outOfScope = await callJson(gateway, 'POST', `/v1/assets/${asset.id}/complete`, { auth: otherFolder });
+  expect(outOfScope.status).toBe(403);
+  expect(outOfScope.body.error.code).toBe('forbidden');
+
   const repeated = await callJson(gateway, 'POST', `/v1/assets/${asset.id}/complete`, { auth: token });
   expect(repeated.status).toBe(200);
   expect(repeated.body.asset).toEqual(completed.body.asset);
