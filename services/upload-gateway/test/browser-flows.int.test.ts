@@ -131,4 +131,23 @@ describe('rate limiting', () => {
       expect((await callJson(limited, 'GET', '/v1/assets')).status).toBe(200);
     }
   });
+
+  it('limits each upload token on its own, not pooled with the key that minted it', async () => {
+    // Tokens are stateless: one minted by the other gateway (same secret) is valid here.
+    const token = await mintUploadToken(gateway);
+    const window = () => Math.floor(Date.now() / 60_000);
+    const startedIn = window();
+    const keyStatuses: number[] = [];
+    for (let i = 0; i < 4; i++) keyStatuses.push((await callJson(limited, 'GET', '/v1/assets')).status);
+    const tokenStatuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await callJson(limited, 'POST', '/v1/assets/ast_AAAAAAAAAAAAAAAAAAAAAA/complete', { auth: token });
+      tokenStatuses.push(res.status);
+    }
+    // Within one window: the key is over its limit, the token is not.
+    if (window() === startedIn) expect(keyStatuses.at(-1)).toBe(429);
+    expect(tokenStatuses).toEqual([404, 404, 404]);
+    const fourth = await callJson(limited, 'POST', '/v1/assets/ast_AAAAAAAAAAAAAAAAAAAAAA/complete', { auth: token });
+    expect([404, 429]).toContain(fourth.status);
+  });
 });

@@ -12,8 +12,8 @@ export const directUploadEnv = z.object({
   PRESIGN_EXPIRES_SECONDS: envInt({ min: 60, max: 7 * 24 * 3600, default: 900 }),
   CORS_ORIGINS: envList.optional(),
   S3_EVENTS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
-  /** Requests per minute per API key (an upload token counts against the key that minted it); 0: off. */
-  RATE_LIMIT_PER_MINUTE: envInt({ min: 0, default: 1200 }),
+  /** Requests per minute per API key and per upload token; 0: off. */
+  RATE_LIMIT_PER_MINUTE: envInt({ min: 0, default: 6000 }),
 });
 
 /**
