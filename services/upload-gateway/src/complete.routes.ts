@@ -49,8 +49,7 @@ export function completeRoutes(deps: CompleteRoutesDeps): Router {
     const errors: Array<{ key: string; error: { code: string; message: string } }> = [];
     let ignored = 0;
     for (const record of event.Records) {
-      // S3 URL-encodes keys in notifications (spaces as `+`).
-      const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+      const key = decodeEventKey(record.s3.object.key);
       const assetId = stagedOriginal.exec(key)?.[1];
       const isCreated = record.eventName === undefined || /ObjectCreated/.test(record.eventName);
       if (!assetId || !isCreated) {
@@ -88,4 +87,13 @@ function eventsAuth(deps: CompleteRoutesDeps): RequestHandler {
     }
     deps.requireApiKey(req, res, next);
   };
+}
+
+/** S3 URL-encodes keys in notifications (spaces as `+`); a key that does not decode is no staging key. */
+function decodeEventKey(key: string): string {
+  try {
+    return decodeURIComponent(key.replace(/\+/g, ' '));
+  } catch {
+    return key;
+  }
 }

@@ -119,19 +119,20 @@ it('completes uploads from S3/MinIO object-created events, once, ignoring keys o
         s3: { bucket: { name: BUCKET }, object: { key: asset.original.key, size: jpeg.length } },
       },
       { eventName: 's3:ObjectCreated:Put', s3: { object: { key: 'assets/elsewhere.jpg' } } },
+      { eventName: 's3:ObjectCreated:Put', s3: { object: { key: 'staging/%E0%A4%A/original' } } },
     ],
   };
   const unauthenticated = await callJson(gateway, 'POST', '/v1/events/s3', { body: event, auth: 'wrong-token' });
   expect(unauthenticated.status).toBe(401);
   const first = await callJson(gateway, 'POST', '/v1/events/s3', { body: event, auth: EVENTS_TOKEN });
   expect(first.status).toBe(200);
-  expect(first.body).toEqual({ completed: [asset.id], ignored: 1, errors: [] });
+  expect(first.body).toEqual({ completed: [asset.id], ignored: 2, errors: [] });
   const redelivered = await callJson(gateway, 'POST', '/v1/events/s3', {
     body: event,
     auth: null,
     headers: { authorization: EVENTS_TOKEN },
   });
-  expect(redelivered.body).toEqual({ completed: [], ignored: 2, errors: [] });
+  expect(redelivered.body).toEqual({ completed: [], ignored: 3, errors: [] });
   const byClient = await complete(asset.id);
   expect(byClient.status).toBe(200);
   expect(byClient.body.asset.status).toBe('queued');
