@@ -1,5 +1,5 @@
 // Proves {bucket, key} job sources are read only from allowed buckets, within the byte cap, and that a missing object is a permanent source_failed.
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { createS3Client, createS3Store, type S3Client } from '@ingestkit/storage';
 import { startS3, type TestS3 } from '@ingestkit/testkit';
 import { fetchS3Object } from '../src/sources/fetch-s3-object';
