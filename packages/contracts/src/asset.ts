@@ -31,13 +31,35 @@ export type Stage = z.infer<typeof Stage>;
 export const AssetOriginal = z.object({
   key: z.string(),
   bytes: z.number().int().nonnegative(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /**
+   * Hex SHA-256 of the bytes, when the gateway or a worker read them whole. Absent for direct
+   * uploads: the gateway verifies those from their head (size, first bytes) without downloading.
+   */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   contentType: z.string().optional(),
   format: ImageFormat.optional(),
   width: z.number().int().positive().optional(),
   height: z.number().int().positive().optional(),
 });
 export type AssetOriginal = z.infer<typeof AssetOriginal>;
+
+/**
+ * Where a server-side job reads its original: a public http(s) URL (fetched with SSRF
+ * protection) or an object in an allowed S3 bucket. The validate stage copies it into staging.
+ */
+export const AssetSource = z.union([
+  z.object({ url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).max(4096) }).strict(),
+  z
+    .object({
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name'),
+      key: z.string().min(1).max(1024),
+    })
+    .strict(),
+]);
+export type AssetSource = z.infer<typeof AssetSource>;
 
 export const AssetOutput = z.object({
   name: z.string(),
@@ -100,6 +122,12 @@ export const Asset = z.object({
    * same S3/local key with new bytes (and a new `?v=` URL).
    */
   overwrite: z.boolean().optional(),
+  /** Set for server-side jobs (`POST /v1/jobs`): where the original comes from. */
+  source: AssetSource.optional(),
+  /**
+   * The staged original. While `awaiting_upload`, `bytes` and `contentType` are what the client
+   * declared; completion replaces them with what is stored.
+   */
   original: AssetOriginal.optional(),
   output: AssetOutput.optional(),
   error: AssetError.optional(),

@@ -8,14 +8,34 @@ export const errorCodes = {
   too_many_files: { status: 400, retryable: false },
   upload_incomplete: { status: 400, retryable: false },
   url_not_purgeable: { status: 400, retryable: false },
+  /** A direct upload was declared complete but its object is not in staging (yet). */
+  upload_missing: { status: 409, retryable: false },
   unauthorized: { status: 401, retryable: false },
   forbidden: { status: 403, retryable: false },
+  /** A signed URL (local direct upload) whose signature does not match what was signed. */
+  signature_invalid: { status: 403, retryable: false },
+  /** A signed URL or upload token past its expiry. */
+  url_expired: { status: 403, retryable: false },
+  /** A single-use signed URL that was already used. */
+  url_already_used: { status: 403, retryable: false },
   not_found: { status: 404, retryable: false },
   conflict: { status: 409, retryable: false },
+  /** The Idempotency-Key was used with another request, or its first request is still running. */
+  idempotency_conflict: { status: 409, retryable: false },
   payload_too_large: { status: 413, retryable: false },
   unsupported_media_type: { status: 415, retryable: false },
   corrupt_image: { status: 422, retryable: false },
   pixel_limit_exceeded: { status: 422, retryable: false },
+  /** A job source (URL or bucket) that ingestkit refuses to read: scheme, address, bucket. */
+  source_forbidden: { status: 422, retryable: false },
+  /** The source answered with a non-success status (404, 403, …). */
+  source_failed: { status: 422, retryable: false },
+  /** The source did not connect or finish within the configured time. */
+  source_timeout: { status: 504, retryable: false },
+  /** The source sent (or announced) more bytes than the cap. */
+  source_too_large: { status: 413, retryable: false },
+  /** The source host did not resolve or refused the connection: may be transient. */
+  source_unreachable: { status: 502, retryable: true },
   rate_limited: { status: 429, retryable: true },
   internal_error: { status: 500, retryable: true },
   storage_error: { status: 502, retryable: true },

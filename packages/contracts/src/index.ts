@@ -7,3 +7,7 @@ export * from './notifications';
 export * from './jobs';
 export * from './keys';
 export * from './purges';
+export * from './direct-uploads';
+export * from './upload-tokens';
+export * from './server-jobs';
+export * from './asset-list';

@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import { Asset, DestinationKind } from './asset';
 
+/** One tag: letters, digits, space, `_ . : -`. */
+export const TagName = z
+  .string()
+  .max(64)
+  .regex(/^[\w .:-]+$/, 'tags are letters, digits, space, _ . : -');
+
+/** At most 30 tags. */
+export const TagList = z.array(TagName).max(30);
+
+/** A named optimization policy. */
+export const PolicyName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/);
+
 const commaList = z
   .string()
   .max(1024)
@@ -10,16 +22,7 @@ const commaList = z
       .map((tag) => tag.trim())
       .filter((tag) => tag.length > 0),
   )
-  .pipe(
-    z
-      .array(
-        z
-          .string()
-          .max(64)
-          .regex(/^[\w .:-]+$/, 'tags are letters, digits, space, _ . : -'),
-      )
-      .max(30),
-  );
+  .pipe(TagList);
 
 const jsonObject = z
   .string()
@@ -54,10 +57,7 @@ export const UploadFields = z.object({
   folder: FolderPath.optional(),
   tags: commaList.optional(),
   destination: DestinationKind.optional(),
-  policy: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/)
-    .optional(),
+  policy: PolicyName.optional(),
   metadata: jsonObject.optional(),
   /** `true`: deliver to `<folder>/<fileName>` itself, replacing what an earlier upload put there. */
   overwrite: z
@@ -66,6 +66,26 @@ export const UploadFields = z.object({
     .optional(),
 });
 export type UploadFields = z.infer<typeof UploadFields>;
+
+/**
+ * The same options as {@link UploadFields}, in JSON bodies (presign, jobs): `tags` is an array
+ * and `metadata` an object (at most 16 KiB once serialised). `fileName` is sanitised by the
+ * gateway; it is never part of a storage key.
+ */
+export const AssetOptions = z.object({
+  fileName: z.string().min(1).max(1024).optional(),
+  folder: FolderPath.optional(),
+  tags: TagList.optional(),
+  destination: DestinationKind.optional(),
+  policy: PolicyName.optional(),
+  metadata: z
+    .record(z.string(), z.unknown())
+    .refine((value) => JSON.stringify(value).length <= 16 * 1024, 'metadata is larger than 16 KiB')
+    .optional(),
+  /** `true`: deliver to `<folder>/<fileName>` itself, replacing what an earlier upload put there. */
+  overwrite: z.boolean().optional(),
+});
+export type AssetOptions = z.infer<typeof AssetOptions>;
 
 /** `202` body of every route that accepts an asset. */
 export const AssetAccepted = z.object({ asset: Asset });

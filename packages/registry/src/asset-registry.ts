@@ -1,4 +1,12 @@
 import type { Asset, AssetStatus, Stage, StageTiming } from '@ingestkit/contracts';
+
+/** Arguments of {@link AssetRegistry.list}. */
+export interface ListAssetsInput {
+  status?: AssetStatus;
+  /** Page size, at least 1. */
+  limit: number;
+  cursor?: string;
+}
 import type { VersionInput, VersionMerge } from './versions';
 
 /** Fields of an asset that can change after creation; `null` removes an optional field. */
@@ -22,6 +30,13 @@ export interface AssetRegistry {
   /** Stores a new asset; `IngestError('conflict')` if the id exists. */
   create(asset: Asset): Promise<void>;
   get(id: string): Promise<Asset | null>;
+  /**
+   * A page of assets, newest `createdAt` first (ties by id), all or those in one status; pass
+   * `nextCursor` back to get the next page (absent on the last one). Assets changing status
+   * while a client pages may be seen twice or not at all, as with any live cursor.
+   * `IngestError('bad_request')` for a cursor this registry did not hand out.
+   */
+  list(query: ListAssetsInput): Promise<{ assets: Asset[]; nextCursor?: string }>;
   /** Applies the patch; `IngestError('not_found')` if the asset does not exist. */
   update(id: string, patch: AssetPatch): Promise<Asset>;
   /**

@@ -2,6 +2,7 @@ import { AssetVersion, IngestError, type Asset, type NotificationType, type Stag
 import type { Redis } from '@ingestkit/runtime';
 import type { AssetRegistry, TransitionInput } from './asset-registry';
 import { decodeAsset, encodeAsset, encodePatch } from './asset-hash';
+import { decodeListingCursor, encodeListingCursor, listingKeys, listingMember, LISTING_FIELD } from './asset-listing';
 import { outboxKeys, PUSH_OUTBOX_LUA } from './outbox';
 import { markVersionsDeleted, mergeVersion } from './versions';
 
@@ -9,7 +10,9 @@ import { markVersionsDeleted, mergeVersion } from './versions';
 // writes run in one script, so two workers racing on the same asset cannot interleave. When
 // ARGV[2] names a notification and the status actually changed, the same script bumps the
 // asset's `notifySeq` and pushes the notification onto the outbox (KEYS[2]), so a crash can
-// neither lose the notification of a transition nor record one without it.
+// neither lose the notification of a transition nor record one without it. A status change
+// also moves the asset's listing entry (see asset-listing.ts) from the old status's index to the
+// new one's (ARGV[3] is the prefix of those index keys), in the same atomic step.
 const TRANSITION_SCRIPT = `${PUSH_OUTBOX_LUA}
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local previous = redis.call('HGET', KEYS[1], 'status')
@@ -20,12 +23,20 @@ if ARGV[1] ~= '*' then
   end
   if not allowed then return 0 end
 end
-for i = 3, #ARGV, 2 do
+for i = 4, #ARGV, 2 do
   if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[1], ARGV[i]) else redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 end
-if ARGV[2] ~= '' and redis.call('HGET', KEYS[1], 'status') ~= previous then
-  local seq = redis.call('HINCRBY', KEYS[1], 'notifySeq', 1)
-  push_outbox(KEYS[1], KEYS[2], ARGV[2], tostring(seq))
+local current = redis.call('HGET', KEYS[1], 'status')
+if current ~= previous then
+  local member = redis.call('HGET', KEYS[1], '${LISTING_FIELD}')
+  if member then
+    redis.call('ZREM', ARGV[3] .. previous, member)
+    redis.call('ZADD', ARGV[3] .. current, 0, member)
+  end
+  if ARGV[2] ~= '' then
+    local seq = redis.call('HINCRBY', KEYS[1], 'notifySeq', 1)
+    push_outbox(KEYS[1], KEYS[2], ARGV[2], tostring(seq))
+  end
 end
 return 1
 `;
@@ -37,9 +48,12 @@ const statusNotifications: Partial<Record<Asset['status'], NotificationType>> = 
   failed: 'asset.failed',
 };
 
+// Creates the hash and its listing entries (all assets: KEYS[2]; its status: KEYS[3]) at once.
 const CREATE_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV))
+redis.call('HSET', KEYS[1], '${LISTING_FIELD}', ARGV[1], unpack(ARGV, 2))
+redis.call('ZADD', KEYS[2], 0, ARGV[1])
+redis.call('ZADD', KEYS[3], 0, ARGV[1])
 return 1
 `;
 
@@ -64,6 +78,7 @@ export function createRedisAssetRegistry(options: { redis: Redis; prefix: string
   const { redis } = options;
   const keyOf = (id: string) => `${options.prefix}:asset:${id}`;
   const outbox = outboxKeys(options.prefix).pending;
+  const listing = listingKeys(options.prefix);
 
   async function run<T>(operation: () => Promise<T>): Promise<T> {
     try {
@@ -84,7 +99,7 @@ export function createRedisAssetRegistry(options: { redis: Redis; prefix: string
 
   async function apply(id: string, from: string, fields: Record<string, string>, notify = ''): Promise<number> {
     const args = Object.entries({ ...fields, updatedAt: new Date().toISOString() }).flat();
-    return (await redis.eval(TRANSITION_SCRIPT, 2, keyOf(id), outbox, from, notify, ...args)) as number;
+    return (await redis.eval(TRANSITION_SCRIPT, 2, keyOf(id), outbox, from, notify, listing.statusPrefix, ...args)) as number;
   }
 
   const notFound = (id: string) => new IngestError('not_found', `asset ${id} does not exist`);
@@ -123,13 +138,32 @@ export function createRedisAssetRegistry(options: { redis: Redis; prefix: string
       run(async () => {
         const created = (await redis.eval(
           CREATE_SCRIPT,
-          1,
+          3,
           keyOf(asset.id),
+          listing.all,
+          listing.statusPrefix + asset.status,
+          listingMember(asset),
           ...Object.entries(encodeAsset(asset)).flat(),
         )) as number;
         if (created === 0) throw new IngestError('conflict', `asset ${asset.id} already exists`);
       }),
     get: (id) => run(() => read(id)),
+    list: (query) =>
+      run(async () => {
+        const key = query.status ? listing.statusPrefix + query.status : listing.all;
+        const max = query.cursor ? `(${decodeListingCursor(query.cursor)}` : '+';
+        const members = (await redis.call('ZRANGE', key, max, '-', 'BYLEX', 'REV', 'LIMIT', 0, query.limit + 1)) as string[];
+        const page = members.slice(0, query.limit);
+        const pipeline = redis.pipeline();
+        for (const member of page) pipeline.hgetall(keyOf(member.slice(member.indexOf(':') + 1)));
+        const hashes = ((await pipeline.exec()) ?? []).map(([err, hash]) => {
+          if (err) throw err;
+          return hash as Record<string, string>;
+        });
+        const assets = hashes.filter((hash) => Object.keys(hash).length > 0).map(decodeAsset);
+        const last = page.at(-1);
+        return members.length > query.limit && last ? { assets, nextCursor: encodeListingCursor(last) } : { assets };
+      }),
     update: (id, patch) =>
       run(async () => {
         if ((await apply(id, '*', encodePatch(patch))) === -1) throw notFound(id);

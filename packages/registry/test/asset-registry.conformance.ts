@@ -238,5 +238,30 @@ export function describeAssetRegistryConformance(name: string, setup: () => Prom
       expect(recorded[1]!.data.asset.versions?.map((v) => v.versionId)).toEqual(['v1', 'v2']);
       expect(recorded[0]!.id).not.toBe(recorded[1]!.id);
     });
+
+    it('lists assets newest first in pages, by status, following status changes', async () => {
+      // Far in the future, so these come before every other test's assets in this registry.
+      const base = Date.parse('2999-01-01T00:00:00.000Z');
+      const at = (ms: number) => new Date(base + ms).toISOString();
+      const assets = [0, 1, 2, 3, 4].map((i) => newAsset({ createdAt: at(i * 1000), updatedAt: at(i * 1000) }));
+      const twin = newAsset({ createdAt: at(4000), updatedAt: at(4000) });
+      for (const asset of [...assets, twin]) await registry.create(asset);
+      const newestIds = [assets[4]!.id, twin.id].sort().reverse();
+
+      const first = await registry.list({ limit: 3 });
+      expect(first.assets.map((a) => a.id)).toEqual([...newestIds, assets[3]!.id]);
+      expect(first.nextCursor).toEqual(expect.any(String));
+      const second = await registry.list({ limit: 3, cursor: first.nextCursor! });
+      expect(second.assets.map((a) => a.id).slice(0, 3)).toEqual([assets[2]!.id, assets[1]!.id, assets[0]!.id]);
+
+      await registry.transition(assets[1]!.id, { from: ['queued'], to: 'validating' });
+      const validating = await registry.list({ status: 'validating', limit: 10 });
+      expect(validating.assets.map((a) => a.id)).toContain(assets[1]!.id);
+      expect(validating.assets.every((a) => a.status === 'validating')).toBe(true);
+      const queued = await registry.list({ status: 'queued', limit: 4 });
+      expect(queued.assets.map((a) => a.id)).toEqual([...newestIds, assets[3]!.id, assets[2]!.id]);
+      expect(queued.assets.map((a) => a.id)).not.toContain(assets[1]!.id);
+      await expect(registry.list({ limit: 1, cursor: 'bm9wZQ' })).rejects.toMatchObject({ code: 'bad_request' });
+    });
   });
 }

@@ -1,5 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 
+export type { S3Client } from '@aws-sdk/client-s3';
+
 /** Options of {@link createS3Client}; all come from configuration, never from the environment here. */
 export interface S3ClientOptions {
   /** Custom endpoint for S3-compatible stores (MinIO, s3rver), e.g. `http://127.0.0.1:9000`. */

@@ -54,7 +54,11 @@ export function storeSettingsFromEnv(env: StorageEnvValues, options: { gatewayPo
   };
 }
 
-function s3BucketUrl(env: StorageEnvValues, bucket: string): string {
+/** The public URL of a bucket: path-style under a custom endpoint, virtual-hosted otherwise. */
+export function s3BucketUrl(
+  env: Pick<StorageEnvValues, 'S3_ENDPOINT' | 'S3_FORCE_PATH_STYLE' | 'S3_REGION'>,
+  bucket: string,
+): string {
   if (env.S3_ENDPOINT) {
     const endpoint = new URL(env.S3_ENDPOINT);
     if (env.S3_FORCE_PATH_STYLE) return `${trimSlash(endpoint.href)}/${bucket}`;

@@ -24,6 +24,26 @@ describe('loadIngestWorkerConfig', () => {
     expect(config.stores.publicUrls.s3).toBe('http://127.0.0.1:9000/media');
   });
 
+  it('reads the job source settings: no allow list and no buckets by default, the fetch limits, the upload cap', () => {
+    expect(loadIngestWorkerConfig({}).sources).toMatchObject({
+      allowHosts: [],
+      buckets: [],
+      limits: { maxRedirects: 5, connectTimeoutMs: 5_000, timeoutMs: 120_000, maxBytes: 512 * 1024 * 1024 },
+    });
+    const config = loadIngestWorkerConfig({
+      FETCH_ALLOW_HOSTS: '10.0.0.0/8, images.internal',
+      SOURCE_BUCKETS: 'imports',
+      FETCH_TIMEOUT_MS: '3000',
+      MAX_UPLOAD_BYTES: '1000',
+    });
+    expect(config.sources).toMatchObject({
+      allowHosts: ['10.0.0.0/8', 'images.internal'],
+      buckets: ['imports'],
+      limits: { timeoutMs: 3_000, maxBytes: 1_000 },
+    });
+    expect(() => loadIngestWorkerConfig({ FETCH_MAX_REDIRECTS: '50' })).toThrow(/FETCH_MAX_REDIRECTS/);
+  });
+
   it('refuses a concurrency of 0', () => {
     expect(() => loadIngestWorkerConfig({ WORKER_CONCURRENCY: '0' })).toThrow(/WORKER_CONCURRENCY/);
   });

@@ -11,6 +11,7 @@ import {
   portsEnv,
   redisEnv,
   runtimeEnv,
+  sourceFetchEnv,
   storageEnv,
   workerEnv,
   type Env,
@@ -27,6 +28,7 @@ const ingestWorkerEnv = z
     ...portsEnv.shape,
     ...imagekitEnv.shape,
     ...notifyEnv.shape,
+    ...sourceFetchEnv.shape,
   })
   .superRefine((env, ctx) => {
     checkImageKitEnv(env, ctx);
@@ -42,6 +44,22 @@ const ingestWorkerEnv = z
     stores: storeSettingsFromEnv(env, { gatewayPort: env.GATEWAY_PORT }),
     imagekit: imagekitSettingsFromEnv(env),
     notify: notifySettingsFromEnv(env),
+    sources: {
+      allowHosts: env.FETCH_ALLOW_HOSTS ?? [],
+      buckets: env.SOURCE_BUCKETS ?? [],
+      limits: {
+        maxRedirects: env.FETCH_MAX_REDIRECTS,
+        connectTimeoutMs: env.FETCH_CONNECT_TIMEOUT_MS,
+        timeoutMs: env.FETCH_TIMEOUT_MS,
+        maxBytes: env.MAX_UPLOAD_BYTES,
+      },
+      /** Source buckets are read through the same S3 endpoint as the stores. */
+      s3: {
+        region: env.S3_REGION,
+        forcePathStyle: env.S3_FORCE_PATH_STYLE,
+        ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {}),
+      },
+    },
   }));
 
 export type IngestWorkerConfig = z.output<typeof ingestWorkerEnv>;

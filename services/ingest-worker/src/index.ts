@@ -4,3 +4,4 @@ export * from './start';
 export * from './destinations/destination';
 export * from './destinations/store-destination';
 export * from './destinations/imagekit-destination';
+export * from './sources/source-fetcher';

@@ -16,12 +16,13 @@ import {
   type Logger,
   type ShutdownStep,
 } from '@ingestkit/runtime';
-import { createObjectStore } from '@ingestkit/storage';
+import { createObjectStore, createS3Client } from '@ingestkit/storage';
 import type { IngestWorkerConfig } from './config';
 import { createImageKitDestination } from './destinations/imagekit-destination';
 import { createDestinationMetrics, instrumentDestination } from './destinations/instrumented-destination';
 import { createStoreDestination } from './destinations/store-destination';
 import { registerStageWorkers } from './register';
+import { createSourceFetcher } from './sources/source-fetcher';
 
 export interface RunningIngestWorker {
   metricsUrl: string;
@@ -52,6 +53,12 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
       staging,
       limits: config.limits,
       queues,
+      sources: createSourceFetcher({
+        limits: config.sources.limits,
+        allowHosts: config.sources.allowHosts,
+        buckets: config.sources.buckets,
+        ...(config.sources.buckets.length > 0 ? { s3Client: createS3Client(config.sources.s3) } : {}),
+      }),
       destinations: {
         local: instrumentDestination(
           createStoreDestination({

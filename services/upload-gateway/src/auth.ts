@@ -1,24 +1,81 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { IngestError } from '@ingestkit/contracts';
+import { UPLOAD_TOKEN_PREFIX, type UploadTokenClaims, type UploadTokens } from './upload-token';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
- * `Authorization: Bearer <api key>`. Keys are compared as SHA-256 digests with
- * `timingSafeEqual`, so neither a key's content nor its length leaks through timing.
+ * Who is calling. `id` names the API key without revealing it (a digest prefix); an upload
+ * token carries the id of the key that minted it, so limits per key cover its tokens too.
  */
-export function requireApiKey(apiKeys: readonly string[]): RequestHandler {
-  const known = apiKeys.map(digest);
-  return (req, res, next) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    const presented = match?.[1] ? digest(match[1]) : undefined;
-    const isKnown = presented !== undefined && known.some((key) => timingSafeEqual(key, presented));
-    if (!isKnown) {
-      res.setHeader('WWW-Authenticate', 'Bearer');
-      next(new IngestError('unauthorized', presented ? 'unknown API key' : 'missing Authorization: Bearer <api key>'));
+export type Principal = { kind: 'apiKey'; id: string } | { kind: 'uploadToken'; id: string; claims: UploadTokenClaims };
+
+/** The caller of an authenticated route (set by the auth middlewares). */
+export function principalOf(res: Response): Principal {
+  const principal = res.locals.principal as Principal | undefined;
+  if (!principal) throw new IngestError('internal_error', 'route has no authentication middleware');
+  return principal;
+}
+
+/**
+ * `Authorization: Bearer <api key>` everywhere, and on the upload routes also
+ * `Bearer <upload token>`. Keys are compared as SHA-256 digests with `timingSafeEqual`, so
+ * neither a key's content nor its length leaks through timing.
+ */
+export function createAuth(options: { apiKeys: readonly string[]; tokens: UploadTokens }) {
+  const known = options.apiKeys.map(digest);
+  const refuse = (res: Response, message: string) => {
+    res.setHeader('WWW-Authenticate', 'Bearer');
+    return new IngestError('unauthorized', message);
+  };
+  const bearer = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+  const matchApiKey = (presented: string): Principal | undefined => {
+    const hash = digest(presented);
+    return known.some((key) => timingSafeEqual(key, hash))
+      ? { kind: 'apiKey', id: hash.toString('hex').slice(0, 16) }
+      : undefined;
+  };
+
+  const requireApiKey: RequestHandler = (req, res, next) => {
+    const presented = bearer(req.headers.authorization);
+    const principal = presented === undefined ? undefined : matchApiKey(presented);
+    if (!principal) {
+      const isToken = presented?.startsWith(UPLOAD_TOKEN_PREFIX);
+      next(
+        refuse(
+          res,
+          isToken
+            ? 'upload tokens are accepted on upload routes only; this route needs an API key'
+            : presented
+              ? 'unknown API key'
+              : 'missing Authorization: Bearer <api key>',
+        ),
+      );
       return;
     }
+    res.locals.principal = principal;
     next();
   };
+
+  /** An API key or an upload token; `token` lets a route take the token from elsewhere (a path segment). */
+  const requireUploader: RequestHandler = (req, res, next) => {
+    const presented = bearer(req.headers.authorization);
+    if (presented?.startsWith(UPLOAD_TOKEN_PREFIX)) {
+      try {
+        const claims = options.tokens.verify(presented);
+        res.locals.principal = { kind: 'uploadToken', id: claims.kid, claims } satisfies Principal;
+        next();
+      } catch (err) {
+        res.setHeader('WWW-Authenticate', 'Bearer');
+        next(err);
+      }
+      return;
+    }
+    requireApiKey(req, res, next);
+  };
+
+  return { requireApiKey, requireUploader, principalIdOfKey: (apiKey: string) => matchApiKey(apiKey)?.id };
 }
+
+export type Auth = ReturnType<typeof createAuth>;

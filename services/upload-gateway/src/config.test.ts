@@ -1,5 +1,5 @@
 import { ConfigError } from '@ingestkit/runtime';
-import { DEV_API_KEY, loadGatewayConfig } from './config';
+import { DEV_API_KEY, DEV_SIGNING_SECRET, loadGatewayConfig } from './config';
 
 describe('loadGatewayConfig', () => {
   it('runs on an empty environment with the development key and local stores under ./data', () => {
@@ -14,8 +14,29 @@ describe('loadGatewayConfig', () => {
     expect(() => loadGatewayConfig({ NODE_ENV: 'production' })).toThrow(/API_KEYS: required in production/);
   });
 
+  it('refuses production without GATEWAY_SIGNING_SECRET, and uses the marked development secret elsewhere', () => {
+    expect(() => loadGatewayConfig({ NODE_ENV: 'production', API_KEYS: 'k' })).toThrow(
+      /GATEWAY_SIGNING_SECRET: required in production/,
+    );
+    expect(loadGatewayConfig({}).signing).toEqual({ secret: DEV_SIGNING_SECRET, isDevSecret: true });
+    expect(() => loadGatewayConfig({ GATEWAY_SIGNING_SECRET: 'short' })).toThrow(/GATEWAY_SIGNING_SECRET/);
+  });
+
+  it('reads the browser-facing settings: CORS origins, presign expiry, public URL, source buckets', () => {
+    const config = loadGatewayConfig({
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      PRESIGN_EXPIRES_SECONDS: '120',
+      PUBLIC_URL: 'https://uploads.example/',
+      SOURCE_BUCKETS: 'imports',
+    });
+    expect(config.cors.origins).toEqual(['https://a.example', 'https://b.example']);
+    expect(config.directUploads.expiresInSeconds).toBe(120);
+    expect(config.publicUrl).toBe('https://uploads.example');
+    expect(config.sources.buckets).toEqual(['imports']);
+  });
+
   it('uses the given keys and never the development key when they are set', () => {
-    const config = loadGatewayConfig({ NODE_ENV: 'production', API_KEYS: 'k1, k2' });
+    const config = loadGatewayConfig({ NODE_ENV: 'production', API_KEYS: 'k1, k2', GATEWAY_SIGNING_SECRET: 's'.repeat(32) });
     expect(config.auth).toEqual({ apiKeys: ['k1', 'k2'], isDevKey: false });
   });
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   checkImageKitEnv,
   envInt,
+  directUploadEnv,
   gatewayAuthEnv,
   imagekitEnv,
   imagekitSettingsFromEnv,
@@ -10,6 +11,7 @@ import {
   portsEnv,
   redisEnv,
   runtimeEnv,
+  sourceFetchEnv,
   storageEnv,
   type Env,
 } from '@ingestkit/runtime';
@@ -18,6 +20,9 @@ import { storeSettingsFromEnv } from '@ingestkit/storage';
 
 /** The development API key, accepted only outside production and logged loudly when in use. */
 export const DEV_API_KEY = 'dev-key';
+
+/** The development signing secret (upload tokens, local upload URLs): never accepted in production. */
+export const DEV_SIGNING_SECRET = 'dev-signing-secret-DO-NOT-USE-IN-PRODUCTION';
 
 const gatewayEnv = z
   .object({
@@ -30,6 +35,8 @@ const gatewayEnv = z
     ...imagekitEnv.shape,
     /** URLs one `POST /v1/purge` may carry. */
     PURGE_MAX_URLS_PER_CALL: envInt({ min: 1, max: 10_000, default: 1_000 }),
+    ...directUploadEnv.shape,
+    ...sourceFetchEnv.shape,
   })
   .superRefine((env, ctx) => {
     checkImageKitEnv(env, ctx);
@@ -43,10 +50,18 @@ const gatewayEnv = z
     if (env.NODE_ENV === 'production' && (env.API_KEYS ?? []).length === 0) {
       ctx.addIssue({ code: 'custom', path: ['API_KEYS'], message: 'required in production (comma-separated keys)' });
     }
+    if (env.NODE_ENV === 'production' && env.GATEWAY_SIGNING_SECRET === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GATEWAY_SIGNING_SECRET'],
+        message: 'required in production (32+ random characters)',
+      });
+    }
   })
   .transform((env) => {
     const isDevKey = (env.API_KEYS ?? []).length === 0;
     const imagekit = imagekitSettingsFromEnv(env);
+    const gatewayHost = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
     return {
       env: env.NODE_ENV,
       logLevel: env.LOG_LEVEL,
@@ -55,6 +70,17 @@ const gatewayEnv = z
       redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
       auth: { apiKeys: isDevKey ? [DEV_API_KEY] : (env.API_KEYS ?? []), isDevKey },
       limits: { maxUploadBytes: env.MAX_UPLOAD_BYTES },
+      /** Base URL clients reach the gateway at: the local store's signed upload URLs point here. */
+      publicUrl: (env.PUBLIC_URL ?? `http://${gatewayHost}:${env.GATEWAY_PORT}`).replace(/\/+$/, ''),
+      signing: {
+        secret: env.GATEWAY_SIGNING_SECRET ?? DEV_SIGNING_SECRET,
+        isDevSecret: env.GATEWAY_SIGNING_SECRET === undefined,
+      },
+      directUploads: { expiresInSeconds: env.PRESIGN_EXPIRES_SECONDS },
+      cors: { origins: env.CORS_ORIGINS ?? [] },
+      s3Events: { token: env.S3_EVENTS_TOKEN },
+      rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE },
+      sources: { buckets: env.SOURCE_BUCKETS ?? [] },
       defaultDestination: env.DEFAULT_DESTINATION,
       /** Destinations this deployment can deliver to: ImageKit only when its account is configured. */
       destinations: (imagekit ? ['local', 's3', 'imagekit'] : ['local', 's3']) as DestinationKind[],

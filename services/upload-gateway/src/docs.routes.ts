@@ -39,7 +39,7 @@ function renderDocsPage(document: Record<string, unknown>): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(info.title)}</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}code,pre{background:#f4f4f4;padding:.1rem .3rem}pre{padding:1rem;overflow:auto}section{border-top:1px solid #ddd}</style>
 </head><body><h1>${escapeHtml(info.title)}</h1><p>${escapeHtml(info.description)}</p>
-<p>Authenticate with <code>Authorization: Bearer &lt;api key&gt;</code>. Machine-readable: <a href="/openapi.json">/openapi.json</a>.</p>
+<p>Authenticate with <code>Authorization: Bearer &lt;api key&gt;</code>, or on upload routes with an upload token from <code>POST /v1/upload-tokens</code>. Machine-readable: <a href="/openapi.json">/openapi.json</a>.</p>
 ${operations.join('\n')}
 <h2>Schemas</h2><pre>${escapeHtml(JSON.stringify((document.components as { schemas: unknown }).schemas, null, 2))}</pre>
 </body></html>`;

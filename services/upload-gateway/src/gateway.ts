@@ -1,4 +1,4 @@
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import { IngestError } from '@ingestkit/contracts';
 import type { PurgeStore } from '@ingestkit/purge';
 import type { AssetRegistry } from '@ingestkit/registry';
@@ -12,19 +12,43 @@ import {
   type Registry,
 } from '@ingestkit/runtime';
 import type { Queue } from 'bullmq';
-import type { ObjectStore } from '@ingestkit/storage';
+import type { DirectUploadSigner, ObjectStore } from '@ingestkit/storage';
 import { assetRoutes } from './assets.routes';
-import { requireApiKey } from './auth';
+import { createAuth } from './auth';
+import { completeRoutes } from './complete.routes';
 import type { GatewayConfig } from './config';
-import { localFilesRoutes } from './files.routes';
+import { corsMiddleware } from './cors';
 import { docsRoutes } from './docs.routes';
+import { localFilesRoutes } from './files.routes';
+import { createIdempotency } from './idempotency';
 import { imagekitRoutes } from './imagekit.routes';
 import { purgeRoutes } from './purge.routes';
 import { createIntake } from './intake';
+import { jobRoutes } from './jobs.routes';
+import { localUploadRoutes } from './local-uploads.routes';
+import { presignRoutes } from './presign.routes';
+import { createRateLimit } from './rate-limit';
+import { localUploadSecret } from './signing-keys';
+import { createUploadTokens } from './upload-token';
+import { uploadTokenRoutes } from './upload-tokens.routes';
 import { uploadRoutes } from './uploads.routes';
 
 export interface GatewayDeps {
-  config: Pick<GatewayConfig, 'auth' | 'limits' | 'defaultDestination' | 'destinations' | 'imagekit' | 'purge'>;
+  config: Pick<
+    GatewayConfig,
+    | 'auth'
+    | 'limits'
+    | 'defaultDestination'
+    | 'destinations'
+    | 'imagekit'
+    | 'signing'
+    | 'directUploads'
+    | 'cors'
+    | 's3Events'
+    | 'rateLimit'
+    | 'sources'
+    | 'purge'
+  > & { redis: Pick<GatewayConfig['redis'], 'prefix'> };
   logger: Logger;
   metrics: Registry;
   /** A fail-fast (producer) connection: requests answer 503 at once while Redis is away. */
@@ -34,15 +58,32 @@ export interface GatewayDeps {
   purgeQueue: Queue;
   purges: PurgeStore;
   staging: ObjectStore;
+  /** Signs direct uploads into `staging` (see `createDirectUploadSigner`). */
+  uploadSigner: DirectUploadSigner;
   /** The `local` destination's store, served under `/files/`. */
   localAssets: ObjectStore;
 }
 
 /** The upload gateway's HTTP app, built from real dependencies (tests pass their own). */
 export function createGateway(deps: GatewayDeps): Express {
-  const requireAuth = requireApiKey(deps.config.auth.apiKeys);
+  const { config, redis } = deps;
+  const prefix = config.redis.prefix;
+  const tokens = createUploadTokens(config.signing.secret);
+  const auth = createAuth({ apiKeys: config.auth.apiKeys, tokens });
+  const rateLimit = createRateLimit({ redis, prefix, perMinute: config.rateLimit.perMinute });
+  const limited =
+    (authenticate: RequestHandler): RequestHandler =>
+    (req, res, next) =>
+      authenticate(req, res, (err?: unknown) => {
+        if (err) return next(err);
+        // Called outside express's own promise handling: route its rejection to `next`.
+        Promise.resolve(rateLimit(req, res, next)).catch(next);
+      });
+  const requireApiKey = limited(auth.requireApiKey);
+  const requireUploader = limited(auth.requireUploader);
+  const idempotent = createIdempotency({ redis, prefix });
   const assertQueueAvailable = async () => {
-    if (!(await isRedisReachable(deps.redis))) {
+    if (!(await isRedisReachable(redis))) {
       throw new IngestError('dependency_unavailable', 'the queue (Redis) is unavailable; retry later', {
         details: { dependency: 'redis', retryAfterSeconds: 5 },
       });
@@ -52,39 +93,74 @@ export function createGateway(deps: GatewayDeps): Express {
     logger: deps.logger,
     registry: deps.metrics,
     readiness: [
-      { name: 'redis', check: async () => void (await deps.redis.ping()) },
+      { name: 'redis', check: async () => void (await redis.ping()) },
       { name: 'staging', check: () => deps.staging.ping() },
     ],
   });
-  const acceptAsset = createIntake({
+  app.use(corsMiddleware(config.cors.origins));
+  const intake = createIntake({
     registry: deps.registry,
     validateQueue: deps.queues.validate,
-    defaultDestination: deps.config.defaultDestination,
+    defaultDestination: config.defaultDestination,
     logger: deps.logger,
   });
+  const uploads = {
+    maxUploadBytes: config.limits.maxUploadBytes,
+    destinations: config.destinations,
+    intake,
+    assertQueueAvailable,
+    requireUploader,
+    idempotent,
+    redis,
+    prefix,
+  };
+  app.use(uploadTokenRoutes({ tokens, destinations: config.destinations, requireApiKey, idempotent }));
+  app.use(presignRoutes({ ...uploads, signer: deps.uploadSigner, expiresInSeconds: config.directUploads.expiresInSeconds }));
+  app.use(uploadRoutes({ ...uploads, staging: deps.staging }));
   app.use(
-    uploadRoutes({
+    localUploadRoutes({
       staging: deps.staging,
-      maxUploadBytes: deps.config.limits.maxUploadBytes,
-      destinations: deps.config.destinations,
-      acceptAsset,
-      assertQueueAvailable,
-      requireAuth,
+      registry: deps.registry,
+      secret: localUploadSecret(config.signing.secret),
+      redis,
+      prefix,
     }),
   );
-  app.use(assetRoutes({ registry: deps.registry, queues: deps.queues, requireAuth }));
+  app.use(
+    completeRoutes({
+      registry: deps.registry,
+      staging: deps.staging,
+      intake,
+      requireUploader,
+      requireApiKey,
+      idempotent,
+      s3EventsToken: config.s3Events.token,
+    }),
+  );
+  app.use(
+    jobRoutes({
+      intake,
+      destinations: config.destinations,
+      sourceBuckets: config.sources.buckets,
+      assertQueueAvailable,
+      requireApiKey,
+      idempotent,
+    }),
+  );
+  app.use(assetRoutes({ registry: deps.registry, queues: deps.queues, requireAuth: requireApiKey, idempotent }));
   app.use(localFilesRoutes({ store: deps.localAssets }));
-  app.use(imagekitRoutes({ imagekit: deps.config.imagekit, requireAuth }));
+  app.use(imagekitRoutes({ imagekit: config.imagekit, requireAuth: requireApiKey }));
   app.use(
     purgeRoutes({
       store: deps.purges,
       queue: deps.purgeQueue,
-      urlEndpoints: deps.config.imagekit ? [deps.config.imagekit.urlEndpoint] : [],
-      maxUrlsPerCall: deps.config.purge.maxUrlsPerCall,
-      requireAuth,
+      urlEndpoints: config.imagekit ? [config.imagekit.urlEndpoint] : [],
+      maxUrlsPerCall: config.purge.maxUrlsPerCall,
+      requireAuth: requireApiKey,
+      idempotent,
       assertQueueAvailable,
     }),
   );
-  app.use(docsRoutes({ destinations: deps.config.destinations }));
+  app.use(docsRoutes({ destinations: config.destinations }));
   return finishHttpApp(app, deps.logger);
 }

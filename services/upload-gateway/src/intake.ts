@@ -3,12 +3,17 @@ import {
   IngestError,
   toIngestError,
   type Asset,
+  type AssetOptions,
   type AssetOriginal,
+  type AssetSource,
+  type AssetStatus,
   type DestinationKind,
-  type UploadFields,
 } from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
 import { enqueueStage, type Logger } from '@ingestkit/runtime';
+import { sanitizeFileName } from './file-name';
+
+export { sanitizeFileName } from './file-name';
 
 export interface IntakeDeps {
   registry: AssetRegistry;
@@ -17,44 +22,56 @@ export interface IntakeDeps {
   logger: Logger;
 }
 
-export interface AcceptInput {
+export interface NewAssetInput {
   assetId: string;
-  fields: UploadFields;
+  /** Parsed options (multipart fields or JSON); `fileName` here wins over `fileName` below. */
+  options: Omit<AssetOptions, 'tags' | 'metadata'> & { tags?: string[]; metadata?: Record<string, unknown> };
+  /** The name the file arrived with (multipart part, URL path…); sanitised, never a storage key. */
   fileName: string;
-  original: AssetOriginal;
-  receivedAt: Date;
+  original?: AssetOriginal;
+  source?: AssetSource;
+  /** When the gateway started receiving the bytes (recorded as the `upload` timing). */
+  receivedAt?: Date;
 }
 
 /**
- * Records a new asset as `queued` and enqueues its validation. If the job cannot be added the
- * asset is marked `failed` (retryable through the API) and the error is rethrown, so the
- * client sees the 503 and no asset waits for a job that does not exist.
+ * Creates assets and queues their validation. Every way in (multipart, presign + complete,
+ * jobs) goes through here, so an asset always has the same shape and a queued asset always has
+ * its job: if the job cannot be added the asset is marked `failed` (retryable through the API)
+ * and the error is rethrown, so the client sees the 503.
  */
 export function createIntake(deps: IntakeDeps) {
-  return async function acceptAsset(input: AcceptInput): Promise<Asset> {
+  function buildAsset(input: NewAssetInput, status: AssetStatus): Asset {
     const now = new Date();
-    const asset: Asset = {
+    const { options } = input;
+    return {
       id: input.assetId,
-      status: 'queued',
-      destination: input.fields.destination ?? deps.defaultDestination,
-      policy: input.fields.policy ?? 'default',
-      fileName: input.fields.fileName ?? sanitizeFileName(input.fileName),
-      ...(input.fields.folder ? { folder: input.fields.folder } : {}),
-      tags: input.fields.tags ?? [],
-      metadata: input.fields.metadata ?? {},
-      ...(input.fields.overwrite ? { overwrite: true } : {}),
-      original: input.original,
-      timings: {
-        upload: {
-          startedAt: input.receivedAt.toISOString(),
-          finishedAt: now.toISOString(),
-          durationMs: now.getTime() - input.receivedAt.getTime(),
-        },
-      },
+      status,
+      destination: options.destination ?? deps.defaultDestination,
+      policy: options.policy ?? 'default',
+      fileName: sanitizeFileName(options.fileName ?? input.fileName),
+      ...(options.folder ? { folder: options.folder } : {}),
+      tags: options.tags ?? [],
+      metadata: options.metadata ?? {},
+      ...(options.overwrite ? { overwrite: true } : {}),
+      ...(input.source ? { source: input.source } : {}),
+      ...(input.original ? { original: input.original } : {}),
+      timings: input.receivedAt
+        ? {
+            upload: {
+              startedAt: input.receivedAt.toISOString(),
+              finishedAt: now.toISOString(),
+              durationMs: now.getTime() - input.receivedAt.getTime(),
+            },
+          }
+        : {},
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
     };
-    await deps.registry.create(asset);
+  }
+
+  /** Adds the validate job of a `queued` asset; marks it `failed` and rethrows when the queue refuses. */
+  async function enqueueValidation(asset: Asset): Promise<Asset> {
     try {
       await enqueueStage(deps.validateQueue, { version: 1, assetId: asset.id });
     } catch (err) {
@@ -71,17 +88,23 @@ export function createIntake(deps: IntakeDeps) {
       throw error;
     }
     return asset;
+  }
+
+  return {
+    /** A new `queued` asset (its original staged, or a job `source` to fetch), with its validate job. */
+    async acceptAsset(input: NewAssetInput): Promise<Asset> {
+      const asset = buildAsset(input, 'queued');
+      await deps.registry.create(asset);
+      return enqueueValidation(asset);
+    },
+    /** A new `awaiting_upload` asset of a direct upload: nothing is queued until it completes. */
+    async awaitUpload(input: NewAssetInput): Promise<Asset> {
+      const asset = buildAsset(input, 'awaiting_upload');
+      await deps.registry.create(asset);
+      return asset;
+    },
+    enqueueValidation,
   };
 }
 
-export type AcceptAsset = ReturnType<typeof createIntake>;
-
-/** Keeps a client's file name readable but safe in keys and headers. */
-export function sanitizeFileName(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? '';
-  const cleaned = base
-    .replace(/[^\w.-]+/g, '_')
-    .replace(/^[._]+/, '')
-    .slice(0, 200);
-  return cleaned.length > 0 ? cleaned : 'image';
-}
+export type Intake = ReturnType<typeof createIntake>;

@@ -97,10 +97,18 @@ export async function receiveMultipartUpload(
 }
 
 function createParser(req: Request, maxBytes: number): BusboyParser {
+  // busboy signals `limit` when a file reaches `fileSize`, so a file of exactly maxBytes needs one more.
   try {
     return Busboy({
       headers: req.headers,
-      limits: { files: 1, fileSize: maxBytes, fields: MAX_FIELDS, fieldSize: 64 * 1024, parts: MAX_FIELDS + 2, headerPairs: 100 },
+      limits: {
+        files: 1,
+        fileSize: maxBytes + 1,
+        fields: MAX_FIELDS,
+        fieldSize: 64 * 1024,
+        parts: MAX_FIELDS + 2,
+        headerPairs: 100,
+      },
     });
   } catch (err) {
     throw new IngestError('bad_request', 'expected a multipart/form-data body with a boundary', { cause: err });

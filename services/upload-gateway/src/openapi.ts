@@ -1,14 +1,23 @@
 import {
   Asset,
   AssetAccepted,
+  AssetPage,
   ErrorBody,
   errorCodes,
   ImageKitUploadAuth,
+  JobBatchResponse,
+  JobRequest,
+  PresignRequest,
+  PresignResponse,
+  S3EventNotification,
   UploadFields,
+  UploadTokenRequest,
+  UploadTokenResponse,
   type DestinationKind,
 } from '@ingestkit/contracts';
-import { errorResponse, schemaOf, type JsonSchema } from './openapi-schema';
+import { directUploadPaths } from './openapi-direct';
 import { purgePaths, purgeSchemas } from './openapi-purge';
+import { errorResponse, schemaOf, type JsonSchema } from './openapi-schema';
 
 /**
  * The OpenAPI 3.1 document of the gateway, generated from the zod contracts (never written by
@@ -27,20 +36,51 @@ export function buildOpenApiDocument(options: { destinations: readonly Destinati
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS' },
+        uploadToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A short-lived token from POST /v1/upload-tokens (upload routes only)',
+        },
+        s3EventsToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'S3_EVENTS_TOKEN, as configured in MinIO/S3 notifications',
+        },
+      },
       schemas: {
         Asset: schemaOf(Asset),
         AssetAccepted: schemaOf(AssetAccepted),
+        AssetPage: schemaOf(AssetPage),
         ErrorBody: schemaOf(ErrorBody),
         ImageKitUploadAuth: schemaOf(ImageKitUploadAuth),
+        UploadTokenRequest: schemaOf(UploadTokenRequest, 'input'),
+        UploadTokenResponse: schemaOf(UploadTokenResponse),
+        PresignRequest: schemaOf(PresignRequest, 'input'),
+        PresignResponse: schemaOf(PresignResponse),
+        S3EventNotification: schemaOf(S3EventNotification, 'input'),
+        JobRequest: schemaOf(JobRequest, 'input'),
+        JobBatchResponse: schemaOf(JobBatchResponse),
         ...purgeSchemas(),
       },
     },
     security: [{ apiKey: [] }],
     paths: {
+      ...directUploadPaths(),
       '/v1/uploads': {
         post: {
           summary: 'Upload one image (multipart/form-data, streamed to staging) and queue it',
+          security: [{ apiKey: [] }, { uploadToken: [] }],
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description: 'The body is streamed, so the same key replays the first answer for a body of the same length',
+              schema: { type: 'string', maxLength: 255 },
+            },
+          ],
           requestBody: {
             required: true,
             content: {

@@ -10,6 +10,8 @@ export interface PurgeRoutesDeps {
   urlEndpoints: readonly string[];
   maxUrlsPerCall: number;
   requireAuth: RequestHandler;
+  /** Idempotency-Key handling (replays a stored 2xx answer). */
+  idempotent: RequestHandler;
   assertQueueAvailable(): Promise<void>;
 }
 
@@ -25,7 +27,7 @@ export function purgeRoutes(deps: PurgeRoutesDeps): Router {
       throw new IngestError('not_found', 'purging needs a CDN: configure ImageKit (IMAGEKIT_* keys) on this gateway');
     }
   };
-  router.post('/v1/purge', deps.requireAuth, express.json({ limit: '2mb' }), async (req, res) => {
+  router.post('/v1/purge', deps.requireAuth, express.json({ limit: '2mb' }), deps.idempotent, async (req, res) => {
     assertEnabled();
     const body = PurgeRequestBody.safeParse(req.body);
     if (!body.success) throw new IngestError('bad_request', 'expected a JSON body {"urls": ["https://…", …]}');

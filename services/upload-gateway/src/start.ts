@@ -12,9 +12,10 @@ import {
   type Logger,
   type ShutdownStep,
 } from '@ingestkit/runtime';
-import { createObjectStore } from '@ingestkit/storage';
+import { createDirectUploadSigner, createObjectStore } from '@ingestkit/storage';
 import type { GatewayConfig } from './config';
 import { createGateway } from './gateway';
+import { localUploadSecret } from './signing-keys';
 
 export interface RunningGateway {
   url: string;
@@ -32,6 +33,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   if (config.auth.isDevKey) {
     logger.warn('API_KEYS is not set: accepting the development key "dev-key" (never in production)');
   }
+  if (config.signing.isDevSecret) {
+    logger.warn('GATEWAY_SIGNING_SECRET is not set: signing upload tokens and URLs with the development secret');
+  }
   const app = createGateway({
     config,
     logger,
@@ -42,6 +46,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     purgeQueue,
     purges: createRedisPurgeStore({ redis, prefix: config.redis.prefix }),
     staging: createObjectStore(config.stores.staging),
+    uploadSigner: createDirectUploadSigner(config.stores.staging, {
+      baseUrl: config.publicUrl,
+      secret: localUploadSecret(config.signing.secret),
+    }),
     localAssets: createObjectStore(config.stores.localAssets),
   });
   const server = await listen(app, config.http);

@@ -34,6 +34,37 @@ it('serves an OpenAPI 3.1 document whose schemas come from the zod contracts', a
   ]);
 });
 
+it('lists every route of the API with schemas generated from the contracts', async () => {
+  const doc = (await (await fetch(`${gateway.url}/openapi.json`)).json()) as any;
+  const operations = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
+    Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+  );
+  expect(operations).toEqual(
+    expect.arrayContaining([
+      'POST /v1/uploads',
+      'POST /v1/uploads/presign',
+      'PUT /v1/local-uploads/{key}',
+      'POST /v1/assets/{id}/complete',
+      'POST /v1/upload-tokens',
+      'POST /v1/events/s3',
+      'POST /v1/jobs',
+      'POST /v1/jobs/batch',
+      'GET /v1/assets',
+      'GET /v1/assets/{id}',
+      'POST /v1/assets/{id}/retry',
+    ]),
+  );
+  const schemas = doc.components.schemas;
+  expect(schemas.PresignRequest.required).toEqual(expect.arrayContaining(['fileName', 'contentType', 'size']));
+  expect(schemas.PresignRequest.properties.method.enum).toEqual(['PUT', 'POST']);
+  expect(schemas.JobRequest.properties.source.anyOf).toHaveLength(2);
+  expect(schemas.UploadTokenRequest.properties.expiresInSeconds).toMatchObject({ minimum: 10, maximum: 3600 });
+  expect(doc.paths['/v1/jobs/batch'].post.requestBody.content['application/json'].schema.properties.jobs.maxItems).toBe(1000);
+  // Every $ref points at a component that exists.
+  const refs = [...JSON.stringify(doc).matchAll(/"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1]!);
+  expect(refs.filter((name) => !(name in schemas))).toEqual([]);
+});
+
 it('renders /docs as a self-contained page', async () => {
   const res = await fetch(`${gateway.url}/docs`);
   expect(res.status).toBe(200);

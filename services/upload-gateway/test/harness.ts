@@ -16,11 +16,13 @@ import {
   type ImageKitSettings,
   type Redis,
 } from '@ingestkit/runtime';
-import { createLocalStore, type ObjectStore } from '@ingestkit/storage';
+import { createLocalStore, createLocalUploadSigner, type DirectUploadSigner, type ObjectStore } from '@ingestkit/storage';
 import { deletePrefix, uniquePrefix } from '@ingestkit/testkit';
-import { createGateway } from '../src/gateway';
+import { createGateway, type GatewayDeps } from '../src/gateway';
+import { localUploadSecret } from '../src/signing-keys';
 
 export const API_KEY = 'test-key';
+export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 
 export interface TestGateway {
   url: string;
@@ -37,15 +39,23 @@ export async function startTestGateway(options: {
   maxUploadBytes?: number;
   imagekit?: ImageKitSettings;
   maxPurgeUrlsPerCall?: number;
+  /** A staging store and its signer (default: a local store in a temp dir and the gateway's own URLs). */
+  staging?: { store: ObjectStore; signer: DirectUploadSigner };
+  /** Overrides of the browser-facing settings. */
+  settings?: Partial<Pick<GatewayDeps['config'], 'cors' | 's3Events' | 'rateLimit' | 'sources' | 'directUploads'>>;
+  /** Use this queue prefix (to share it with a test pipeline). */
+  prefix?: string;
 }): Promise<TestGateway> {
-  const prefix = uniquePrefix('gw');
+  const prefix = options.prefix ?? uniquePrefix('gw');
   const dataDir = await mkdtemp(join(tmpdir(), 'ingestkit-gw-'));
   const logger = createLogger({ name: 'test-gateway', level: 'silent' });
   const redis = createRedis({ url: options.redisUrl, role: 'producer' });
   await waitForRedis(redis, 5_000);
   const queues = createIngestQueues({ connection: redis, prefix });
   const purgeQueue = createQueue(queueNames.purge, { connection: redis, prefix });
-  const staging = createLocalStore({ root: dataDir });
+  const localStore = createLocalStore({ root: dataDir });
+  const staging = options.staging?.store ?? localStore;
+  let url = '';
   const app = createGateway({
     config: {
       auth: { apiKeys: [API_KEY], isDevKey: false },
@@ -54,6 +64,14 @@ export async function startTestGateway(options: {
       destinations: options.imagekit ? ['local', 's3', 'imagekit'] : ['local', 's3'],
       imagekit: options.imagekit,
       purge: { maxUrlsPerCall: options.maxPurgeUrlsPerCall ?? 1_000 },
+      signing: { secret: SIGNING_SECRET, isDevSecret: false },
+      directUploads: { expiresInSeconds: 900 },
+      cors: { origins: [] },
+      s3Events: { token: undefined },
+      rateLimit: { perMinute: 0 },
+      sources: { buckets: [] },
+      redis: { prefix },
+      ...options.settings,
     },
     logger,
     metrics: createMetricsRegistry({ service: 'upload-gateway', defaultMetrics: false }),
@@ -63,9 +81,12 @@ export async function startTestGateway(options: {
     purgeQueue,
     purges: createRedisPurgeStore({ redis, prefix }),
     staging,
-    localAssets: staging,
+    uploadSigner:
+      options.staging?.signer ?? createLocalUploadSigner({ baseUrl: () => url, secret: localUploadSecret(SIGNING_SECRET) }),
+    localAssets: localStore,
   });
   const server = await listen(app, { port: 0, host: '127.0.0.1' });
+  url = server.url;
   return {
     url: server.url,
     prefix,
@@ -106,4 +127,30 @@ export async function postUpload(
   const response = await fetch(`${gateway.url}/v1/uploads`, { method: 'POST', body: form, headers });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+}
+
+/** A JSON request to the gateway; `auth` is the bearer (default: the API key; `null`: none). */
+export async function callJson(
+  gateway: { url: string },
+  method: string,
+  path: string,
+  options: { body?: unknown; auth?: string | null; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.auth !== null) headers.authorization = `Bearer ${options.auth ?? API_KEY}`;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${gateway.url}${path}`, {
+    method,
+    headers,
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+}
+
+/** Mints an upload token with the API key. */
+export async function mintUploadToken(gateway: { url: string }, limits: Record<string, unknown> = {}): Promise<string> {
+  const res = await callJson(gateway, 'POST', '/v1/upload-tokens', { body: limits });
+  if (res.status !== 201) throw new Error(`minting failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.token as string;
 }

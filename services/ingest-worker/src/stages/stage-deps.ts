@@ -4,6 +4,7 @@ import type { ImagingLimits } from '@ingestkit/imaging';
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { ObjectStore } from '@ingestkit/storage';
 import type { Destination } from '../destinations/destination';
+import type { SourceFetcher } from '../sources/source-fetcher';
 
 /** What the stage processors need; `register.ts` builds it from config. */
 export interface StageDeps {
@@ -12,4 +13,6 @@ export interface StageDeps {
   limits: ImagingLimits;
   queues: { optimize: Queue; deliver: Queue };
   destinations: Partial<Record<DestinationKind, Destination>>;
+  /** Fetches server-side jobs' sources (URL, S3 object) into staging; without it they cannot be validated. */
+  sources?: SourceFetcher;
 }

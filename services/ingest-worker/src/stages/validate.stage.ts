@@ -17,7 +17,8 @@ export function validateStage(deps: StageDeps): StageProcessor<typeof queueNames
     async process({ assetId }, { logger }) {
       const asset = await enterStage(deps.registry, { assetId, from: ['queued', 'validating'], to: 'validating', logger });
       if (!asset) return;
-      const original = asset.original;
+      // Server-side jobs (`source`) are copied into staging first; see sources/.
+      const original = asset.original ?? (asset.source && (await deps.sources?.fetchIntoStaging(asset, deps)));
       if (!original) throw new IngestError('not_found', 'the asset has no original to validate');
       await timed(deps.registry, assetId, 'validate', async () => {
         const stored = await deps.staging.head(original.key);

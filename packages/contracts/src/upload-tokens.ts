@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { DestinationKind } from './asset';
+import { FolderPath, PolicyName } from './uploads';
+
+/** Limits a backend app puts on an upload token; every one is optional. */
+export const UploadTokenLimits = z.object({
+  /** Uploads go to this folder (forced when the request names none; another folder is refused). */
+  folder: FolderPath.optional(),
+  destination: DestinationKind.optional(),
+  policy: PolicyName.optional(),
+  /** Largest file, in bytes (also capped by the gateway's MAX_UPLOAD_BYTES). */
+  maxBytes: z.number().int().positive().optional(),
+  /** How many uploads the token may start in its lifetime. */
+  maxFiles: z.number().int().positive().max(10_000).optional(),
+});
+export type UploadTokenLimits = z.infer<typeof UploadTokenLimits>;
+
+/** `POST /v1/upload-tokens`: mint a short-lived token for a browser. */
+export const UploadTokenRequest = UploadTokenLimits.extend({
+  /** Lifetime in seconds: 10 s to 1 h, default 15 min. */
+  expiresInSeconds: z.number().int().min(10).max(3600).default(900),
+});
+export type UploadTokenRequest = z.infer<typeof UploadTokenRequest>;
+
+/** `201` body of `POST /v1/upload-tokens`. */
+export const UploadTokenResponse = z.object({
+  /** Send as `Authorization: Bearer <token>` on the upload routes. */
+  token: z.string(),
+  expiresAt: z.iso.datetime(),
+  limits: UploadTokenLimits,
+});
+export type UploadTokenResponse = z.infer<typeof UploadTokenResponse>;

@@ -1,0 +1,92 @@
+import express, { Router, type RequestHandler } from 'express';
+import {
+  IngestError,
+  JobBatchRequest,
+  JobRequest,
+  newAssetId,
+  toIngestError,
+  type Asset,
+  type DestinationKind,
+  type JobBatchResponse,
+} from '@ingestkit/contracts';
+import type { Intake } from './intake';
+import { parseBody } from './parse-body';
+
+export interface JobRoutesDeps {
+  intake: Intake;
+  destinations: readonly DestinationKind[];
+  /** S3 buckets jobs may read (`SOURCE_BUCKETS`); others are refused with `source_forbidden`. */
+  sourceBuckets: readonly string[];
+  assertQueueAvailable(): Promise<void>;
+  requireApiKey: RequestHandler;
+  idempotent: RequestHandler;
+}
+
+/** Batch items accepted at once: enough to overlap Redis round trips, few enough to stay fair. */
+const BATCH_CONCURRENCY = 32;
+
+/**
+ * `POST /v1/jobs` and `POST /v1/jobs/batch` (API keys only): backend apps hand over images by
+ * URL or S3 object; the validate stage fetches them (with SSRF protection) into staging. A batch
+ * accepts its valid items and reports each invalid one by index.
+ */
+export function jobRoutes(deps: JobRoutesDeps): Router {
+  const router = Router();
+  const schema = JobRequest.refine((value) => !value.destination || deps.destinations.includes(value.destination), {
+    path: ['destination'],
+    message: `one of ${deps.destinations.join(', ')}`,
+  });
+
+  async function acceptJob(value: unknown): Promise<Asset> {
+    const job = parseBody(schema, value, 'job');
+    if ('bucket' in job.source && !deps.sourceBuckets.includes(job.source.bucket)) {
+      throw new IngestError('source_forbidden', `bucket ${job.source.bucket} is not an allowed source (SOURCE_BUCKETS)`, {
+        details: { bucket: job.source.bucket },
+      });
+    }
+    const { source, ...options } = job;
+    return deps.intake.acceptAsset({ assetId: newAssetId(), options, source, fileName: sourceFileName(source) });
+  }
+
+  router.post('/v1/jobs', deps.requireApiKey, express.json({ limit: '64kb' }), deps.idempotent, async (req, res) => {
+    await deps.assertQueueAvailable();
+    const asset = await acceptJob(req.body);
+    res.locals.assetId = asset.id;
+    res.status(202).location(`/v1/assets/${asset.id}`).json({ asset });
+  });
+
+  router.post('/v1/jobs/batch', deps.requireApiKey, express.json({ limit: '32mb' }), deps.idempotent, async (req, res) => {
+    const { jobs } = parseBody(JobBatchRequest, req.body, 'batch (1 to 1000 jobs)');
+    await deps.assertQueueAvailable();
+    const results: Array<Asset | IngestError> = new Array(jobs.length);
+    for (let start = 0; start < jobs.length; start += BATCH_CONCURRENCY) {
+      await Promise.all(
+        jobs.slice(start, start + BATCH_CONCURRENCY).map(async (job, offset) => {
+          results[start + offset] = await acceptJob(job).catch((err: unknown) => toIngestError(err));
+        }),
+      );
+    }
+    const body: JobBatchResponse = { assets: [], errors: [] };
+    results.forEach((result, index) => {
+      if (result instanceof IngestError) {
+        body.errors.push({
+          index,
+          error: { code: result.code, message: result.message, ...(result.details ? { details: result.details } : {}) },
+        });
+      } else body.assets.push(result);
+    });
+    res.status(202).json(body);
+  });
+  return router;
+}
+
+/** A readable default name: the last segment of the URL path or object key. */
+function sourceFileName(source: { url: string } | { bucket: string; key: string }): string {
+  const path = 'url' in source ? new URL(source.url).pathname : source.key;
+  const last = path.split('/').filter(Boolean).pop() ?? '';
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}

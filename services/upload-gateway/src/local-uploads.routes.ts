@@ -1,0 +1,78 @@
+import { Router, type Request, type Response } from 'express';
+import { pipeline } from 'node:stream/promises';
+import { IngestError, isAssetId } from '@ingestkit/contracts';
+import type { AssetRegistry } from '@ingestkit/registry';
+import type { Redis } from '@ingestkit/runtime';
+import { verifyLocalUpload, type LocalUploadGrant, type ObjectStore } from '@ingestkit/storage';
+import { ByteLimit } from './byte-limit';
+import { receiveMultipartUpload } from './multipart-upload';
+import { SniffGuard } from './sniff-guard';
+
+export interface LocalUploadRoutesDeps {
+  staging: ObjectStore;
+  registry: AssetRegistry;
+  /** The derived local-upload secret (see signing-keys.ts). */
+  secret: string;
+  redis: Redis;
+  prefix: string;
+}
+
+/**
+ * The local store's direct uploads (`PUT` raw bytes, or `POST` a form with one `file`) at the
+ * URLs `createLocalUploadSigner` signs. No API key: the signature is the authorization. Enforced
+ * here: the signature (403 `signature_invalid`), the expiry (403 `url_expired`), single use
+ * (403 `url_already_used`; a failed upload frees the URL again), the signed size (413, nothing
+ * kept) and that the bytes are an image (415).
+ */
+export function localUploadRoutes(deps: LocalUploadRoutesDeps): Router {
+  const router = Router();
+  const handler = (method: 'PUT' | 'POST') => async (req: Request, res: Response) => {
+    const key = ((req.params as { key?: string[] }).key ?? []).join('/');
+    const grant = verifyLocalUpload({ key, method, query: req.query, secret: deps.secret });
+    const assetId = /^staging\/([^/]+)\/original$/.exec(key)?.[1];
+    if (!assetId || !isAssetId(assetId)) throw new IngestError('signature_invalid', 'not an upload URL');
+    res.locals.assetId = assetId;
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (method === 'PUT' && declared > grant.maxBytes) {
+      res.setHeader('Connection', 'close');
+      throw new IngestError('payload_too_large', `the upload is larger than the ${grant.maxBytes} bytes it was signed for`, {
+        details: { maxBytes: grant.maxBytes },
+      });
+    }
+    const asset = await deps.registry.get(assetId);
+    if (asset?.status !== 'awaiting_upload') {
+      throw new IngestError('conflict', 'this asset is not waiting for an upload', { details: { status: asset?.status } });
+    }
+    const usedKey = `${deps.prefix}:local-upload-used:${grant.signature}`;
+    const expiresAt = Math.ceil(grant.expiresAt.getTime() / 1000) + 60;
+    if ((await deps.redis.set(usedKey, '1', 'EXAT', expiresAt, 'NX')) === null) {
+      throw new IngestError('url_already_used', 'this upload URL was already used; ask for a new one');
+    }
+    try {
+      await receive(method, req, grant);
+    } catch (err) {
+      res.setHeader('Connection', 'close');
+      await deps.redis.del(usedKey).catch(() => undefined);
+      throw err;
+    }
+    res.status(204).end();
+  };
+
+  async function receive(method: 'PUT' | 'POST', req: Request, grant: LocalUploadGrant) {
+    if (method === 'POST') {
+      await receiveMultipartUpload(req, { store: deps.staging, key: grant.key, maxBytes: grant.maxBytes });
+      return;
+    }
+    const limit = new ByteLimit(grant.maxBytes);
+    const guard = new SniffGuard();
+    const stored = deps.staging.put({ key: grant.key, body: guard });
+    // Wait for both sides, so the store has cleaned up before the client hears of a failure.
+    const [piped, put] = await Promise.allSettled([pipeline(req, limit, guard), stored]);
+    if (piped.status === 'rejected') throw piped.reason;
+    if (put.status === 'rejected') throw put.reason;
+  }
+
+  router.put('/v1/local-uploads/*key', handler('PUT'));
+  router.post('/v1/local-uploads/*key', handler('POST'));
+  return router;
+}
