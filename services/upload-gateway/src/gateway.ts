@@ -20,6 +20,7 @@ import type { GatewayConfig } from './config';
 import { corsMiddleware } from './cors';
 import { docsRoutes } from './docs.routes';
 import { localFilesRoutes } from './files.routes';
+import { countUploadRejections, createGatewayMetrics } from './gateway-metrics';
 import { createIdempotency } from './idempotency';
 import { imagekitRoutes } from './imagekit.routes';
 import { purgeRoutes } from './purge.routes';
@@ -116,7 +117,8 @@ export function createGateway(deps: GatewayDeps): Express {
   };
   app.use(uploadTokenRoutes({ tokens, destinations: config.destinations, requireApiKey, idempotent }));
   app.use(presignRoutes({ ...uploads, signer: deps.uploadSigner, expiresInSeconds: config.directUploads.expiresInSeconds }));
-  app.use(uploadRoutes({ ...uploads, staging: deps.staging }));
+  const gatewayMetrics = createGatewayMetrics(deps.metrics);
+  app.use(uploadRoutes({ ...uploads, staging: deps.staging, countBytes: (bytes) => gatewayMetrics.uploadBytes.inc(bytes) }));
   app.use(
     localUploadRoutes({
       staging: deps.staging,
@@ -162,5 +164,6 @@ export function createGateway(deps: GatewayDeps): Express {
     }),
   );
   app.use(docsRoutes({ destinations: config.destinations }));
+  app.use(countUploadRejections(gatewayMetrics));
   return finishHttpApp(app, deps.logger);
 }

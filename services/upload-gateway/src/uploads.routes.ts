@@ -21,6 +21,8 @@ export interface UploadRoutesDeps {
   idempotent: RequestHandler;
   redis: Redis;
   prefix: string;
+  /** Counts the bytes of each accepted upload. */
+  countBytes(bytes: number): void;
 }
 
 /** `POST /v1/uploads`: one multipart `file` streamed to staging, then queued for ingest. */
@@ -68,6 +70,7 @@ export function uploadRoutes(deps: UploadRoutesDeps): Router {
       await deps.staging.delete(key).catch(() => {});
       throw err;
     });
+    deps.countBytes(upload.file.bytes);
     res.status(202).location(`/v1/assets/${asset.id}`).json({ asset });
   });
   return router;

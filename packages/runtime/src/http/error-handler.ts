@@ -11,7 +11,8 @@ interface HttpLikeError {
   message?: string;
 }
 
-function toHttpIngestError(err: unknown): IngestError {
+/** The IngestError an error thrown in a route is answered with (body-parser and similar errors mapped by status). */
+export function toHttpIngestError(err: unknown): IngestError {
   if (isIngestError(err)) return err;
   const httpErr = err as HttpLikeError;
   const status = httpErr?.status ?? httpErr?.statusCode;
