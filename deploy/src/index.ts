@@ -1,0 +1,2 @@
+export * from './metrics-catalog';
+export { metricNamesIn } from './promql-names';
