@@ -75,7 +75,10 @@ describe('Prometheus rules and scrape configs', () => {
     expect(relabels).toContainEqual(
       expect.objectContaining({ source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], action: 'keep' }),
     );
-    expect(relabels).toContainEqual({ source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], target_label: 'job' });
+    expect(relabels).toContainEqual({
+      source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'],
+      target_label: 'job',
+    });
     const composeJobs = (compose.scrape_configs as any[]).map((config) => config.job_name);
     expect(composeJobs).toEqual(expect.arrayContaining(['upload-gateway', 'ingest-worker', 'webhook-receiver', 'purge-service']));
   });
