@@ -30,7 +30,7 @@ export function parseYamlStream(text: string): any[] {
  * never a silent skip.
  */
 export function requireTool(command: string, install: string): string {
-  const found = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
+  const found = spawnSync('/bin/sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
   const path = found.stdout.trim();
   if (found.status !== 0 || path === '') {
     throw new Error(`${command} is not on PATH; install it with \`${install}\` (.ci/run does this in CI)`);
