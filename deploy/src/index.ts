@@ -1,2 +1,2 @@
 export * from './metrics-catalog';
-export { metricNamesIn } from './promql-names';
+export { literalValues, metricNamesIn, selectorsIn, type LabelMatcher } from './promql-names';

@@ -52,6 +52,13 @@ export const webhookOutcomes = [
   'unavailable',
 ] as const;
 
+/** Services that run BullMQ processors through the runtime's stage worker (job metrics). */
+const jobServices: readonly ServiceName[] = ['ingest-worker', 'webhook-receiver'];
+/**
+ * Services that report queue depth, each for the queues it consumes: the ingest worker
+ * (ingest.*, asset.notify), the webhook receiver (imagekit.event), the purge service (cdn.purge).
+ * The rules combine them with `max by (queue)`, so a queue reported twice is counted once.
+ */
 const queueServices: readonly ServiceName[] = ['ingest-worker', 'webhook-receiver', 'purge-service'];
 
 const ingestkitMetrics: readonly MetricDefinition[] = [
@@ -77,7 +84,7 @@ const ingestkitMetrics: readonly MetricDefinition[] = [
     type: 'counter',
     help: 'Jobs processed by queue, outcome and error code (empty when completed)',
     labels: ['service', 'queue', 'outcome', 'code'],
-    services: queueServices,
+    services: jobServices,
     labelValues: { queue: queueNames, outcome: jobOutcomes },
     origin: 'ingestkit',
   },
@@ -86,7 +93,7 @@ const ingestkitMetrics: readonly MetricDefinition[] = [
     type: 'histogram',
     help: 'Time spent in one job attempt',
     labels: ['service', 'queue', 'outcome'],
-    services: queueServices,
+    services: jobServices,
     labelValues: { queue: queueNames, outcome: jobOutcomes },
     origin: 'ingestkit',
   },

@@ -37,3 +37,35 @@ export function metricNamesIn(expr: string): string[] {
   }
   return [...names].sort();
 }
+
+/** One label matcher of a selector: `outcome="failed"` → `{ label: 'outcome', op: '=', value: 'failed' }`. */
+export interface LabelMatcher {
+  label: string;
+  op: '=' | '!=' | '=~' | '!~';
+  value: string;
+}
+
+/** Every `metric{…}` selector in an expression, with its matchers (Grafana variables left as they are). */
+export function selectorsIn(expr: string): { metric: string; matchers: LabelMatcher[] }[] {
+  const selectors: { metric: string; matchers: LabelMatcher[] }[] = [];
+  for (const [, metric, body] of expr.matchAll(/(?<![\w.:])([a-zA-Z_:][\w:]*)\s*\{([^}]*)\}/g)) {
+    if (!metric || body === undefined) continue;
+    const matchers = [...body.matchAll(/(\w+)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"/g)].map(([, label, op, value]) => ({
+      label: label!,
+      op: op as LabelMatcher['op'],
+      value: value!,
+    }));
+    selectors.push({ metric, matchers });
+  }
+  return selectors;
+}
+
+/**
+ * The literal values a matcher names: `"failed"` → ['failed'], `"failed|rejected"` → both;
+ * empty for patterns and Grafana variables, which cannot be checked against a closed set.
+ */
+export function literalValues(matcher: LabelMatcher): string[] {
+  if (matcher.value.includes('$')) return [];
+  const parts = matcher.op === '=~' || matcher.op === '!~' ? matcher.value.split('|') : [matcher.value];
+  return parts.every((part) => /^[\w-]+$/.test(part)) ? parts : [];
+}

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { findMetric, metricNamesIn } from '../src';
+import { findMetric, literalValues, metricNamesIn, metricsCatalog, selectorsIn } from '../src';
 
 /** The repository root and deploy/ directory, for reading the artefacts under test. */
 export const repoRoot = join(__dirname, '..', '..');
@@ -61,6 +61,42 @@ export function unknownMetricNames(exprs: readonly string[], recorded: ReadonlyS
     }
   }
   return [...unknown].sort();
+}
+
+/** Every value any catalogued metric allows for a label with a closed value set. */
+const knownValues = new Map<string, Set<string>>();
+for (const metric of metricsCatalog) {
+  for (const [label, values] of Object.entries(metric.labelValues ?? {})) {
+    knownValues.set(label, new Set([...(knownValues.get(label) ?? []), ...values]));
+  }
+}
+
+/**
+ * Matchers that cannot select anything: a label the metric does not have, or a value outside a
+ * label's closed set (`outcome="failure"`). Recorded series are checked against every value the
+ * label can take in the catalog; `up` and ALERTS are left to Prometheus.
+ */
+export function impossibleMatchers(exprs: readonly string[]): string[] {
+  const problems = new Set<string>();
+  for (const expr of exprs) {
+    for (const { metric, matchers } of selectorsIn(expr)) {
+      const definition = findMetric(metric);
+      if (!definition && !metric.includes(':')) continue;
+      for (const matcher of matchers) {
+        const where = `${metric}{${matcher.label}${matcher.op}"${matcher.value}"}`;
+        if (definition) {
+          const labels = [...definition.labels, 'job', 'instance', ...(metric.endsWith('_bucket') ? ['le'] : [])];
+          if (!labels.includes(matcher.label)) problems.add(`${where}: no label ${matcher.label}`);
+        }
+        const allowed = definition ? definition.labelValues?.[matcher.label] : [...(knownValues.get(matcher.label) ?? [])];
+        if (!allowed || allowed.length === 0) continue;
+        for (const value of literalValues(matcher)) {
+          if (!allowed.includes(value)) problems.add(`${where}: ${value} is not one of ${allowed.join(', ')}`);
+        }
+      }
+    }
+  }
+  return [...problems].sort();
 }
 
 interface RuleFile {

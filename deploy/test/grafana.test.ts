@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { metricsCatalog } from '../src';
-import { deployDir, loadRules, readText, readYaml, unknownMetricNames } from './artefacts';
+import { deployDir, impossibleMatchers, loadRules, readText, readYaml, unknownMetricNames } from './artefacts';
 
 interface GridPos {
   h: number;
@@ -107,6 +107,7 @@ describe('Grafana dashboard', () => {
     const { recorded } = loadRules();
     // ALERTS is Prometheus' own series of firing alerts.
     expect(unknownMetricNames(exprs, new Set([...recorded, 'ALERTS']))).toEqual([]);
+    expect(impossibleMatchers(exprs)).toEqual([]);
   });
 
   it('is provisioned with the datasource uid it selects by default', () => {

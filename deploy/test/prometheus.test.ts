@@ -3,7 +3,17 @@
 // services export.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { deployDir, kebabCase, loadRules, readText, readYaml, requireTool, run, unknownMetricNames } from './artefacts';
+import {
+  deployDir,
+  impossibleMatchers,
+  kebabCase,
+  loadRules,
+  readText,
+  readYaml,
+  requireTool,
+  run,
+  unknownMetricNames,
+} from './artefacts';
 
 const prometheusDir = join(deployDir, 'prometheus');
 const testFiles = readdirSync(join(prometheusDir, 'rules', 'tests'))
@@ -28,6 +38,7 @@ describe('Prometheus rules and scrape configs', () => {
   it('read only metrics the services export, or recording rules', () => {
     const exprs = [...recording, ...alerting].map((rule) => rule.expr);
     expect(unknownMetricNames(exprs, recorded)).toEqual([]);
+    expect(impossibleMatchers(exprs)).toEqual([]);
   });
 
   it('give every alert a severity, a summary and a runbook link to an existing section', () => {
