@@ -5,10 +5,14 @@
 import { parse } from 'yaml';
 import { readText, readYaml, requireTool, run } from './artefacts';
 
-const secrets = { API_KEYS: 'ci-key', S3_EVENTS_TOKEN: 'ci-events-token' };
+const secrets = {
+  API_KEYS: 'ci-key',
+  GATEWAY_SIGNING_SECRET: 'ci-signing-secret-0123456789abcdef0123',
+  S3_EVENTS_TOKEN: 'ci-events-token-0123',
+};
 const compose = (args: string[], env: Record<string, string> = secrets) => {
   const tool = requireTool('docker-compose', 'apt-get install docker-compose');
-  const { API_KEYS: _keys, S3_EVENTS_TOKEN: _token, ...inherited } = process.env;
+  const { API_KEYS: _keys, GATEWAY_SIGNING_SECRET: _secret, S3_EVENTS_TOKEN: _token, ...inherited } = process.env;
   return run(tool, ['-f', 'docker-compose.yml', ...args], { env: { ...inherited, ...env } });
 };
 
@@ -26,7 +30,7 @@ describe('docker-compose.yml', () => {
     expect({ status: valid.status, output: valid.output }).toEqual({ status: 0, output: '' });
     const missing = compose(['--env-file', 'deploy/compose/emulator.env', 'config', '-q'], {});
     expect(missing.status).not.toBe(0);
-    expect(missing.output).toMatch(/API_KEYS|S3_EVENTS_TOKEN/);
+    expect(missing.output).toMatch(/API_KEYS|GATEWAY_SIGNING_SECRET|S3_EVENTS_TOKEN/);
   });
 
   it('runs every ingestkit service, the emulator and the monitoring stack', () => {
@@ -85,7 +89,7 @@ describe('docker-compose.yml', () => {
     const minio = services.minio.environment;
     expect(minio.MINIO_NOTIFY_WEBHOOK_ENDPOINT_INGESTKIT).toBe('http://upload-gateway:8080/v1/events/s3');
     expect(minio.MINIO_NOTIFY_WEBHOOK_AUTH_TOKEN_INGESTKIT).toBe(secrets.S3_EVENTS_TOKEN);
-    expect(services['upload-gateway'].environment.S3_EVENTS_TOKEN).toBe(secrets.S3_EVENTS_TOKEN);
+    expect(services['upload-gateway'].environment).toMatchObject(secrets);
     const setup = services['minio-setup'].command.join(' ');
     expect(setup).toContain('mc event add --ignore-existing --event put --prefix staging/ --suffix /original');
     expect(setup).toContain('local/ingestkit-staging arn:minio:sqs::INGESTKIT:webhook');

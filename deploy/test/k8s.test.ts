@@ -9,6 +9,7 @@ const services = ['upload-gateway', 'ingest-worker', 'webhook-receiver', 'purge-
 const workerQueues = ['ingest.validate', 'ingest.optimize', 'ingest.deliver', 'asset.notify'];
 const secretKeys = [
   'API_KEYS',
+  'GATEWAY_SIGNING_SECRET',
   'S3_EVENTS_TOKEN',
   'AWS_ACCESS_KEY_ID',
   'AWS_SECRET_ACCESS_KEY',
