@@ -15,6 +15,8 @@ const workspaces = ['packages', 'services'].flatMap((dir) =>
 );
 // e2e/ tests the services together: it may depend on them, and nothing may depend on it.
 workspaces.push(join(root, 'e2e'));
+// deploy/ holds the operations artefacts and the metrics catalog; it is checked like a package.
+workspaces.push(join(root, 'deploy'));
 
 const graph = new Map();
 const kinds = new Map();

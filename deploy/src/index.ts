@@ -1,0 +1,2 @@
+export * from './metrics-catalog';
+export { literalValues, metricNamesIn, selectorsIn, type LabelMatcher } from './promql-names';
