@@ -10,6 +10,7 @@ import {
   createQueue,
   createRedis,
   enqueueStage,
+  registerQueueMetrics,
   finishHttpApp,
   listen,
   waitForRedis,
@@ -45,6 +46,9 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
     purge: createQueue(queueNames.purge, { connection: redis, prefix }),
   };
   const purges = createRedisPurgeStore({ redis, prefix });
+  // Depth and oldest-job age of every queue this process consumes (validate is only read here).
+  const validateQueue = createQueue(queueNames.validate, { connection: redis, prefix });
+  registerQueueMetrics(metrics, [validateQueue, queues.optimize, queues.deliver, queues.notify]);
   const staging = createObjectStore(config.stores.staging);
   const destinationMetrics = createDestinationMetrics(metrics);
   const workers = registerStageWorkers(
@@ -137,7 +141,10 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
       { name: 'outbox-relay', close: () => relay.stop() },
       // Let running jobs finish; jobs not finished by the deadline are recovered as stalled.
       { name: 'workers', close: async () => void (await Promise.all(workers.map((worker) => worker.close()))) },
-      { name: 'queues', close: async () => void (await Promise.all(Object.values(queues).map((queue) => queue.close()))) },
+      {
+        name: 'queues',
+        close: async () => void (await Promise.all([...Object.values(queues), validateQueue].map((queue) => queue.close()))),
+      },
       { name: 'metrics-http', close: () => server.close() },
       { name: 'redis', close: async () => void (await Promise.all([redis.quit(), workerRedis.quit()]).catch(() => undefined)) },
     ],

@@ -6,6 +6,7 @@ import {
   createJobMetrics,
   createMetricsRegistry,
   createQueue,
+  registerQueueMetrics,
   createRedis,
   createStageWorker,
   finishHttpApp,
@@ -43,6 +44,7 @@ export async function startWebhookReceiver(config: WebhookReceiverConfig, logger
   const purgeQueue = createQueue(queueNames.purge, { connection: redis, prefix });
 
   const purges = createRedisPurgeStore({ redis, prefix });
+  registerQueueMetrics(metricsRegistry, [eventQueue]);
 
   const worker = createStageWorker(imagekitEventProcessor({ registry, purgeQueue, purges, metrics }), {
     connection: workerRedis,
