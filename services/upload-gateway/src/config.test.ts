@@ -4,7 +4,7 @@ import { DEV_API_KEY, DEV_SIGNING_SECRET, loadGatewayConfig } from './config';
 describe('loadGatewayConfig', () => {
   it('runs on an empty environment with the development key and local stores under ./data', () => {
     const config = loadGatewayConfig({});
-    expect(config.auth).toEqual({ apiKeys: [DEV_API_KEY], isDevKey: true });
+    expect(config.auth).toEqual({ apiKeys: [DEV_API_KEY], isDevKey: true, adminKeys: [DEV_API_KEY] });
     expect(config.http).toEqual({ host: '127.0.0.1', port: 8080 });
     expect(config.stores.staging).toEqual({ driver: 'local', root: expect.stringMatching(/\/data$/) });
     expect(config.stores.publicUrls.local).toBe('http://127.0.0.1:8080/files');
@@ -37,7 +37,12 @@ describe('loadGatewayConfig', () => {
 
   it('uses the given keys and never the development key when they are set', () => {
     const config = loadGatewayConfig({ NODE_ENV: 'production', API_KEYS: 'k1, k2', GATEWAY_SIGNING_SECRET: 's'.repeat(32) });
-    expect(config.auth).toEqual({ apiKeys: ['k1', 'k2'], isDevKey: false });
+    expect(config.auth).toEqual({ apiKeys: ['k1', 'k2'], isDevKey: false, adminKeys: ['k1', 'k2'] });
+  });
+
+  it('keeps admin keys apart from API keys when ADMIN_API_KEYS is set', () => {
+    const config = loadGatewayConfig({ API_KEYS: 'k1', ADMIN_API_KEYS: 'ops1' });
+    expect(config.auth).toMatchObject({ apiKeys: ['k1'], adminKeys: ['ops1'] });
   });
 
   it('turns ImageKit on only with a whole account, naming the missing keys', () => {

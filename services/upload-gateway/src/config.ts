@@ -68,7 +68,11 @@ const gatewayEnv = z
       http: { host: env.HOST, port: env.GATEWAY_PORT },
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
       redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
-      auth: { apiKeys: isDevKey ? [DEV_API_KEY] : (env.API_KEYS ?? []), isDevKey },
+      auth: {
+        apiKeys: isDevKey ? [DEV_API_KEY] : (env.API_KEYS ?? []),
+        isDevKey,
+        adminKeys: env.ADMIN_API_KEYS ?? (isDevKey ? [DEV_API_KEY] : (env.API_KEYS ?? [])),
+      },
       limits: { maxUploadBytes: env.MAX_UPLOAD_BYTES },
       /** Base URL clients reach the gateway at: the local store's signed upload URLs point here. */
       publicUrl: (env.PUBLIC_URL ?? `http://${gatewayHost}:${env.GATEWAY_PORT}`).replace(/\/+$/, ''),

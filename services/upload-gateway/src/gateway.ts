@@ -22,6 +22,8 @@ import { docsRoutes } from './docs.routes';
 import { localFilesRoutes } from './files.routes';
 import { countUploadRejections, createGatewayMetrics } from './gateway-metrics';
 import { createIdempotency } from './idempotency';
+import { requireAdminKey } from './admin-auth';
+import { adminRoutes } from './admin.routes';
 import { imagekitRoutes } from './imagekit.routes';
 import { purgeRoutes } from './purge.routes';
 import { createIntake } from './intake';
@@ -57,6 +59,8 @@ export interface GatewayDeps {
   registry: AssetRegistry;
   queues: IngestQueues;
   purgeQueue: Queue;
+  /** Queues of other services, shown on Bull Board (`imagekit.event`, `asset.notify`). */
+  boardQueues: readonly Queue[];
   purges: PurgeStore;
   staging: ObjectStore;
   /** Signs direct uploads into `staging` (see `createDirectUploadSigner`). */
@@ -161,6 +165,14 @@ export function createGateway(deps: GatewayDeps): Express {
       requireAuth: requireApiKey,
       idempotent,
       assertQueueAvailable,
+    }),
+  );
+  app.use(
+    adminRoutes({
+      registry: deps.registry,
+      queues: deps.queues,
+      boardQueues: [deps.queues.validate, deps.queues.optimize, deps.queues.deliver, deps.purgeQueue, ...deps.boardQueues],
+      requireAdmin: requireAdminKey(config.auth.adminKeys),
     }),
   );
   app.use(docsRoutes({ destinations: config.destinations }));

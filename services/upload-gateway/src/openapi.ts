@@ -15,6 +15,7 @@ import {
   UploadTokenResponse,
   type DestinationKind,
 } from '@ingestkit/contracts';
+import { adminPaths } from './openapi-admin';
 import { directUploadPaths } from './openapi-direct';
 import { purgePaths, purgeSchemas } from './openapi-purge';
 import { errorResponse, schemaOf, type JsonSchema } from './openapi-schema';
@@ -38,6 +39,11 @@ export function buildOpenApiDocument(options: { destinations: readonly Destinati
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS' },
+        adminKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A key from ADMIN_API_KEYS (default: the API keys); browsers may send it as the Basic password',
+        },
         uploadToken: {
           type: 'http',
           scheme: 'bearer',
@@ -161,6 +167,7 @@ export function buildOpenApiDocument(options: { destinations: readonly Destinati
         },
       },
       ...purgePaths(),
+      ...adminPaths(),
       '/files/assets/{path}': {
         get: {
           summary: 'A file delivered to the local destination (public, immutable)',

@@ -30,6 +30,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger.warn({ url: config.redis.url }, 'Redis is not reachable yet; answering 503 until it is');
   const queues = createIngestQueues({ connection: redis, prefix: config.redis.prefix });
   const purgeQueue = createQueue(queueNames.purge, { connection: redis, prefix: config.redis.prefix });
+  // Shown on Bull Board only; their services consume them.
+  const boardQueues = [queueNames.imagekitEvent, queueNames.notify].map((name) =>
+    createQueue(name, { connection: redis, prefix: config.redis.prefix }),
+  );
   if (config.auth.isDevKey) {
     logger.warn('API_KEYS is not set: accepting the development key "dev-key" (never in production)');
   }
@@ -44,6 +48,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     registry: createRedisAssetRegistry({ redis, prefix: config.redis.prefix }),
     queues,
     purgeQueue,
+    boardQueues,
     purges: createRedisPurgeStore({ redis, prefix: config.redis.prefix }),
     staging: createObjectStore(config.stores.staging),
     uploadSigner: createDirectUploadSigner(config.stores.staging, {
@@ -58,7 +63,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     url: server.url,
     shutdownSteps: [
       { name: 'http', close: () => server.close() },
-      { name: 'queues', close: async () => void (await Promise.all([closeQueues(queues), purgeQueue.close()])) },
+      {
+        name: 'queues',
+        close: async () =>
+          void (await Promise.all([closeQueues(queues), purgeQueue.close(), ...boardQueues.map((queue) => queue.close())])),
+      },
       { name: 'redis', close: async () => void (await redis.quit().catch(() => redis.disconnect())) },
     ],
   };

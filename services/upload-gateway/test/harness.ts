@@ -22,6 +22,7 @@ import { createGateway, type GatewayDeps } from '../src/gateway';
 import { localUploadSecret } from '../src/signing-keys';
 
 export const API_KEY = 'test-key';
+export const ADMIN_KEY = 'test-admin-key';
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 
 export interface TestGateway {
@@ -58,7 +59,7 @@ export async function startTestGateway(options: {
   let url = '';
   const app = createGateway({
     config: {
-      auth: { apiKeys: [API_KEY], isDevKey: false },
+      auth: { apiKeys: [API_KEY], isDevKey: false, adminKeys: [ADMIN_KEY] },
       limits: { maxUploadBytes: options.maxUploadBytes ?? 50 * 1024 * 1024 },
       defaultDestination: 'local',
       destinations: options.imagekit ? ['local', 's3', 'imagekit'] : ['local', 's3'],
@@ -79,6 +80,7 @@ export async function startTestGateway(options: {
     registry: createRedisAssetRegistry({ redis, prefix }),
     queues,
     purgeQueue,
+    boardQueues: [],
     purges: createRedisPurgeStore({ redis, prefix }),
     staging,
     uploadSigner:

@@ -91,6 +91,8 @@ export const limitsEnv = z.object({
 
 export const gatewayAuthEnv = z.object({
   API_KEYS: envList.optional(),
+  /** Keys for Bull Board and the admin routes; unset: the API keys. */
+  ADMIN_API_KEYS: envList.optional(),
 });
 
 export const workerEnv = z.object({
