@@ -22,6 +22,7 @@ import type { IngestWorkerConfig } from './config';
 import { createImageKitDestination } from './destinations/imagekit-destination';
 import { createDestinationMetrics, instrumentDestination } from './destinations/instrumented-destination';
 import { createStoreDestination } from './destinations/store-destination';
+import { createPipelineMetrics } from './pipeline-metrics';
 import { registerStageWorkers } from './register';
 import { createSourceFetcher } from './sources/source-fetcher';
 
@@ -55,6 +56,7 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
     {
       registry: createRedisAssetRegistry({ redis, prefix }),
       staging,
+      metrics: createPipelineMetrics(metrics),
       limits: config.limits,
       queues,
       sources: createSourceFetcher({

@@ -29,7 +29,7 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
       );
       // Index before `ready`, so the ImageKit webhook for this file finds its asset.
       if (delivered.imagekit) await deps.registry.indexImageKitFile(delivered.imagekit.fileId, assetId);
-      await deps.registry.transition(assetId, {
+      const ready = await deps.registry.transition(assetId, {
         from: ['delivering'],
         to: 'ready',
         patch: {
@@ -42,6 +42,7 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
           error: null,
         },
       });
+      if (ready) deps.metrics?.assetReady(ready);
       await deps.staging.deletePrefix(stagingKeys.prefix(assetId));
     },
     onFinalFailure: ({ assetId }, error) => recordFinalFailure(deps, { assetId, stage: 'deliver', error }),

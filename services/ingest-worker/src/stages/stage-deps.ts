@@ -4,6 +4,7 @@ import type { ImagingLimits } from '@ingestkit/imaging';
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { ObjectStore } from '@ingestkit/storage';
 import type { Destination } from '../destinations/destination';
+import type { PipelineMetrics } from '../pipeline-metrics';
 import type { SourceFetcher } from '../sources/source-fetcher';
 
 /** What the stage processors need; `register.ts` builds it from config. */
@@ -13,6 +14,8 @@ export interface StageDeps {
   limits: ImagingLimits;
   queues: { optimize: Queue; deliver: Queue };
   destinations: Partial<Record<DestinationKind, Destination>>;
+  /** End-to-end metrics; absent in tests that do not look at them. */
+  metrics?: PipelineMetrics;
   /** Fetches server-side jobs' sources (URL, S3 object) into staging; without it they cannot be validated. */
   sources?: SourceFetcher;
 }
