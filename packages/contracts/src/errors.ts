@@ -15,6 +15,12 @@ export const errorCodes = {
   unsupported_media_type: { status: 415, retryable: false },
   corrupt_image: { status: 422, retryable: false },
   pixel_limit_exceeded: { status: 422, retryable: false },
+  /** An animation with more frames than the worker's frame cap (`MAX_INPUT_FRAMES`). */
+  frame_limit_exceeded: { status: 422, retryable: false },
+  /** JPEG APPn metadata segments above the worker's cap (`MAX_METADATA_BYTES`). */
+  metadata_too_large: { status: 422, retryable: false },
+  /** The upload named a policy this deployment does not define. */
+  policy_unknown: { status: 422, retryable: false },
   rate_limited: { status: 429, retryable: true },
   internal_error: { status: 500, retryable: true },
   storage_error: { status: 502, retryable: true },

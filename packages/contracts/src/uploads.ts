@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Asset, DestinationKind } from './asset';
+import { OutputFormatChoice, PolicyName, type PolicyOverrides } from './policies';
 
 const commaList = z
   .string()
@@ -34,6 +35,13 @@ const jsonObject = z
   })
   .pipe(z.record(z.string(), z.unknown()));
 
+/** A box dimension sent as a form field: 16–16384. */
+const formInt = z
+  .string()
+  .regex(/^[0-9]{2,5}$/, 'expected an integer')
+  .transform(Number)
+  .pipe(z.number().int().min(16).max(16_384));
+
 /** A folder path: `/`-separated segments of letters, digits, `_ - .`, none starting with a dot. */
 export const FolderPath = z
   .string()
@@ -54,13 +62,30 @@ export const UploadFields = z.object({
   folder: FolderPath.optional(),
   tags: commaList.optional(),
   destination: DestinationKind.optional(),
-  policy: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/)
-    .optional(),
+  policy: PolicyName.optional(),
   metadata: jsonObject.optional(),
+  /** Per-upload policy overrides (see `PolicyOverrides`): output format, quality, a smaller box. */
+  format: OutputFormatChoice.optional(),
+  quality: z
+    .string()
+    .regex(/^(auto|[1-9][0-9]?|100)$/, 'quality is auto or 1-100')
+    .transform((value) => (value === 'auto' ? ('auto' as const) : Number(value)))
+    .optional(),
+  maxWidth: formInt.optional(),
+  maxHeight: formInt.optional(),
 });
 export type UploadFields = z.infer<typeof UploadFields>;
+
+/** The policy overrides an upload's fields ask for, or undefined when they ask for none. */
+export function policyOverridesOf(fields: UploadFields): PolicyOverrides | undefined {
+  const overrides: PolicyOverrides = {
+    ...(fields.format === undefined ? {} : { format: fields.format }),
+    ...(fields.quality === undefined ? {} : { quality: fields.quality }),
+    ...(fields.maxWidth === undefined ? {} : { maxWidth: fields.maxWidth }),
+    ...(fields.maxHeight === undefined ? {} : { maxHeight: fields.maxHeight }),
+  };
+  return Object.keys(overrides).length > 0 ? overrides : undefined;
+}
 
 /** `202` body of every route that accepts an asset. */
 export const AssetAccepted = z.object({ asset: Asset });

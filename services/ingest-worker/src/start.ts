@@ -1,6 +1,6 @@
 import { queueNames } from '@ingestkit/contracts';
 import { createImageKitClient } from '@ingestkit/imagekit';
-import { configureSharp } from '@ingestkit/imaging';
+import { configureSharp, createPolicyRegistry } from '@ingestkit/imaging';
 import { createOutboxRelay, createRedisAssetRegistry } from '@ingestkit/registry';
 import {
   createHttpApp,
@@ -28,7 +28,11 @@ export interface RunningIngestWorker {
 
 /** Builds the worker's real dependencies from config, starts every stage and the metrics port. */
 export async function startIngestWorker(config: IngestWorkerConfig, logger: Logger): Promise<RunningIngestWorker> {
-  configureSharp({});
+  // Threads and cache from the core count (throughputFor), with the worker's job concurrency.
+  const sharpSettings = configureSharp({
+    concurrency: config.sharp.sharpConcurrency,
+    cacheMemoryMb: config.sharp.cacheMemoryMb,
+  });
   const workerRedis = createRedis({ url: config.redis.url, role: 'worker', logger, name: 'ingest-worker' });
   const redis = createRedis({ url: config.redis.url, role: 'producer', logger, name: 'ingest-worker-producer' });
   const prefix = config.redis.prefix;
@@ -46,6 +50,7 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
       registry: createRedisAssetRegistry({ redis, prefix }),
       staging,
       limits: config.limits,
+      policies: createPolicyRegistry(config.policies),
       queues,
       destinations: {
         local: createStoreDestination({
@@ -90,7 +95,13 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
   );
   const server = await listen(app, config.metricsHttp);
   logger.info(
-    { metricsUrl: `${server.url}/metrics`, concurrency: config.concurrency, notifications: config.notify !== undefined },
+    {
+      metricsUrl: `${server.url}/metrics`,
+      concurrency: config.concurrency,
+      sharpConcurrency: sharpSettings.concurrency,
+      policies: Object.keys(config.policies),
+      notifications: config.notify !== undefined,
+    },
     'ingest-worker running',
   );
   return {

@@ -2,7 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'bullmq';
-import { newAssetId, queueNames, stagingKeys, type Asset, type DestinationKind } from '@ingestkit/contracts';
+import {
+  newAssetId,
+  queueNames,
+  stagingKeys,
+  type Asset,
+  type DestinationKind,
+  type PolicyDefinition,
+  type PolicyOverrides,
+} from '@ingestkit/contracts';
+import { createPolicyRegistry, defaultImagingLimits, type ImagingLimits } from '@ingestkit/imaging';
 import { createOutboxRelay, createRedisAssetRegistry, type AssetRegistry, type OutboxRelay } from '@ingestkit/registry';
 import {
   createJobMetrics,
@@ -31,7 +40,10 @@ export interface TestPipeline {
   /** What the stage processors were built with, to call them directly. */
   stageDeps: StageDeps;
   /** Stages `data` as a new asset's original and enqueues validation, as the gateway would. */
-  ingest(data: Buffer, options?: { destination?: DestinationKind; fileName?: string }): Promise<string>;
+  ingest(
+    data: Buffer,
+    options?: { destination?: DestinationKind; fileName?: string; policy?: string; overrides?: PolicyOverrides },
+  ): Promise<string>;
   /** Resolves with the asset once it is ready, rejected or failed. */
   settled(assetId: string, timeoutMs?: number): Promise<Asset>;
   /** Staged objects of the asset once cleanup had its chance (it runs just after `ready`). */
@@ -53,6 +65,8 @@ export async function startTestPipeline(options: {
   redisUrl: string;
   destinations?: Partial<Record<DestinationKind, Destination>>;
   notify?: NotifySettings;
+  limits?: Partial<ImagingLimits>;
+  policies?: Record<string, PolicyDefinition>;
 }): Promise<TestPipeline> {
   const prefix = uniquePrefix('worker');
   const dataDir = await mkdtemp(join(tmpdir(), 'ingestkit-worker-'));
@@ -70,7 +84,8 @@ export async function startTestPipeline(options: {
   const stageDeps: StageDeps = {
     registry,
     staging,
-    limits: { maxInputBytes: 64 * 1024 * 1024, maxInputPixels: 50_000_000 },
+    limits: { ...defaultImagingLimits, maxInputBytes: 64 * 1024 * 1024, ...options.limits },
+    policies: createPolicyRegistry(options.policies),
     queues,
     destinations: {
       local: createStoreDestination({ kind: 'local', store: staging, publicUrl: LOCAL_PUBLIC_URL }),
@@ -124,7 +139,8 @@ export async function startTestPipeline(options: {
         id,
         status: 'queued',
         destination: ingestOptions.destination ?? 'local',
-        policy: 'default',
+        policy: ingestOptions.policy ?? 'default',
+        ...(ingestOptions.overrides ? { overrides: ingestOptions.overrides } : {}),
         fileName: ingestOptions.fileName ?? 'photo.jpg',
         tags: [],
         metadata: {},

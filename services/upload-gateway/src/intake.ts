@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import {
   IngestError,
+  policyOverridesOf,
   toIngestError,
   type Asset,
   type AssetOriginal,
@@ -33,11 +34,13 @@ export interface AcceptInput {
 export function createIntake(deps: IntakeDeps) {
   return async function acceptAsset(input: AcceptInput): Promise<Asset> {
     const now = new Date();
+    const overrides = policyOverridesOf(input.fields);
     const asset: Asset = {
       id: input.assetId,
       status: 'queued',
       destination: input.fields.destination ?? deps.defaultDestination,
       policy: input.fields.policy ?? 'default',
+      ...(overrides ? { overrides } : {}),
       fileName: input.fields.fileName ?? sanitizeFileName(input.fileName),
       ...(input.fields.folder ? { folder: input.fields.folder } : {}),
       tags: input.fields.tags ?? [],

@@ -1,3 +1,4 @@
 export * from './load-config';
 export * from './env-types';
 export * from './fragments';
+export * from './policies-env';

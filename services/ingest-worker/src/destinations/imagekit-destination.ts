@@ -27,6 +27,7 @@ export function createImageKitDestination(options: { client: ImageKitAdapter }):
       return {
         key: file.filePath,
         url: file.url,
+        variants: [], // ImageKit makes variants on request (`tr=w-…`); staged ones are not uploaded
         imagekit: { fileId: file.fileId, versionId: file.versionId, filePath: file.filePath },
       };
     },

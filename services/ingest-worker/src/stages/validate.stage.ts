@@ -2,12 +2,13 @@ import { IngestError, queueNames } from '@ingestkit/contracts';
 import { probeImage } from '@ingestkit/imaging';
 import { enqueueStage, type StageProcessor } from '@ingestkit/runtime';
 import { enterStage } from './enter-stage';
+import { resolvePolicy } from './resolve-policy';
 import { withLocalFile } from './local-file';
 import type { StageDeps } from './stage-deps';
 import { recordFinalFailure, timed } from './stage-outcome';
 
 /**
- * `ingest.validate`: the staged original exists, is within the byte cap, is an allowed format
+ * `ingest.validate`: the asset's policy exists, the staged original exists, is within the byte cap, is an allowed format
  * by its content, stays under the pixel limit (read from the header, before decoding) and
  * decodes without warnings. Records format and dimensions, then queues optimization.
  */
@@ -19,6 +20,8 @@ export function validateStage(deps: StageDeps): StageProcessor<typeof queueNames
       if (!asset) return;
       const original = asset.original;
       if (!original) throw new IngestError('not_found', 'the asset has no original to validate');
+      // An unknown policy name rejects the asset here, before any byte is decoded.
+      resolvePolicy(deps, asset);
       await timed(deps.registry, assetId, 'validate', async () => {
         const stored = await deps.staging.head(original.key);
         if (!stored) throw new IngestError('not_found', 'the uploaded original is missing from staging');
