@@ -19,6 +19,8 @@ export const errorCodes = {
   frame_limit_exceeded: { status: 422, retryable: false },
   /** JPEG APPn metadata segments above the worker's cap (`MAX_METADATA_BYTES`). */
   metadata_too_large: { status: 422, retryable: false },
+  /** Decoding or encoding the image exhausted its process's memory or time limit, or crashed it. */
+  resource_limit_exceeded: { status: 422, retryable: false },
   /** The upload named a policy this deployment does not define. */
   policy_unknown: { status: 422, retryable: false },
   rate_limited: { status: 429, retryable: true },

@@ -14,3 +14,5 @@ export { toImagingError } from './sharp-errors';
 export type { ImageInput } from './open-image';
 export { throughputFor, type ThroughputSettings } from './throughput';
 export type { CopyrightFields } from './exif-copyright';
+export { inProcessRunner, type ImageRunner } from './isolation/image-runner';
+export { createImagePool, type ImagePool, type ImagePoolOptions } from './isolation/image-pool';

@@ -10,6 +10,7 @@ import {
   loadConfig,
   notifyEnv,
   notifySettingsFromEnv,
+  imageIsolationEnv,
   policiesEnv,
   policiesFromEnv,
   portsEnv,
@@ -31,6 +32,7 @@ const ingestWorkerEnv = z
     // Unset: one image per core (throughputFor); the other services keep workerEnv's default.
     WORKER_CONCURRENCY: workerEnv.shape.WORKER_CONCURRENCY.unwrap().optional(),
     ...policiesEnv.shape,
+    ...imageIsolationEnv.shape,
     ...portsEnv.shape,
     ...imagekitEnv.shape,
     ...notifyEnv.shape,
@@ -55,6 +57,7 @@ const ingestWorkerEnv = z
       allowedFormats: env.ALLOWED_INPUT_FORMATS,
     },
     policies: policiesFromEnv(env, ctx),
+    isolation: { mode: env.IMAGE_ISOLATION, maxMemoryMb: env.IMAGE_MEMORY_MB, timeoutMs: env.IMAGE_TIMEOUT_MS },
     stores: storeSettingsFromEnv(env, { gatewayPort: env.GATEWAY_PORT }),
     imagekit: imagekitSettingsFromEnv(env),
     notify: notifySettingsFromEnv(env),

@@ -1,6 +1,6 @@
 import { queueNames } from '@ingestkit/contracts';
 import { createImageKitClient } from '@ingestkit/imagekit';
-import { configureSharp, createPolicyRegistry } from '@ingestkit/imaging';
+import { configureSharp, createImagePool, createPolicyRegistry, inProcessRunner } from '@ingestkit/imaging';
 import { createOutboxRelay, createRedisAssetRegistry } from '@ingestkit/registry';
 import {
   createHttpApp,
@@ -45,12 +45,23 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
     notify: createQueue(queueNames.notify, { connection: redis, prefix }),
   };
   const staging = createObjectStore(config.stores.staging);
+  // One child process per concurrent image: a hostile file can only take down its own child.
+  const images =
+    config.isolation.mode === 'process'
+      ? createImagePool({
+          size: config.concurrency,
+          maxMemoryMb: config.isolation.maxMemoryMb,
+          timeoutMs: config.isolation.timeoutMs,
+          sharpConcurrency: config.sharp.sharpConcurrency,
+        })
+      : inProcessRunner;
   const workers = registerStageWorkers(
     {
       registry: createRedisAssetRegistry({ redis, prefix }),
       staging,
       limits: config.limits,
       policies: createPolicyRegistry(config.policies),
+      images,
       queues,
       destinations: {
         local: createStoreDestination({
@@ -99,6 +110,7 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
       metricsUrl: `${server.url}/metrics`,
       concurrency: config.concurrency,
       sharpConcurrency: sharpSettings.concurrency,
+      isolation: config.isolation,
       policies: Object.keys(config.policies),
       notifications: config.notify !== undefined,
     },
@@ -110,6 +122,7 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
       { name: 'outbox-relay', close: () => relay.stop() },
       // Let running jobs finish; jobs not finished by the deadline are recovered as stalled.
       { name: 'workers', close: async () => void (await Promise.all(workers.map((worker) => worker.close()))) },
+      { name: 'image-pool', close: () => images.close() },
       { name: 'queues', close: async () => void (await Promise.all(Object.values(queues).map((queue) => queue.close()))) },
       { name: 'metrics-http', close: () => server.close() },
       { name: 'redis', close: async () => void (await Promise.all([redis.quit(), workerRedis.quit()]).catch(() => undefined)) },

@@ -11,7 +11,7 @@ import {
   type PolicyDefinition,
   type PolicyOverrides,
 } from '@ingestkit/contracts';
-import { createPolicyRegistry, defaultImagingLimits, type ImagingLimits } from '@ingestkit/imaging';
+import { createPolicyRegistry, defaultImagingLimits, type ImageRunner, type ImagingLimits } from '@ingestkit/imaging';
 import { createOutboxRelay, createRedisAssetRegistry, type AssetRegistry, type OutboxRelay } from '@ingestkit/registry';
 import {
   createJobMetrics,
@@ -67,6 +67,7 @@ export async function startTestPipeline(options: {
   notify?: NotifySettings;
   limits?: Partial<ImagingLimits>;
   policies?: Record<string, PolicyDefinition>;
+  images?: ImageRunner;
 }): Promise<TestPipeline> {
   const prefix = uniquePrefix('worker');
   const dataDir = await mkdtemp(join(tmpdir(), 'ingestkit-worker-'));
@@ -86,6 +87,7 @@ export async function startTestPipeline(options: {
     staging,
     limits: { ...defaultImagingLimits, maxInputBytes: 64 * 1024 * 1024, ...options.limits },
     policies: createPolicyRegistry(options.policies),
+    ...(options.images ? { images: options.images } : {}),
     queues,
     destinations: {
       local: createStoreDestination({ kind: 'local', store: staging, publicUrl: LOCAL_PUBLIC_URL }),

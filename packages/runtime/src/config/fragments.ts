@@ -98,6 +98,18 @@ export const limitsEnv = z.object({
   ALLOWED_INPUT_FORMATS: envList.pipe(z.array(ImageFormat).min(1)).default([...ImageFormat.options]),
 });
 
+/**
+ * Where the worker decodes and encodes images: `process` (default) in a pool of child
+ * processes, each with its own memory cap (`IMAGE_MEMORY_MB`, Linux `ulimit -d`) and time
+ * limit per image (`IMAGE_TIMEOUT_MS`), so one hostile file cannot take down other jobs;
+ * `none` in the worker process itself (development, tools).
+ */
+export const imageIsolationEnv = z.object({
+  IMAGE_ISOLATION: z.enum(['process', 'none']).default('process'),
+  IMAGE_MEMORY_MB: envInt({ min: 0, max: 1_048_576, default: 2048 }),
+  IMAGE_TIMEOUT_MS: envInt({ min: 1_000, max: 3_600_000, default: 120_000 }),
+});
+
 export const gatewayAuthEnv = z.object({
   API_KEYS: envList.optional(),
 });

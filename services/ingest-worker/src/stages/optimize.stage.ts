@@ -1,5 +1,5 @@
 import { IngestError, queueNames, stagingKeys, type AssetOutput, type AssetVariant } from '@ingestkit/contracts';
-import { inspectImage, optimizeImage, type EncodedImage } from '@ingestkit/imaging';
+import { inProcessRunner, type EncodedImage } from '@ingestkit/imaging';
 import { enqueueStage, type StageProcessor } from '@ingestkit/runtime';
 import type { ObjectStore } from '@ingestkit/storage';
 import { enterStage } from './enter-stage';
@@ -25,11 +25,9 @@ export function optimizeStage(deps: StageDeps): StageProcessor<typeof queueNames
       if (!original) throw new IngestError('not_found', 'the asset has no original to optimize');
       const policy = resolvePolicy(deps, asset);
       await timed(deps.registry, assetId, 'optimize', async () => {
-        const optimized = await withLocalFile(deps.staging, original.key, async (path) => {
-          // Validation decoded it fully already; the encode below decodes it again, strictly.
-          const info = await inspectImage(path, deps.limits);
-          return optimizeImage(path, info, policy, deps.limits);
-        });
+        // Validation decoded it fully already; the encode decodes it again, strictly.
+        const images = deps.images ?? inProcessRunner;
+        const optimized = await withLocalFile(deps.staging, original.key, (path) => images.optimize(path, policy, deps.limits));
         const name = `${policy.name}.${optimized.format}`;
         const key = await stage(deps.staging, stagingKeys.optimized(assetId, name), optimized);
         const variants: AssetVariant[] = [];

@@ -1,5 +1,5 @@
 import { IngestError, queueNames } from '@ingestkit/contracts';
-import { probeImage } from '@ingestkit/imaging';
+import { inProcessRunner } from '@ingestkit/imaging';
 import { enqueueStage, type StageProcessor } from '@ingestkit/runtime';
 import { enterStage } from './enter-stage';
 import { resolvePolicy } from './resolve-policy';
@@ -25,7 +25,8 @@ export function validateStage(deps: StageDeps): StageProcessor<typeof queueNames
       await timed(deps.registry, assetId, 'validate', async () => {
         const stored = await deps.staging.head(original.key);
         if (!stored) throw new IngestError('not_found', 'the uploaded original is missing from staging');
-        const info = await withLocalFile(deps.staging, original.key, (path) => probeImage(path, deps.limits));
+        const images = deps.images ?? inProcessRunner;
+        const info = await withLocalFile(deps.staging, original.key, (path) => images.probe(path, deps.limits));
         await deps.registry.update(assetId, {
           original: { ...original, bytes: stored.bytes, format: info.format, width: info.width, height: info.height },
         });
