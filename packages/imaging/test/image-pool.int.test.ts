@@ -16,15 +16,17 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'imaging-pool-'));
   innocent = join(dir, 'innocent.jpg');
   await writeFile(innocent, await makeJpeg({ width: 1200, height: 800 }));
-  // A progressive JPEG must be decoded whole (every DCT coefficient at once): 7000×7000 needs
-  // ≈ 290 MB for the coefficients alone, over the 220 MB a child may use below.
+  // A progressive JPEG must be decoded whole (every DCT coefficient at once): 9000×9000 needs
+  // ≈ 490 MB for the coefficients alone, over the 320 MB a child may use below.
   hungry = join(dir, 'hungry.jpg');
-  await sharp({ create: { width: 7000, height: 7000, channels: 3, background: '#3a6' } })
+  await sharp({ create: { width: 9000, height: 9000, channels: 3, background: '#3a6' } })
     .jpeg({ progressive: true, quality: 50 })
     .toFile(hungry);
 });
+afterEach(async () => {
+  await pool?.close(); // also when a test failed half-way: no child outlives its test
+});
 afterAll(async () => {
-  await pool?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -42,8 +44,8 @@ it('runs probe and optimize in child processes and returns their results', async
 });
 
 it('an image over the memory limit fails with resource_limit_exceeded; the innocent one beside it finishes', async () => {
-  pool = createImagePool({ size: 2, maxMemoryMb: 220, timeoutMs: 30_000 });
-  const limits = { ...defaultImagingLimits, maxProgressivePixels: 100_000_000 };
+  pool = createImagePool({ size: 2, maxMemoryMb: 320, timeoutMs: 30_000 });
+  const limits = { ...defaultImagingLimits, maxProgressivePixels: 100_000_000, maxInputPixels: 100_000_000 };
   const [bad, good] = await Promise.allSettled([pool.optimize(hungry, policy, limits), pool.optimize(innocent, policy, limits)]);
   expect(bad).toMatchObject({ status: 'rejected', reason: { code: 'resource_limit_exceeded', details: { reason: 'memory' } } });
   expect(good).toMatchObject({ status: 'fulfilled', value: { width: 1200 } });
@@ -57,7 +59,11 @@ it('a child killed mid-image fails only that image, and a new child serves the n
   pool = createImagePool({ size: 2, maxMemoryMb: 0, timeoutMs: 30_000 });
   await pool.probe(innocent, defaultImagingLimits); // start a child
   const [first] = pool.pids();
-  const victim = pool.optimize(hungry, policy, { ...defaultImagingLimits, maxProgressivePixels: 100_000_000 });
+  const victim = pool.optimize(hungry, policy, {
+    ...defaultImagingLimits,
+    maxProgressivePixels: 100_000_000,
+    maxInputPixels: 100_000_000,
+  });
   const bystander = pool.optimize(innocent, policy, defaultImagingLimits);
   await new Promise((resolve) => setTimeout(resolve, 100));
   process.kill(first!, 'SIGKILL'); // what a codec abort or the kernel's OOM killer does
@@ -74,7 +80,7 @@ it('a child killed mid-image fails only that image, and a new child serves the n
 it('an image that takes too long is stopped with resource_limit_exceeded', async () => {
   pool = createImagePool({ size: 1, maxMemoryMb: 0, timeoutMs: 50 });
   await expect(
-    pool.optimize(hungry, policy, { ...defaultImagingLimits, maxProgressivePixels: 100_000_000 }),
+    pool.optimize(hungry, policy, { ...defaultImagingLimits, maxProgressivePixels: 100_000_000, maxInputPixels: 100_000_000 }),
   ).rejects.toMatchObject({ code: 'resource_limit_exceeded', details: { reason: 'time' } });
   await pool.close();
 });

@@ -10,9 +10,13 @@ let pipeline: TestPipeline;
 
 beforeAll(async () => {
   redis = await startRedis();
-  pool = createImagePool({ size: 2, maxMemoryMb: 220, timeoutMs: 30_000 });
+  pool = createImagePool({ size: 2, maxMemoryMb: 320, timeoutMs: 30_000 });
   // progressive JPEGs up to 100 MP pass validation here, so only the memory cap can stop the hungry one
-  pipeline = await startTestPipeline({ redisUrl: redis.url, images: pool, limits: { maxProgressivePixels: 100_000_000 } });
+  pipeline = await startTestPipeline({
+    redisUrl: redis.url,
+    images: pool,
+    limits: { maxProgressivePixels: 100_000_000, maxInputPixels: 100_000_000 },
+  });
 });
 afterAll(async () => {
   await pipeline.close();
@@ -21,8 +25,8 @@ afterAll(async () => {
 });
 
 it('rejects the image that exhausts its child memory, and finishes the innocent one beside it', async () => {
-  // 7000×7000 progressive: libjpeg holds ≈ 290 MB of DCT coefficients, over the 220 MB cap
-  const hungry = await sharp({ create: { width: 7000, height: 7000, channels: 3, background: '#3a6' } })
+  // 9000×9000 progressive: libjpeg holds ≈ 490 MB of DCT coefficients, over the 320 MB cap
+  const hungry = await sharp({ create: { width: 9000, height: 9000, channels: 3, background: '#3a6' } })
     .jpeg({ progressive: true, quality: 50 })
     .toBuffer();
   const [hungryId, innocentId] = await Promise.all([

@@ -29,12 +29,13 @@ async function handle(request: ChildRequest): Promise<ChildReply> {
 }
 
 /**
- * An allocation refused by this process's memory cap surfaces as libvips' "out of memory" or
- * libjpeg's "Insufficient memory", whatever code `toImagingError` gave it upstream.
+ * An allocation refused by this process's memory cap surfaces as libvips' "out of memory",
+ * libjpeg's "Insufficient memory" or glib's "Error creating thread" (thread stacks count
+ * against the cap), whatever code `toImagingError` gave it upstream.
  */
 function classify(err: unknown): IngestError {
   const message = err instanceof Error ? err.message : String(err);
-  if (/out of memory|insufficient memory|cannot allocate/i.test(message)) {
+  if (/out of memory|insufficient memory|cannot allocate|error creating thread/i.test(message)) {
     return new IngestError('resource_limit_exceeded', 'image needs more memory than a worker may use for one image', {
       details: { reason: 'memory' },
       cause: err,

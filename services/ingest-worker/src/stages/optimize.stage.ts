@@ -47,7 +47,7 @@ export function optimizeStage(deps: StageDeps): StageProcessor<typeof queueNames
           ...(optimized.dominantColor ? { dominantColor: optimized.dominantColor } : {}),
         };
         await deps.registry.update(assetId, { output });
-        logger.info(
+        logger.debug(
           { policy: policy.name, format: optimized.format, quality: optimized.quality, variants: variants.length },
           'optimized',
         );
