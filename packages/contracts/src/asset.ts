@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { errorCodeList } from './errors';
 import { AssetId } from './ids';
+import { PolicyOverrides } from './policies';
 
 /** Lifecycle: awaiting_upload → queued → validating → optimizing → delivering → ready. */
 export const AssetStatus = z.enum([
@@ -61,6 +62,18 @@ export const AssetSource = z.union([
 ]);
 export type AssetSource = z.infer<typeof AssetSource>;
 
+/** One responsive variant of the output, staged and delivered beside it. */
+export const AssetVariant = z.object({
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  bytes: z.number().int().nonnegative(),
+  key: z.string(),
+  format: ImageFormat,
+  contentType: z.string(),
+  url: z.url().optional(),
+});
+export type AssetVariant = z.infer<typeof AssetVariant>;
+
 export const AssetOutput = z.object({
   name: z.string(),
   key: z.string(),
@@ -72,6 +85,19 @@ export const AssetOutput = z.object({
   url: z.url().optional(),
   /** Set when the destination is ImageKit: the file, the version this asset created, and its path. */
   imagekit: z.object({ fileId: z.string(), versionId: z.string(), filePath: z.string() }).optional(),
+  /** The resolved policy that produced this output (`delivery`, `master`, or a named one). */
+  policy: z.string().optional(),
+  /** Nominal quality used (JPEG scale; for `auto`, the one the search chose); absent for lossless output. */
+  quality: z.number().int().min(1).max(100).optional(),
+  /** Responsive variants, narrowest first; absent for master policies and animations. */
+  variants: z.array(AssetVariant).optional(),
+  /** A tiny blurred WebP as a `data:` URI (≤ 32 px on its long side), to show while loading. */
+  placeholder: z.string().startsWith('data:image/').optional(),
+  /** The most common colour, `#rrggbb`. */
+  dominantColor: z
+    .string()
+    .regex(/^#[0-9a-f]{6}$/)
+    .optional(),
 });
 export type AssetOutput = z.infer<typeof AssetOutput>;
 
@@ -112,6 +138,8 @@ export const Asset = z.object({
   status: AssetStatus,
   destination: DestinationKind,
   policy: z.string(),
+  /** Per-upload changes to the policy (bounded; see `PolicyOverrides`). */
+  overrides: PolicyOverrides.optional(),
   fileName: z.string(),
   folder: z.string().optional(),
   tags: z.array(z.string()),

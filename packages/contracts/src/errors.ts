@@ -36,6 +36,14 @@ export const errorCodes = {
   source_too_large: { status: 413, retryable: false },
   /** The source host did not resolve or refused the connection: may be transient. */
   source_unreachable: { status: 502, retryable: true },
+  /** An animation with more frames than the worker's frame cap (`MAX_INPUT_FRAMES`). */
+  frame_limit_exceeded: { status: 422, retryable: false },
+  /** JPEG APPn metadata segments above the worker's cap (`MAX_METADATA_BYTES`). */
+  metadata_too_large: { status: 422, retryable: false },
+  /** Decoding or encoding the image exhausted its process's memory or time limit, or crashed it. */
+  resource_limit_exceeded: { status: 422, retryable: false },
+  /** The upload named a policy this deployment does not define. */
+  policy_unknown: { status: 422, retryable: false },
   rate_limited: { status: 429, retryable: true },
   internal_error: { status: 500, retryable: true },
   storage_error: { status: 502, retryable: true },

@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './ids';
 export * from './asset';
+export * from './policies';
 export * from './uploads';
 export * from './imagekit-events';
 export * from './notifications';

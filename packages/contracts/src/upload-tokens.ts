@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DestinationKind } from './asset';
-import { FolderPath, PolicyName } from './uploads';
+import { FolderPath } from './uploads';
+import { PolicyName } from './policies';
 
 /** Limits a backend app puts on an upload token; every one is optional. */
 export const UploadTokenLimits = z.object({

@@ -1,4 +1,4 @@
-import { UploadFields } from './uploads';
+import { UploadFields, policyOverridesOf } from './uploads';
 
 describe('UploadFields', () => {
   it('parses form strings into typed options', () => {
@@ -26,5 +26,25 @@ describe('UploadFields', () => {
     const result = UploadFields.safeParse({ [field]: value });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path[0]).toBe(field);
+  });
+});
+
+describe('policy overrides from upload fields', () => {
+  it('parses format, quality and box fields into overrides', () => {
+    const fields = UploadFields.parse({ format: 'png', quality: '60', maxWidth: '800', maxHeight: '600' });
+    expect(policyOverridesOf(fields)).toEqual({ format: 'png', quality: 60, maxWidth: 800, maxHeight: 600 });
+    expect(policyOverridesOf(UploadFields.parse({ quality: 'auto' }))).toEqual({ quality: 'auto' });
+    expect(policyOverridesOf(UploadFields.parse({}))).toBeUndefined();
+  });
+
+  it.each([
+    ['quality', '0'],
+    ['quality', '101'],
+    ['quality', 'high'],
+    ['format', 'bmp'],
+    ['maxWidth', '8'],
+    ['maxWidth', '99999'],
+  ])('refuses %s=%s', (field, value) => {
+    expect(UploadFields.safeParse({ [field]: value }).success).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Asset, DestinationKind } from './asset';
+import { OutputFormatChoice, PolicyName, QualityChoice, type PolicyOverrides } from './policies';
 
 /** One tag: letters, digits, space, `_ . : -`. */
 export const TagName = z
@@ -9,9 +10,6 @@ export const TagName = z
 
 /** At most 30 tags. */
 export const TagList = z.array(TagName).max(30);
-
-/** A named optimization policy. */
-export const PolicyName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/);
 
 const commaList = z
   .string()
@@ -36,6 +34,13 @@ const jsonObject = z
     }
   })
   .pipe(z.record(z.string(), z.unknown()));
+
+/** A box dimension sent as a form field: 16–16384. */
+const formInt = z
+  .string()
+  .regex(/^[0-9]{2,5}$/, 'expected an integer')
+  .transform(Number)
+  .pipe(z.number().int().min(16).max(16_384));
 
 /** A folder path: `/`-separated segments of letters, digits, `_ - .`, none starting with a dot. */
 export const FolderPath = z
@@ -64,6 +69,15 @@ export const UploadFields = z.object({
     .enum(['true', 'false'])
     .transform((value) => value === 'true')
     .optional(),
+  /** Per-upload policy overrides (see `PolicyOverrides`): output format, quality, a smaller box. */
+  format: OutputFormatChoice.optional(),
+  quality: z
+    .string()
+    .regex(/^(auto|[1-9][0-9]?|100)$/, 'quality is auto or 1-100')
+    .transform((value) => (value === 'auto' ? ('auto' as const) : Number(value)))
+    .optional(),
+  maxWidth: formInt.optional(),
+  maxHeight: formInt.optional(),
 });
 export type UploadFields = z.infer<typeof UploadFields>;
 
@@ -84,8 +98,25 @@ export const AssetOptions = z.object({
     .optional(),
   /** `true`: deliver to `<folder>/<fileName>` itself, replacing what an earlier upload put there. */
   overwrite: z.boolean().optional(),
+  format: OutputFormatChoice.optional(),
+  quality: QualityChoice.optional(),
+  maxWidth: z.number().int().min(16).max(16_384).optional(),
+  maxHeight: z.number().int().min(16).max(16_384).optional(),
 });
 export type AssetOptions = z.infer<typeof AssetOptions>;
+
+/** The policy overrides an upload's fields or options ask for, or undefined when they ask for none. */
+export function policyOverridesOf(
+  fields: Pick<UploadFields, 'format' | 'quality' | 'maxWidth' | 'maxHeight'>,
+): PolicyOverrides | undefined {
+  const overrides: PolicyOverrides = {
+    ...(fields.format === undefined ? {} : { format: fields.format }),
+    ...(fields.quality === undefined ? {} : { quality: fields.quality }),
+    ...(fields.maxWidth === undefined ? {} : { maxWidth: fields.maxWidth }),
+    ...(fields.maxHeight === undefined ? {} : { maxHeight: fields.maxHeight }),
+  };
+  return Object.keys(overrides).length > 0 ? overrides : undefined;
+}
 
 /** `202` body of every route that accepts an asset. */
 export const AssetAccepted = z.object({ asset: Asset });

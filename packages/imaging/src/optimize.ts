@@ -1,63 +1,81 @@
 import { readFile } from 'node:fs/promises';
 import { IngestError, type ImageFormat } from '@ingestkit/contracts';
 import type { Sharp } from 'sharp';
+import { analysePixels } from './analyse';
+import { findAutoQuality } from './auto-quality';
 import { imageContentType } from './content-type';
+import { applyEncoder, type EncodeSpec } from './encoders';
+import { planEncoding, type ContentClass, type EncodeCandidate } from './encoding-plan';
 import type { ImagingLimits } from './limits';
 import { openImage, type ImageInput } from './open-image';
+import { isVisuallyLosslessPalette } from './palette-check';
+import { makePlaceholder } from './placeholder';
+import { fromPixels, withoutAlpha, type Pixels } from './pixels';
 import type { OptimizePolicy } from './policy';
 import type { ImageInfo } from './probe';
+import { renderPixels, type Gamut } from './render';
 import { toImagingError } from './sharp-errors';
+import { variantWidthsFor } from './variants';
 
-/** The result of {@link optimizeImage}: the bytes to store and what they are. */
-export interface OptimizedImage {
+/** One encoded image: the bytes to store and what they are. */
+export interface EncodedImage {
   data: Buffer;
   format: ImageFormat;
   contentType: string;
-  /** Width and height of the output (of one frame, for animations), orientation applied. */
+  /** Width and height (of one frame, for animations), orientation applied. */
   width: number;
   height: number;
   bytes: number;
-  /** True when `data` is the input itself, unchanged (see the rule on {@link optimizeImage}). */
-  isOriginal: boolean;
 }
 
-interface Encoder {
-  format: ImageFormat;
-  apply(image: Sharp): Sharp;
+/** The main output of {@link optimizeImage}, its variants, placeholder and dominant colour. */
+export interface OptimizedImage extends EncodedImage {
+  /** True when `data` is the input itself, unchanged (see the rule on {@link optimizeImage}). */
+  isOriginal: boolean;
+  /** Nominal quality of a lossy encode (for `auto`, the one found); undefined when lossless or original. */
+  quality?: number;
+  contentClass: ContentClass;
+  /** Responsive variants, narrowest first, in the main output's chosen format. */
+  variants: EncodedImage[];
+  /** `data:image/webp;base64,…`, when the policy asks for one. */
+  placeholder?: string;
+  /** `#rrggbb`, when the policy asks for a placeholder. */
+  dominantColor?: string;
 }
+
+/** Nominal quality of animations under `quality: 'auto'` (the search works on still pixels only). */
+const ANIMATION_AUTO_QUALITY = 80;
 
 /**
  * Produces the web-ready version of a probed image under a policy.
  *
- * Pipeline: decode (`failOn: 'warning'`, `limitInputPixels`; all frames of an animated GIF or
- * WebP when the policy encodes WebP, else the first frame) → auto-orient from EXIF (still
- * images only: libvips cannot rotate multi-page images, so an animated WebP's orientation tag
- * is dropped unapplied) → fit inside `maxWidth` × `maxHeight`, never enlarged → sRGB (via
- * the embedded ICC profile, if any) → encode as the policy says (WebP keeps animation, loop
- * and frame delays; JPEG is progressive mozjpeg and flattens alpha onto white). Metadata
- * (EXIF, XMP, IPTC, ICC, PNG text) is stripped: sharp writes none unless asked.
+ * Still images: decode once (`renderPixels`: shrink-on-load, EXIF orientation, the policy's
+ * box, never enlarged, sRGB — or Display P3 when the policy allows wide gamut and the input
+ * is wide) → classify the pixels (graphic when ≤ 256 colours) → encode as `planEncoding`
+ * says, at the policy's quality or the `auto` quality (`findAutoQuality`) → variants and
+ * placeholder from the same pixels. Metadata is stripped (copyright kept when the policy
+ * says so); sRGB outputs carry no profile, P3 outputs the P3 profile.
+ *
+ * Animations under `auto`/`webp` stay animated WebP (frames, delays and loop kept, at
+ * nominal quality 80 for `auto`, no variants); under another fixed format the first frame is
+ * used. libvips cannot rotate multi-page images, so an animated WebP's orientation tag is
+ * dropped unapplied.
  *
  * Never larger than the original, by this rule:
  * 1. if the policy's encode is smaller than the input, it wins;
- * 2. otherwise the same pipeline is also encoded in the input's own format — JPEG as mozjpeg
- *    progressive q80, PNG at compression level 9 with adaptive filtering (WebP and GIF inputs
- *    keep the WebP; AVIF and TIFF have no second try) — and the smaller of the two is taken if
- *    it is smaller than the input;
- * 3. otherwise, if the input needs no change — already inside the box, orientation 1 or none,
- *    no EXIF/XMP/IPTC/text or ICC profile, sRGB or greyscale, and JPEG, PNG, WebP or GIF —
- *    the input bytes are returned unchanged with `isOriginal: true` (its format may then
- *    differ from the policy's);
+ * 2. otherwise the same pixels are also encoded in the input's own format — JPEG as mozjpeg
+ *    progressive at the same quality (80 for lossless plans), PNG losslessly at zlib level 9
+ *    (WebP, GIF, AVIF and TIFF inputs have no second try) — and the smaller is taken if it is
+ *    smaller than the input;
+ * 3. otherwise, if the input needs no change — inside the box, orientation 1 or none, no
+ *    EXIF/XMP/IPTC/text or ICC profile, sRGB or greyscale, and JPEG, PNG, WebP or GIF — the
+ *    input bytes are returned unchanged with `isOriginal: true`;
  * 4. otherwise the smallest encode is returned even though it is not smaller: the change it
- *    makes (rotation, stripping, resizing, a format browsers can show) is required.
+ *    makes (rotation, stripping, resizing, a format browsers show) is required.
  *
  * Errors are `IngestError`s: over the pixel limit and refused formats as in `probeImage`;
  * anything else is `internal_error` (retryable), because `probeImage` already proved this
- * input decodes — a failure here is memory, an encoder, or a file that changed since.
- *
- * @param input the same file path or bytes that were probed
- * @param info what `probeImage` returned for `input`
- * @param policy what to produce
- * @param limits the limits the input was probed with
+ * input decodes.
  */
 export async function optimizeImage(
   input: ImageInput,
@@ -65,14 +83,116 @@ export async function optimizeImage(
   policy: OptimizePolicy,
   limits: ImagingLimits,
 ): Promise<OptimizedImage> {
-  const primary = await encode(input, info, policy, limits, policyEncoder(policy));
-  if (primary.bytes < info.bytes) return primary;
+  const copyright = policy.keepCopyright ? info.copyright : {};
+  if (info.isAnimated && (policy.format === 'auto' || policy.format === 'webp')) {
+    return optimizeAnimation(input, info, policy, limits, copyright);
+  }
+  const gamut: Gamut = policy.wideGamut && info.isWideGamut ? 'p3' : 'srgb';
+  const rendered = await renderPixels(input, policy, limits, gamut);
+  const analysis = analysePixels(rendered);
+  const pixels = analysis.isOpaque ? withoutAlpha(rendered) : rendered;
+  const source = pipelineSource(input, policy, limits, gamut, pixels);
 
-  const retry = sameFormatEncoder(info.format);
-  const candidates = retry ? [primary, await encode(input, info, policy, limits, retry)] : [primary];
+  const candidates = planEncoding(policy, analysis);
+  const specs: EncodeSpec[] = [];
+  for (const candidate of candidates) specs.push(await completeSpec(candidate, pixels, policy, copyright));
+  const encoded = await Promise.all(specs.map((spec) => encode(source(), spec)));
+  let bestIndex = 0;
+  encoded.forEach((out, index) => {
+    if (out.bytes < encoded[bestIndex]!.bytes) bestIndex = index;
+  });
+  const spec = specs[bestIndex]!;
+  const main = await neverLarger(input, info, policy, encoded[bestIndex]!, spec, source);
+
+  const variants: EncodedImage[] = [];
+  for (const width of variantWidthsFor(policy.variantWidths, main.width)) variants.push(await encode(source(width), spec));
+  return {
+    ...main,
+    ...(main.isOriginal || spec.mode !== 'lossy' ? {} : { quality: spec.quality }),
+    contentClass: analysis.isGraphic ? 'graphic' : 'photo',
+    variants,
+    ...(policy.placeholder ? { placeholder: await makePlaceholder(pixels), dominantColor: analysis.dominantColor } : {}),
+  };
+}
+
+type PipelineSource = (width?: number) => Sharp;
+
+/**
+ * sRGB outputs re-read the rendered pixels (no second decode). P3 outputs decode again from
+ * the input: sharp cannot attach a profile to raw pixels without converting them as if they
+ * were sRGB, so wide-gamut outputs pay one decode per output.
+ */
+function pipelineSource(
+  input: ImageInput,
+  policy: OptimizePolicy,
+  limits: ImagingLimits,
+  gamut: Gamut,
+  pixels: Pixels,
+): PipelineSource {
+  if (gamut === 'p3') {
+    return (width) =>
+      openImage(input, limits, false)
+        .rotate()
+        .resize({
+          width: width ?? policy.maxWidth,
+          height: width ? undefined : policy.maxHeight,
+          fit: 'inside',
+          withoutEnlargement: true,
+        })
+        .withIccProfile('p3');
+  }
+  return (width) => (width ? fromPixels(pixels).resize({ width }) : fromPixels(pixels));
+}
+
+async function completeSpec(
+  candidate: EncodeCandidate,
+  pixels: Pixels,
+  policy: OptimizePolicy,
+  copyright: ImageInfo['copyright'],
+): Promise<EncodeSpec> {
+  const spec: EncodeSpec = { ...candidate, quality: 100, progressive: policy.progressive, animated: false, copyright };
+  if (candidate.format === 'png' && candidate.mode === 'lossless' && (await isVisuallyLosslessPalette(pixels))) {
+    return { ...spec, mode: 'lossy', quality: 90 };
+  }
+  if (candidate.mode !== 'lossy') return spec;
+  if (policy.quality !== 'auto') return { ...spec, quality: policy.quality };
+  const found = await findAutoQuality(pixels, {
+    target: policy.ssimTarget,
+    floor: policy.minQuality,
+    encode: (image, quality) => applyEncoder(image, { ...spec, quality, copyright: {} }),
+  });
+  return { ...spec, quality: found.quality };
+}
+
+async function encode(image: Sharp, spec: EncodeSpec): Promise<EncodedImage> {
+  try {
+    const { data, info } = await applyEncoder(image, spec).toBuffer({ resolveWithObject: true });
+    return {
+      data,
+      format: spec.format,
+      contentType: imageContentType(spec.format),
+      width: info.width,
+      height: info.pageHeight ?? info.height,
+      bytes: data.length,
+    };
+  } catch (err) {
+    throw toImagingError(err, `optimizing to ${spec.format}`, 'internal_error');
+  }
+}
+
+async function neverLarger(
+  input: ImageInput,
+  info: ImageInfo,
+  policy: OptimizePolicy,
+  primary: EncodedImage,
+  spec: EncodeSpec,
+  source: PipelineSource,
+): Promise<EncodedImage & { isOriginal: boolean }> {
+  if (primary.bytes < info.bytes) return { ...primary, isOriginal: false };
+  const retry = sameFormatSpec(info.format, spec);
+  const candidates = retry ? [primary, await encode(source(), retry)] : [primary];
   const best = candidates.reduce((a, b) => (b.bytes < a.bytes ? b : a));
-  if (best.bytes < info.bytes) return best;
-
+  if (best.bytes < info.bytes) return { ...best, isOriginal: false };
   if (!needsChange(info, policy)) {
     const data = Buffer.isBuffer(input) ? input : await readOriginal(input);
     const [width, height] = orientedSize(info);
@@ -86,37 +206,51 @@ export async function optimizeImage(
       isOriginal: true,
     };
   }
-  return best;
+  return { ...best, isOriginal: false };
 }
 
-async function encode(
+function sameFormatSpec(format: ImageFormat, spec: EncodeSpec): EncodeSpec | undefined {
+  switch (format) {
+    case 'jpeg':
+      return { ...spec, format: 'jpeg', mode: 'lossy', quality: spec.mode === 'lossy' ? spec.quality : 80, progressive: true };
+    case 'png':
+      return { ...spec, format: 'png', mode: 'lossless' };
+    default:
+      return undefined;
+  }
+}
+
+async function optimizeAnimation(
   input: ImageInput,
   info: ImageInfo,
   policy: OptimizePolicy,
   limits: ImagingLimits,
-  encoder: Encoder,
+  copyright: ImageInfo['copyright'],
 ): Promise<OptimizedImage> {
-  const keepFrames = info.isAnimated && (encoder.format === 'webp' || encoder.format === 'gif');
-  let image = openImage(input, limits, keepFrames);
-  if (!keepFrames) image = image.rotate();
-  image = image
+  const quality = policy.quality === 'auto' ? Math.max(ANIMATION_AUTO_QUALITY, policy.minQuality) : policy.quality;
+  const spec: EncodeSpec = {
+    format: 'webp',
+    mode: 'lossy',
+    quality,
+    fullChroma: false,
+    progressive: false,
+    animated: true,
+    copyright,
+  };
+  const frames = openImage(input, limits, true)
     .resize({ width: policy.maxWidth, height: policy.maxHeight, fit: 'inside', withoutEnlargement: true })
     .toColourspace('srgb');
-  if (encoder.format === 'jpeg' && info.hasAlpha) image = image.flatten({ background: '#ffffff' });
-  try {
-    const { data, info: out } = await encoder.apply(image).toBuffer({ resolveWithObject: true });
-    return {
-      data,
-      format: encoder.format,
-      contentType: imageContentType(encoder.format),
-      width: out.width,
-      height: out.pageHeight ?? out.height,
-      bytes: data.length,
-      isOriginal: false,
-    };
-  } catch (err) {
-    throw toImagingError(err, `optimizing to ${encoder.format}`, 'internal_error');
-  }
+  const main = await neverLarger(input, info, policy, await encode(frames, spec), spec, () => frames.clone());
+  const firstFrame = policy.placeholder ? await renderPixels(input, { maxWidth: 64, maxHeight: 64 }, limits, 'srgb') : undefined;
+  return {
+    ...main,
+    ...(main.isOriginal ? {} : { quality }),
+    contentClass: 'animation',
+    variants: [],
+    ...(firstFrame
+      ? { placeholder: await makePlaceholder(firstFrame), dominantColor: analysePixels(firstFrame).dominantColor }
+      : {}),
+  };
 }
 
 async function readOriginal(path: string): Promise<Buffer> {
@@ -124,25 +258,6 @@ async function readOriginal(path: string): Promise<Buffer> {
     return await readFile(path);
   } catch (err) {
     throw new IngestError('internal_error', 'image input could not be read', { cause: err });
-  }
-}
-
-function policyEncoder(policy: OptimizePolicy): Encoder {
-  const { quality } = policy;
-  if (policy.format === 'jpeg') {
-    return { format: 'jpeg', apply: (image) => image.jpeg({ quality, mozjpeg: true, progressive: true }) };
-  }
-  return { format: 'webp', apply: (image) => image.webp({ quality }) };
-}
-
-function sameFormatEncoder(format: ImageFormat): Encoder | undefined {
-  switch (format) {
-    case 'jpeg':
-      return { format: 'jpeg', apply: (image) => image.jpeg({ quality: 80, mozjpeg: true, progressive: true }) };
-    case 'png':
-      return { format: 'png', apply: (image) => image.png({ compressionLevel: 9, adaptiveFiltering: true }) };
-    default:
-      return undefined;
   }
 }
 

@@ -1,28 +1,33 @@
+import type { OutputFormatChoice, PolicyKind, QualityChoice } from '@ingestkit/contracts';
+
 /**
- * How one output of the optimize stage is produced. A policy is plain data, selected by the
- * name an upload asks for (`policy` field); `optimizeImage` interprets it.
- *
- * First cut: one bounding box, one output format, one fixed quality. Fields a fuller policy
- * engine will need (responsive widths, perceptual `auto` quality, per-format options) are
- * meant to be added as optional fields, so existing policies stay valid.
+ * A resolved policy: how one asset is optimized, every option set. Plain data, built by a
+ * `PolicyRegistry` from a built-in or configured definition plus the upload's overrides;
+ * `optimizeImage` interprets it.
  */
 export interface OptimizePolicy {
-  /** Stable name, `[a-z0-9][a-z0-9_-]{0,63}` (what uploads reference). */
+  /** The name it was resolved from (`delivery`, `master`, or a configured one). */
   readonly name: string;
-  /** The output fits inside `maxWidth` × `maxHeight`, after orientation; never enlarged. */
+  /** `delivery`: final bytes, served as they are. `master`: ImageKit re-encodes at delivery. */
+  readonly kind: PolicyKind;
+  /** `auto`: photos lossy (WebP, or AVIF when allowed), graphics lossless, animations animated WebP. */
+  readonly format: OutputFormatChoice;
+  /** Nominal quality on the mozjpeg scale (see `encoderQuality`), or `auto`. */
+  readonly quality: QualityChoice;
+  /** Luma SSIM the `auto` quality search must reach at the output size. */
+  readonly ssimTarget: number;
+  /** The lowest nominal quality this policy ever encodes at (85 for master policies). */
+  readonly minQuality: number;
+  readonly allowAvif: boolean;
+  /** The output fits inside `maxWidth` × `maxHeight` after orientation; never enlarged. */
   readonly maxWidth: number;
   readonly maxHeight: number;
-  /** Output encoding. WebP keeps animation and alpha; JPEG flattens alpha onto white. */
-  readonly format: 'webp' | 'jpeg';
-  /** Encoder quality, 1–100. */
-  readonly quality: number;
+  /** Keep Display P3 for wide-gamut inputs (P3 profile attached); otherwise sRGB without a profile. */
+  readonly wideGamut: boolean;
+  /** Keep EXIF Copyright and Artist; everything else is stripped. */
+  readonly keepCopyright: boolean;
+  readonly progressive: boolean;
+  /** Responsive variant widths (2× of each added where the output is wide enough); empty: none. */
+  readonly variantWidths: readonly number[];
+  readonly placeholder: boolean;
 }
-
-/** The policy used when an upload names none: 2000×2000 (the desktop box), WebP, quality 75. */
-export const defaultPolicy: OptimizePolicy = Object.freeze({
-  name: 'default',
-  maxWidth: 2000,
-  maxHeight: 2000,
-  format: 'webp',
-  quality: 75,
-});

@@ -1,7 +1,10 @@
 import { open } from 'node:fs/promises';
 import { IngestError, type ImageFormat } from '@ingestkit/contracts';
 import sharp, { type Metadata } from 'sharp';
-import type { ImagingLimits } from './limits';
+import { readCopyright, type CopyrightFields } from './exif-copyright';
+import { isWideGamutProfile } from './icc-gamut';
+import { jpegMetadataBytes, readAtBuffer, readAtFile, type ReadAt } from './jpeg-segments';
+import { defaultImagingLimits, type ImagingLimits } from './limits';
 import { openImage, type ImageInput } from './open-image';
 import { toImagingError } from './sharp-errors';
 import { SNIFF_BYTES, sniffImageFormat } from './sniff';
@@ -29,6 +32,12 @@ export interface ImageInfo {
   hasIccProfile: boolean;
   /** libvips interpretation of the stored pixels, e.g. `srgb`, `b-w`, `cmyk`. */
   space: string;
+  /** The embedded ICC profile describes a gamut wider than sRGB (Display P3, Adobe RGB…). */
+  isWideGamut: boolean;
+  /** EXIF Copyright and Artist, kept by policies with `keepCopyright`. */
+  copyright: CopyrightFields;
+  /** A progressive (multi-scan) JPEG or interlaced PNG/GIF. */
+  isProgressive: boolean;
 }
 
 /**
@@ -37,12 +46,15 @@ export interface ImageInfo {
  *
  * 1. size from `stat`/`length`: over `maxInputBytes` → `payload_too_large`; empty →
  *    `unsupported_media_type`;
- * 2. the first {@link SNIFF_BYTES} bytes: not JPEG/PNG/WebP/GIF/AVIF/TIFF →
- *    `unsupported_media_type` (name and declared type are never consulted);
+ * 2. the first {@link SNIFF_BYTES} bytes: not JPEG/PNG/WebP/GIF/AVIF/TIFF, or not in
+ *    `allowedFormats` → `unsupported_media_type` (name and declared type are never consulted);
+ *    for JPEG, the metadata segments' lengths (bodies skipped): over `maxMetadataBytes` →
+ *    `metadata_too_large`;
  * 3. the header only (no pixel decoding, no pixel limit, so a PNG claiming 30000×30000 answers
- *    in about a millisecond): width × height (× frames when animated) over `maxInputPixels` →
- *    `pixel_limit_exceeded`; a decoder that disagrees with the sniffed format →
- *    `unsupported_media_type`;
+ *    in about a millisecond): more frames than `maxInputFrames` → `frame_limit_exceeded`;
+ *    width × height (× frames when animated) over `maxInputPixels`, or a progressive JPEG over
+ *    `maxProgressivePixels` → `pixel_limit_exceeded`; a decoder that disagrees with the
+ *    sniffed format → `unsupported_media_type`;
  * 4. a full decode with `failOn: 'warning'` and `limitInputPixels`: truncated or damaged data
  *    → `corrupt_image`.
  *
@@ -86,6 +98,13 @@ export async function inspectImage(input: ImageInput, limits: ImagingLimits): Pr
   if (format === null) {
     throw new IngestError('unsupported_media_type', 'input is not a JPEG, PNG, WebP, GIF, AVIF or TIFF image');
   }
+  const allowed = limits.allowedFormats ?? defaultImagingLimits.allowedFormats;
+  if (!allowed.includes(format)) {
+    throw new IngestError('unsupported_media_type', `${format} input is not accepted here`, {
+      details: { format, allowed: [...allowed] },
+    });
+  }
+  if (format === 'jpeg') await checkJpegMetadata(input, limits.maxMetadataBytes ?? defaultImagingLimits.maxMetadataBytes);
 
   const metadata = await readHeader(input);
   const { width, height } = metadata;
@@ -96,11 +115,25 @@ export async function inspectImage(input: ImageInput, limits: ImagingLimits): Pr
   }
   const pages = metadata.pages ?? 1;
   const isAnimated = (format === 'gif' || format === 'webp') && pages > 1;
+  const maxFrames = limits.maxInputFrames ?? defaultImagingLimits.maxInputFrames;
+  if (isAnimated && pages > maxFrames) {
+    throw new IngestError('frame_limit_exceeded', `animation has ${pages} frames, the limit is ${maxFrames}`, {
+      details: { pages, maxInputFrames: maxFrames },
+    });
+  }
   const pixels = width * height * (isAnimated ? pages : 1);
   if (pixels > limits.maxInputPixels) {
     throw new IngestError('pixel_limit_exceeded', `image has ${pixels} pixels, the limit is ${limits.maxInputPixels}`, {
       details: { width, height, pages: isAnimated ? pages : 1, pixels, maxInputPixels: limits.maxInputPixels },
     });
+  }
+  const maxProgressive = limits.maxProgressivePixels ?? defaultImagingLimits.maxProgressivePixels;
+  if (format === 'jpeg' && metadata.isProgressive && pixels > maxProgressive) {
+    throw new IngestError(
+      'pixel_limit_exceeded',
+      `progressive JPEG has ${pixels} pixels, the limit for progressive JPEGs is ${maxProgressive}`,
+      { details: { width, height, pixels, progressive: true, maxProgressivePixels: maxProgressive } },
+    );
   }
 
   return {
@@ -115,7 +148,33 @@ export async function inspectImage(input: ImageInput, limits: ImagingLimits): Pr
     hasMetadata: [metadata.exif, metadata.xmp, metadata.iptc].some(Boolean) || (metadata.comments?.length ?? 0) > 0,
     hasIccProfile: metadata.icc !== undefined,
     space: metadata.space,
+    isWideGamut: isWideGamutProfile(metadata.icc),
+    copyright: readCopyright(metadata.exif),
+    isProgressive: metadata.isProgressive,
   };
+}
+
+/** Refuses a JPEG whose APPn/COM segments exceed the metadata cap, before sharp reads them into memory. */
+async function checkJpegMetadata(input: ImageInput, maxMetadataBytes: number): Promise<void> {
+  const count = async (read: ReadAt) => jpegMetadataBytes(read, maxMetadataBytes);
+  let metadataBytes: number;
+  if (Buffer.isBuffer(input)) {
+    metadataBytes = await count(readAtBuffer(input));
+  } else {
+    const file = await open(input, 'r').catch((err: unknown) => {
+      throw new IngestError('internal_error', 'image input could not be read', { cause: err });
+    });
+    try {
+      metadataBytes = await count(readAtFile(file));
+    } finally {
+      await file.close();
+    }
+  }
+  if (metadataBytes > maxMetadataBytes) {
+    throw new IngestError('metadata_too_large', `JPEG metadata is over ${maxMetadataBytes} bytes`, {
+      details: { metadataBytes, maxMetadataBytes },
+    });
+  }
 }
 
 async function readHead(input: ImageInput): Promise<{ bytes: number; head: Uint8Array }> {

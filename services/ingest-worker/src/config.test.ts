@@ -1,10 +1,16 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultImagingLimits, throughputFor } from '@ingestkit/imaging';
 import { loadIngestWorkerConfig } from './config';
 
 describe('loadIngestWorkerConfig', () => {
-  it('defaults to local stores, concurrency 2 and the 50 MP pixel limit', () => {
+  it('defaults to local stores, one image per core, the default limits and no configured policies', () => {
     const config = loadIngestWorkerConfig({});
-    expect(config.concurrency).toBe(2);
-    expect(config.limits).toEqual({ maxInputBytes: 512 * 1024 * 1024, maxInputPixels: 50_000_000 });
+    expect(config.concurrency).toBe(throughputFor(availableParallelism()).workerConcurrency);
+    expect(config.sharp).toEqual(throughputFor(availableParallelism()));
+    expect(config.limits).toEqual(defaultImagingLimits);
+    expect(config.policies).toEqual({});
     expect(config.metricsHttp.port).toBe(9101);
     expect(config.stores.localAssets.driver).toBe('local');
   });
@@ -42,6 +48,40 @@ describe('loadIngestWorkerConfig', () => {
       limits: { timeoutMs: 3_000, maxBytes: 1_000 },
     });
     expect(() => loadIngestWorkerConfig({ FETCH_MAX_REDIRECTS: '50' })).toThrow(/FETCH_MAX_REDIRECTS/);
+  });
+
+  it('reads limits from the environment', () => {
+    const config = loadIngestWorkerConfig({
+      MAX_INPUT_FRAMES: '100',
+      MAX_PROGRESSIVE_PIXELS: '1000000',
+      MAX_METADATA_BYTES: '0',
+      ALLOWED_INPUT_FORMATS: 'jpeg, png',
+      WORKER_CONCURRENCY: '3',
+    });
+    expect(config.limits).toMatchObject({ maxInputFrames: 100, maxProgressivePixels: 1_000_000, maxMetadataBytes: 0 });
+    expect(config.limits.allowedFormats).toEqual(['jpeg', 'png']);
+    expect(config.concurrency).toBe(3);
+    expect(() => loadIngestWorkerConfig({ ALLOWED_INPUT_FORMATS: 'jpeg,svg' })).toThrow(/ALLOWED_INPUT_FORMATS/);
+  });
+
+  it('loads policies from POLICIES_FILE and POLICIES_JSON, naming the key and field of every problem', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'worker-config-'));
+    try {
+      const file = join(dir, 'policies.json');
+      writeFileSync(file, JSON.stringify({ policies: { thumbs: { kind: 'delivery', maxWidth: 400, maxHeight: 400 } } }));
+      const config = loadIngestWorkerConfig({
+        POLICIES_FILE: file,
+        POLICIES_JSON: '{"policies":{"archive":{"kind":"master","quality":95}}}',
+      });
+      expect(Object.keys(config.policies).sort()).toEqual(['archive', 'thumbs']);
+
+      writeFileSync(file, JSON.stringify({ policies: { thumbs: { kind: 'delivery', quality: 0 } } }));
+      expect(() => loadIngestWorkerConfig({ POLICIES_FILE: file })).toThrow(/POLICIES_FILE: policies\.thumbs\.quality/);
+      expect(() => loadIngestWorkerConfig({ POLICIES_FILE: join(dir, 'missing.json') })).toThrow(/POLICIES_FILE: cannot read/);
+      expect(() => loadIngestWorkerConfig({ POLICIES_JSON: '{nope' })).toThrow(/POLICIES_JSON: not valid JSON/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a concurrency of 0', () => {

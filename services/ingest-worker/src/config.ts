@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { throughputFor } from '@ingestkit/imaging';
 import {
   checkImageKitEnv,
   checkNotifyEnv,
@@ -8,6 +10,9 @@ import {
   loadConfig,
   notifyEnv,
   notifySettingsFromEnv,
+  imageIsolationEnv,
+  policiesEnv,
+  policiesFromEnv,
   portsEnv,
   redisEnv,
   runtimeEnv,
@@ -25,6 +30,10 @@ const ingestWorkerEnv = z
     ...storageEnv.shape,
     ...limitsEnv.shape,
     ...workerEnv.shape,
+    // Unset: one image per core (throughputFor); the other services keep workerEnv's default.
+    WORKER_CONCURRENCY: workerEnv.shape.WORKER_CONCURRENCY.unwrap().optional(),
+    ...policiesEnv.shape,
+    ...imageIsolationEnv.shape,
     ...portsEnv.shape,
     ...imagekitEnv.shape,
     ...notifyEnv.shape,
@@ -34,13 +43,23 @@ const ingestWorkerEnv = z
     checkImageKitEnv(env, ctx);
     checkNotifyEnv(env, ctx);
   })
-  .transform((env) => ({
+  .transform((env, ctx) => ({
     logLevel: env.LOG_LEVEL,
     metricsHttp: { host: env.HOST, port: env.WORKER_METRICS_PORT },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
-    concurrency: env.WORKER_CONCURRENCY,
-    limits: { maxInputBytes: env.MAX_UPLOAD_BYTES, maxInputPixels: env.MAX_INPUT_PIXELS },
+    concurrency: env.WORKER_CONCURRENCY ?? throughputFor(availableParallelism()).workerConcurrency,
+    sharp: throughputFor(availableParallelism()),
+    limits: {
+      maxInputBytes: env.MAX_UPLOAD_BYTES,
+      maxInputPixels: env.MAX_INPUT_PIXELS,
+      maxInputFrames: env.MAX_INPUT_FRAMES,
+      maxProgressivePixels: env.MAX_PROGRESSIVE_PIXELS,
+      maxMetadataBytes: env.MAX_METADATA_BYTES,
+      allowedFormats: env.ALLOWED_INPUT_FORMATS,
+    },
+    policies: policiesFromEnv(env, ctx),
+    isolation: { mode: env.IMAGE_ISOLATION, maxMemoryMb: env.IMAGE_MEMORY_MB, timeoutMs: env.IMAGE_TIMEOUT_MS },
     stores: storeSettingsFromEnv(env, { gatewayPort: env.GATEWAY_PORT }),
     imagekit: imagekitSettingsFromEnv(env),
     notify: notifySettingsFromEnv(env),

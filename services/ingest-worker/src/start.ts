@@ -1,6 +1,6 @@
 import { purgeIdFrom, queueNames } from '@ingestkit/contracts';
 import { createImageKitClient } from '@ingestkit/imagekit';
-import { configureSharp } from '@ingestkit/imaging';
+import { configureSharp, createImagePool, createPolicyRegistry, inProcessRunner } from '@ingestkit/imaging';
 import { createRedisPurgeStore, requestPurge } from '@ingestkit/purge';
 import { createOutboxRelay, createRedisAssetRegistry } from '@ingestkit/registry';
 import {
@@ -33,7 +33,11 @@ export interface RunningIngestWorker {
 
 /** Builds the worker's real dependencies from config, starts every stage and the metrics port. */
 export async function startIngestWorker(config: IngestWorkerConfig, logger: Logger): Promise<RunningIngestWorker> {
-  configureSharp({});
+  // Threads and cache from the core count (throughputFor), with the worker's job concurrency.
+  const sharpSettings = configureSharp({
+    concurrency: config.sharp.sharpConcurrency,
+    cacheMemoryMb: config.sharp.cacheMemoryMb,
+  });
   const workerRedis = createRedis({ url: config.redis.url, role: 'worker', logger, name: 'ingest-worker' });
   const redis = createRedis({ url: config.redis.url, role: 'producer', logger, name: 'ingest-worker-producer' });
   const prefix = config.redis.prefix;
@@ -52,12 +56,24 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
   registerQueueMetrics(metrics, [validateQueue, queues.optimize, queues.deliver, queues.notify]);
   const staging = createObjectStore(config.stores.staging);
   const destinationMetrics = createDestinationMetrics(metrics);
+  // One child process per concurrent image: a hostile file can only take down its own child.
+  const images =
+    config.isolation.mode === 'process'
+      ? createImagePool({
+          size: config.concurrency,
+          maxMemoryMb: config.isolation.maxMemoryMb,
+          timeoutMs: config.isolation.timeoutMs,
+          sharpConcurrency: config.sharp.sharpConcurrency,
+        })
+      : inProcessRunner;
   const workers = registerStageWorkers(
     {
       registry: createRedisAssetRegistry({ redis, prefix }),
       staging,
       metrics: createPipelineMetrics(metrics),
       limits: config.limits,
+      policies: createPolicyRegistry(config.policies),
+      images,
       queues,
       sources: createSourceFetcher({
         limits: config.sources.limits,
@@ -134,7 +150,14 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
   );
   const server = await listen(app, config.metricsHttp);
   logger.info(
-    { metricsUrl: `${server.url}/metrics`, concurrency: config.concurrency, notifications: config.notify !== undefined },
+    {
+      metricsUrl: `${server.url}/metrics`,
+      concurrency: config.concurrency,
+      sharpConcurrency: sharpSettings.concurrency,
+      isolation: config.isolation,
+      policies: Object.keys(config.policies),
+      notifications: config.notify !== undefined,
+    },
     'ingest-worker running',
   );
   return {
@@ -143,6 +166,7 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
       { name: 'outbox-relay', close: () => relay.stop() },
       // Let running jobs finish; jobs not finished by the deadline are recovered as stalled.
       { name: 'workers', close: async () => void (await Promise.all(workers.map((worker) => worker.close()))) },
+      { name: 'image-pool', close: () => images.close() },
       {
         name: 'queues',
         close: async () => void (await Promise.all([...Object.values(queues), validateQueue].map((queue) => queue.close()))),

@@ -2,7 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'bullmq';
-import { newAssetId, queueNames, stagingKeys, type Asset, type DestinationKind } from '@ingestkit/contracts';
+import {
+  newAssetId,
+  queueNames,
+  stagingKeys,
+  type Asset,
+  type DestinationKind,
+  type PolicyDefinition,
+  type PolicyOverrides,
+} from '@ingestkit/contracts';
+import { createPolicyRegistry, defaultImagingLimits, type ImageRunner, type ImagingLimits } from '@ingestkit/imaging';
 import { createOutboxRelay, createRedisAssetRegistry, type AssetRegistry, type OutboxRelay } from '@ingestkit/registry';
 import {
   createJobMetrics,
@@ -33,7 +42,14 @@ export interface TestPipeline {
   /** Stages `data` as a new asset's original and enqueues validation, as the gateway would. */
   ingest(
     data: Buffer,
-    options?: { destination?: DestinationKind; fileName?: string; folder?: string; overwrite?: boolean },
+    options?: {
+      destination?: DestinationKind;
+      fileName?: string;
+      folder?: string;
+      overwrite?: boolean;
+      policy?: string;
+      overrides?: PolicyOverrides;
+    },
   ): Promise<string>;
   /** Resolves with the asset once it is ready, rejected or failed. */
   settled(assetId: string, timeoutMs?: number): Promise<Asset>;
@@ -56,6 +72,9 @@ export async function startTestPipeline(options: {
   redisUrl: string;
   destinations?: Partial<Record<DestinationKind, Destination>>;
   notify?: NotifySettings;
+  limits?: Partial<ImagingLimits>;
+  policies?: Record<string, PolicyDefinition>;
+  images?: ImageRunner;
 }): Promise<TestPipeline> {
   const prefix = uniquePrefix('worker');
   const dataDir = await mkdtemp(join(tmpdir(), 'ingestkit-worker-'));
@@ -73,7 +92,9 @@ export async function startTestPipeline(options: {
   const stageDeps: StageDeps = {
     registry,
     staging,
-    limits: { maxInputBytes: 64 * 1024 * 1024, maxInputPixels: 50_000_000 },
+    limits: { ...defaultImagingLimits, maxInputBytes: 64 * 1024 * 1024, ...options.limits },
+    policies: createPolicyRegistry(options.policies),
+    ...(options.images ? { images: options.images } : {}),
     queues,
     destinations: {
       local: createStoreDestination({ kind: 'local', store: staging, publicUrl: LOCAL_PUBLIC_URL }),
@@ -127,7 +148,8 @@ export async function startTestPipeline(options: {
         id,
         status: 'queued',
         destination: ingestOptions.destination ?? 'local',
-        policy: 'default',
+        policy: ingestOptions.policy ?? 'default',
+        ...(ingestOptions.overrides ? { overrides: ingestOptions.overrides } : {}),
         fileName: ingestOptions.fileName ?? 'photo.jpg',
         ...(ingestOptions.folder ? { folder: ingestOptions.folder } : {}),
         ...(ingestOptions.overwrite ? { overwrite: true } : {}),

@@ -46,8 +46,12 @@ it('delivers to ImageKit and records fileId, versionId, filePath and url', async
   expect(file!.versions).toHaveLength(1);
   expect(asset.output).toMatchObject({
     key: file!.filePath,
-    imagekit: { fileId: file!.fileId, versionId: file!.currentVersionId, filePath: `/Sunset_${id}.webp` },
+    imagekit: { fileId: file!.fileId, versionId: file!.currentVersionId, filePath: `/Sunset_${id}.jpg` },
   });
+  // the default policy for ImageKit is the master: a JPEG master (here the q85 original itself:
+  // re-encoding at the master's quality 90 would not be smaller), no variants
+  expect(asset.output).toMatchObject({ policy: 'master', format: 'jpeg' });
+  expect(asset.output!.variants).toBeUndefined();
   // The versioned URL: ?updatedAt= of the version this asset wrote.
   const url = new URL(asset.output!.url!);
   expect(Number(url.searchParams.get('updatedAt'))).toBe(file!.versions[0]!.updatedAt.getTime());

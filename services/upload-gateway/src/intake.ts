@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import {
   IngestError,
+  policyOverridesOf,
   toIngestError,
   type Asset,
   type AssetOptions,
@@ -44,11 +45,13 @@ export function createIntake(deps: IntakeDeps) {
   function buildAsset(input: NewAssetInput, status: AssetStatus): Asset {
     const now = new Date();
     const { options } = input;
+    const overrides = policyOverridesOf(options);
     return {
       id: input.assetId,
       status,
       destination: options.destination ?? deps.defaultDestination,
       policy: options.policy ?? 'default',
+      ...(overrides ? { overrides } : {}),
       fileName: sanitizeFileName(options.fileName ?? input.fileName),
       ...(options.folder ? { folder: options.folder } : {}),
       tags: options.tags ?? [],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DestinationKind } from '@ingestkit/contracts';
+import { DestinationKind, ImageFormat } from '@ingestkit/contracts';
 import { standardWebhookSecretPattern } from '../webhook-signing';
 import { envBoolean, envInt, envList } from './env-types';
 
@@ -84,9 +84,30 @@ export function imagekitSettingsFromEnv(env: z.output<typeof imagekitEnv>): Imag
   };
 }
 
+/**
+ * Validation limits of the worker (each refusal has its own error code): bytes, pixels
+ * (frames summed), frames of an animation, pixels of a progressive JPEG (decoded whole, not
+ * streamed), bytes of JPEG metadata segments, and the input formats accepted by content.
+ */
 export const limitsEnv = z.object({
   MAX_UPLOAD_BYTES: envInt({ min: 1, default: DEFAULT_MAX_UPLOAD_BYTES }),
   MAX_INPUT_PIXELS: envInt({ min: 1, default: 50_000_000 }),
+  MAX_INPUT_FRAMES: envInt({ min: 1, max: 100_000, default: 250 }),
+  MAX_PROGRESSIVE_PIXELS: envInt({ min: 1, default: 25_000_000 }),
+  MAX_METADATA_BYTES: envInt({ min: 0, default: 1024 * 1024 }),
+  ALLOWED_INPUT_FORMATS: envList.pipe(z.array(ImageFormat).min(1)).default([...ImageFormat.options]),
+});
+
+/**
+ * Where the worker decodes and encodes images: `process` (default) in a pool of child
+ * processes, each with its own memory cap (`IMAGE_MEMORY_MB`, Linux `ulimit -d`) and time
+ * limit per image (`IMAGE_TIMEOUT_MS`), so one hostile file cannot take down other jobs;
+ * `none` in the worker process itself (development, tools).
+ */
+export const imageIsolationEnv = z.object({
+  IMAGE_ISOLATION: z.enum(['process', 'none']).default('process'),
+  IMAGE_MEMORY_MB: envInt({ min: 0, max: 1_048_576, default: 2048 }),
+  IMAGE_TIMEOUT_MS: envInt({ min: 1_000, max: 3_600_000, default: 120_000 }),
 });
 
 export const gatewayAuthEnv = z.object({

@@ -2,3 +2,4 @@ export * from './load-config';
 export * from './env-types';
 export * from './fragments';
 export * from './direct-upload-env';
+export * from './policies-env';

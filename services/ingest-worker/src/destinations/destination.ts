@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Asset, AssetOutput, DestinationKind } from '@ingestkit/contracts';
+import type { Asset, AssetOutput, AssetVariant, DestinationKind } from '@ingestkit/contracts';
 
 export interface DeliverInput {
   asset: Asset;
@@ -7,11 +7,18 @@ export interface DeliverInput {
   output: AssetOutput;
   /** Opens the staged bytes; may be called again on a retry. */
   open(): Promise<Readable>;
+  /** The output's responsive variants as staged, each with its own opener; empty for master policies. */
+  variants: ReadonlyArray<{ variant: AssetVariant; open(): Promise<Readable> }>;
 }
 
 export interface Delivered {
   key: string;
   url: string;
+  /**
+   * Where each variant went, in the order given. A destination that makes its own variants
+   * (ImageKit resizes on request) returns none, and the asset then lists none.
+   */
+  variants: Array<{ key: string; url: string }>;
   imagekit?: { fileId: string; versionId: string; filePath: string };
 }
 

@@ -44,6 +44,7 @@ export function createImageKitDestination(options: ImageKitDestinationOptions): 
       return {
         key: file.filePath,
         url: versionedUrl(file.url, updatedAt),
+        variants: [], // ImageKit makes variants on request (`tr=w-…`); staged ones are not uploaded
         imagekit: { fileId: file.fileId, versionId: file.versionId, filePath: file.filePath },
       };
     },

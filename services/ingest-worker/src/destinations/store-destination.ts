@@ -9,26 +9,29 @@ export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
 /**
  * A destination backed by an object store: `local` (served by the gateway under `/files/`)
- * or `s3` (behind a CDN or the bucket URL). The key is deterministic:
- * `assets/[<folder>/]<assetId>/<name>.<ext>`, or `assets/[<folder>/]<name>.<ext>` for an
- * overwriting upload (`asset.overwrite`), which replaces the object an earlier upload left there. The URL carries a content version,
- * `?v=<first 16 hex digits of the SHA-256 of the bytes>`, so if a key is ever written again with
- * other bytes (a re-run with another policy), the URL changes too and no CDN purge is needed.
+ * or `s3` (behind a CDN or the bucket URL). Keys are deterministic —
+ * `assets/[<folder>/]<assetId>/<name>.<ext>`, variants `…/<name>-<width>w.<ext>` — so a
+ * redelivery overwrites the same objects; an overwriting upload (`asset.overwrite`) drops the
+ * asset id, `assets/[<folder>/]<name>.<ext>`, replacing what an earlier upload left there. Each
+ * URL carries a content version, `?v=<first 16 hex digits of the SHA-256 of the bytes>`, so when a
+ * key is written again with other bytes the URL changes too and no CDN purge is needed.
  */
 export function createStoreDestination(options: { kind: DestinationKind; store: ObjectStore; publicUrl: string }): Destination {
   return {
     kind: options.kind,
-    async deliver({ asset, output, open }) {
-      const key = deliveryKey(asset, output);
-      const hashed = hashing(await open());
-      await options.store.put({
-        key,
-        body: hashed.stream,
-        contentType: output.contentType,
-        cacheControl: IMMUTABLE_CACHE_CONTROL,
-      });
-      const path = key.split('/').map(encodeURIComponent).join('/');
-      return { key, url: `${options.publicUrl}/${path}?v=${hashed.digest().slice(0, 16)}` };
+    async deliver({ asset, output, open, variants }) {
+      const put = async (key: string, contentType: string, openBody: () => Promise<Readable>) => {
+        const hashed = hashing(await openBody());
+        await options.store.put({ key, body: hashed.stream, contentType, cacheControl: IMMUTABLE_CACHE_CONTROL });
+        const path = key.split('/').map(encodeURIComponent).join('/');
+        return { key, url: `${options.publicUrl}/${path}?v=${hashed.digest().slice(0, 16)}` };
+      };
+      const delivered = [];
+      for (const { variant, open: openVariant } of variants) {
+        delivered.push(await put(deliveryKey(asset, variant, `-${variant.width}w`), variant.contentType, openVariant));
+      }
+      // The main output last: once it exists, every variant it lists does too.
+      return { ...(await put(deliveryKey(asset, output), output.contentType, open)), variants: delivered };
     },
   };
 }
@@ -43,7 +46,8 @@ function hashing(source: Readable): { stream: PassThrough; digest(): string } {
   return { stream, digest: () => hash.digest('hex') };
 }
 
-export function deliveryKey(asset: Asset, output: AssetOutput): string {
+/** `assets/[<folder>/]<assetId>/<name><suffix>.<ext>`; variants add `-<width>w` as the suffix. */
+export function deliveryKey(asset: Asset, output: Pick<AssetOutput, 'format'>, suffix = ''): string {
   const base =
     asset.fileName
       .replace(/\.[^.]*$/, '')
@@ -52,5 +56,7 @@ export function deliveryKey(asset: Asset, output: AssetOutput): string {
       .slice(0, 100) || 'image';
   const extension = output.format === 'jpeg' ? 'jpg' : output.format;
   const folder = asset.folder ? `${asset.folder}/` : '';
-  return asset.overwrite ? `assets/${folder}${base}.${extension}` : `assets/${folder}${asset.id}/${base}.${extension}`;
+  return asset.overwrite
+    ? `assets/${folder}${base}${suffix}.${extension}`
+    : `assets/${folder}${asset.id}/${base}${suffix}.${extension}`;
 }

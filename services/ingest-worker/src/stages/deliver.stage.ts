@@ -1,11 +1,16 @@
-import { IngestError, queueNames, stagingKeys } from '@ingestkit/contracts';
+import { IngestError, queueNames, stagingKeys, type AssetOutput } from '@ingestkit/contracts';
 import type { StageProcessor } from '@ingestkit/runtime';
 import { enterStage } from './enter-stage';
 import type { StageDeps } from './stage-deps';
 import { recordFinalFailure, timed } from './stage-outcome';
 
+function withoutVariants(output: AssetOutput): Omit<AssetOutput, 'variants'> {
+  const { variants: _staged, ...rest } = output;
+  return rest;
+}
+
 /**
- * `ingest.deliver`: hands the optimized file to the asset's destination, marks the asset
+ * `ingest.deliver`: hands the optimized file (and its variants) to the asset's destination, marks the asset
  * `ready` with the public URL, then removes its staging objects. The destination key derives
  * from the asset, so a repeated delivery overwrites instead of duplicating.
  */
@@ -25,8 +30,17 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
       if (!destination)
         throw new IngestError('bad_request', `destination "${asset.destination}" is not configured on this worker`);
       const delivered = await timed(deps.registry, assetId, 'deliver', () =>
-        destination.deliver({ asset, output, open: () => deps.staging.get(output.key) }),
+        destination.deliver({
+          asset,
+          output,
+          open: () => deps.staging.get(output.key),
+          variants: (output.variants ?? []).map((variant) => ({ variant, open: () => deps.staging.get(variant.key) })),
+        }),
       );
+      const variants = (output.variants ?? []).flatMap((variant, index) => {
+        const placed = delivered.variants[index];
+        return placed ? [{ ...variant, ...placed }] : [];
+      });
       // Index before `ready`, so the ImageKit webhook for this file finds its asset.
       if (delivered.imagekit) await deps.registry.indexImageKitFile(delivered.imagekit.fileId, assetId);
       const ready = await deps.registry.transition(assetId, {
@@ -34,7 +48,8 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
         to: 'ready',
         patch: {
           output: {
-            ...output,
+            ...withoutVariants(output),
+            ...(variants.length > 0 ? { variants } : {}),
             key: delivered.key,
             url: delivered.url,
             ...(delivered.imagekit ? { imagekit: delivered.imagekit } : {}),

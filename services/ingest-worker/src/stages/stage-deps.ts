@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { DestinationKind } from '@ingestkit/contracts';
-import type { ImagingLimits } from '@ingestkit/imaging';
+import type { ImageRunner, ImagingLimits, PolicyRegistry } from '@ingestkit/imaging';
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { ObjectStore } from '@ingestkit/storage';
 import type { Destination } from '../destinations/destination';
@@ -12,6 +12,10 @@ export interface StageDeps {
   registry: AssetRegistry;
   staging: ObjectStore;
   limits: ImagingLimits;
+  /** Resolves each asset's optimization policy (built-ins plus `POLICIES_FILE` / `POLICIES_JSON`); default: the built-ins only. */
+  policies?: PolicyRegistry;
+  /** Where images are decoded and encoded: the isolating pool in production; default: in process. */
+  images?: ImageRunner;
   queues: { optimize: Queue; deliver: Queue };
   destinations: Partial<Record<DestinationKind, Destination>>;
   /** End-to-end metrics; absent in tests that do not look at them. */

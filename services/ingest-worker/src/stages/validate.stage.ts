@@ -1,13 +1,14 @@
 import { IngestError, queueNames } from '@ingestkit/contracts';
-import { probeImage } from '@ingestkit/imaging';
+import { inProcessRunner } from '@ingestkit/imaging';
 import { enqueueStage, type StageProcessor } from '@ingestkit/runtime';
 import { enterStage } from './enter-stage';
+import { resolvePolicy } from './resolve-policy';
 import { withLocalFile } from './local-file';
 import type { StageDeps } from './stage-deps';
 import { recordFinalFailure, timed } from './stage-outcome';
 
 /**
- * `ingest.validate`: the staged original exists, is within the byte cap, is an allowed format
+ * `ingest.validate`: the asset's policy exists, the staged original exists, is within the byte cap, is an allowed format
  * by its content, stays under the pixel limit (read from the header, before decoding) and
  * decodes without warnings. Records format and dimensions, then queues optimization.
  */
@@ -20,10 +21,13 @@ export function validateStage(deps: StageDeps): StageProcessor<typeof queueNames
       // Server-side jobs (`source`) are copied into staging first; see sources/.
       const original = asset.original ?? (asset.source && (await deps.sources?.fetchIntoStaging(asset, deps)));
       if (!original) throw new IngestError('not_found', 'the asset has no original to validate');
+      // An unknown policy name rejects the asset here, before any byte is decoded.
+      resolvePolicy(deps, asset);
       await timed(deps.registry, assetId, 'validate', async () => {
         const stored = await deps.staging.head(original.key);
         if (!stored) throw new IngestError('not_found', 'the uploaded original is missing from staging');
-        const info = await withLocalFile(deps.staging, original.key, (path) => probeImage(path, deps.limits));
+        const images = deps.images ?? inProcessRunner;
+        const info = await withLocalFile(deps.staging, original.key, (path) => images.probe(path, deps.limits));
         await deps.registry.update(assetId, {
           original: { ...original, bytes: stored.bytes, format: info.format, width: info.width, height: info.height },
         });
