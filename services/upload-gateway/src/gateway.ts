@@ -12,7 +12,7 @@ import {
   type Registry,
 } from '@ingestkit/runtime';
 import type { Queue } from 'bullmq';
-import type { DirectUploadSigner, ObjectStore } from '@ingestkit/storage';
+import type { DirectUploadSigner, LocalMultipartUploads, MultipartUploads, ObjectStore } from '@ingestkit/storage';
 import { assetRoutes } from './assets.routes';
 import { createAuth } from './auth';
 import { completeRoutes } from './complete.routes';
@@ -25,13 +25,16 @@ import { imagekitRoutes } from './imagekit.routes';
 import { purgeRoutes } from './purge.routes';
 import { createIntake } from './intake';
 import { jobRoutes } from './jobs.routes';
+import { localPartRoutes } from './local-parts.routes';
 import { localUploadRoutes } from './local-uploads.routes';
+import { createMultipartSessions } from './multipart-sessions';
 import { presignRoutes } from './presign.routes';
 import { createRateLimit } from './rate-limit';
 import { localUploadSecret } from './signing-keys';
 import { createUploadTokens } from './upload-token';
 import { uploadTokenRoutes } from './upload-tokens.routes';
 import { uploadRoutes } from './uploads.routes';
+import { uppyRoutes } from './uppy.routes';
 
 export interface GatewayDeps {
   config: Pick<
@@ -60,6 +63,8 @@ export interface GatewayDeps {
   staging: ObjectStore;
   /** Signs direct uploads into `staging` (see `createDirectUploadSigner`). */
   uploadSigner: DirectUploadSigner;
+  /** Multipart uploads into `staging` (see `createMultipartUploads`): Uppy's S3 routes. */
+  multipart: MultipartUploads;
   /** The `local` destination's store, served under `/files/`. */
   localAssets: ObjectStore;
 }
@@ -118,6 +123,25 @@ export function createGateway(deps: GatewayDeps): Express {
   app.use(presignRoutes({ ...uploads, signer: deps.uploadSigner, expiresInSeconds: config.directUploads.expiresInSeconds }));
   app.use(uploadRoutes({ ...uploads, staging: deps.staging }));
   app.use(
+    uppyRoutes({
+      ...uploads,
+      registry: deps.registry,
+      sessions: createMultipartSessions({ ...deps, prefix, staging: deps.staging, intake }),
+      multipart: deps.multipart,
+      signer: deps.uploadSigner,
+      expiresInSeconds: config.directUploads.expiresInSeconds,
+    }),
+  );
+  if (isLocalMultipart(deps.multipart)) {
+    app.use(
+      localPartRoutes({
+        multipart: deps.multipart,
+        secret: localUploadSecret(config.signing.secret),
+        maxUploadBytes: config.limits.maxUploadBytes,
+      }),
+    );
+  }
+  app.use(
     localUploadRoutes({
       staging: deps.staging,
       registry: deps.registry,
@@ -163,4 +187,8 @@ export function createGateway(deps: GatewayDeps): Express {
   );
   app.use(docsRoutes({ destinations: config.destinations }));
   return finishHttpApp(app, deps.logger);
+}
+
+function isLocalMultipart(multipart: MultipartUploads): multipart is LocalMultipartUploads {
+  return 'putPart' in multipart;
 }
