@@ -155,7 +155,8 @@ export function uppyRoutes(deps: UppyRoutesDeps): Router {
       const body: UppyUploadParams = {
         method: upload.method,
         url: upload.url,
-        ...(upload.fields ? { fields: upload.fields } : {}),
+        // `fields.key` is where Uppy learns the key (the local store ignores the extra field).
+        ...(upload.fields ? { fields: { key, ...upload.fields } } : {}),
         ...(upload.headers ? { headers: upload.headers } : {}),
         key,
         assetId: asset.id,
