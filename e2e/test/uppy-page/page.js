@@ -1,6 +1,6 @@
 // The browser side of uppy-browser.int.test.ts, bundled once per @uppy major by esbuild
 // (`@uppy/core` and `@uppy/aws-s3` are aliased to that major's packages; MAJOR is defined).
-/* global MAJOR, window, fetch */
+/* global MAJOR, window */
 import Uppy from '@uppy/core';
 import AwsS3 from '@uppy/aws-s3';
 
