@@ -65,3 +65,27 @@ export type UppyCompleteRequest = z.infer<typeof UppyCompleteRequest>;
 /** Answer of the completion: `location` is the asset's URL on the gateway (poll it until `ready`). */
 export const UppyCompleteResponse = z.object({ location: z.string(), key: z.string(), assetId: z.string() });
 export type UppyCompleteResponse = z.infer<typeof UppyCompleteResponse>;
+
+/**
+ * `POST /v1/uppy/sign`: one S3 request `@uppy/aws-s3` 6.x asks its `signRequest` to sign
+ * (PutObject; CreateMultipartUpload; UploadPart; ListParts; CompleteMultipartUpload;
+ * AbortMultipartUpload — told apart by `method` and the presence of `uploadId`/`partNumber`).
+ */
+export const UppySignRequest = z.object({
+  method: z.enum(['GET', 'PUT', 'POST', 'DELETE']),
+  key: z.string().min(1).max(1024),
+  uploadId: z.string().min(1).max(1024).optional(),
+  partNumber: z.number().int().min(1).max(10_000).optional(),
+  contentType: z.string().max(255).optional(),
+  expiresIn: z.number().int().positive().optional(),
+});
+export type UppySignRequest = z.infer<typeof UppySignRequest>;
+
+/** Answer of `POST /v1/uppy/sign`: where to send the request, and the server's key (`key`, `fields.key`). */
+export const UppySignResponse = z.object({
+  url: z.string(),
+  key: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  fields: z.record(z.string(), z.string()).optional(),
+});
+export type UppySignResponse = z.infer<typeof UppySignResponse>;

@@ -30,11 +30,13 @@ import { localUploadRoutes } from './local-uploads.routes';
 import { createMultipartSessions } from './multipart-sessions';
 import { presignRoutes } from './presign.routes';
 import { createRateLimit } from './rate-limit';
-import { localUploadSecret } from './signing-keys';
+import { localUploadSecret, uppySignSecret } from './signing-keys';
 import { createUploadTokens } from './upload-token';
 import { uploadTokenRoutes } from './upload-tokens.routes';
 import { uploadRoutes } from './uploads.routes';
 import { uppyRoutes } from './uppy.routes';
+import { uppySignRoutes } from './uppy-sign.routes';
+import { createUppyUploads, uppyAuth } from './uppy-uploads';
 
 export interface GatewayDeps {
   config: Pick<
@@ -122,16 +124,24 @@ export function createGateway(deps: GatewayDeps): Express {
   app.use(uploadTokenRoutes({ tokens, destinations: config.destinations, requireApiKey, idempotent }));
   app.use(presignRoutes({ ...uploads, signer: deps.uploadSigner, expiresInSeconds: config.directUploads.expiresInSeconds }));
   app.use(uploadRoutes({ ...uploads, staging: deps.staging }));
-  app.use(
-    uppyRoutes({
-      ...uploads,
-      registry: deps.registry,
-      sessions: createMultipartSessions({ ...deps, prefix, staging: deps.staging, intake }),
-      multipart: deps.multipart,
-      signer: deps.uploadSigner,
-      expiresInSeconds: config.directUploads.expiresInSeconds,
-    }),
-  );
+  const sessions = createMultipartSessions({ ...deps, prefix, staging: deps.staging, intake });
+  const uppyUploads = createUppyUploads({
+    ...uploads,
+    registry: deps.registry,
+    sessions,
+    multipart: deps.multipart,
+    signer: deps.uploadSigner,
+    expiresInSeconds: config.directUploads.expiresInSeconds,
+  });
+  const uppy = {
+    uploads: uppyUploads,
+    sessions,
+    multipart: deps.multipart,
+    expiresInSeconds: config.directUploads.expiresInSeconds,
+    auth: uppyAuth(requireUploader),
+  };
+  app.use(uppySignRoutes({ ...uppy, secret: uppySignSecret(config.signing.secret) }));
+  app.use(uppyRoutes({ ...uppy, idempotent }));
   if (isLocalMultipart(deps.multipart)) {
     app.use(
       localPartRoutes({

@@ -11,7 +11,7 @@ export interface MultipartSessionsDeps extends CompleteUploadDeps {
 }
 
 /** What the gateway keeps about an open multipart upload (Redis, until completed or aborted). */
-interface Session extends MultipartUploadRef {
+export interface Session extends MultipartUploadRef {
   assetId: string;
   /** The cap of this upload: the gateway's or the token's, whichever is smaller. */
   maxBytes: number;

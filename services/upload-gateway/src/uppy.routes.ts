@@ -1,51 +1,30 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import {
-  AssetOptions,
-  ImageContentType,
   IngestError,
-  newAssetId,
-  stagingKeys,
   UppyCompleteRequest,
   UppyCreateMultipartRequest,
-  type DestinationKind,
   type UppyCompleteResponse,
-  type UppyCreateMultipartResponse,
   type UppyPart,
   type UppySignedPart,
   type UppySignedParts,
-  type UppyUploadParams,
 } from '@ingestkit/contracts';
-import type { AssetRegistry } from '@ingestkit/registry';
-import type { Redis } from '@ingestkit/runtime';
-import { MAX_PART_NUMBER, type DirectUploadSigner, type MultipartUploads } from '@ingestkit/storage';
-import { principalOf } from './auth';
-import type { Intake } from './intake';
+import type { MultipartUploads } from '@ingestkit/storage';
 import type { MultipartSessions } from './multipart-sessions';
 import { parseBody } from './parse-body';
-import { applyTokenLimits, assertTokenCovers, countTokenUpload } from './token-limits';
-import { UPLOAD_TOKEN_PREFIX } from './upload-token';
+import type { UppyUploads } from './uppy-uploads';
 
 /** Where the routes live: `<base>/s3/…` (token in `Authorization`) and `<base>/<token>/s3/…`. */
 export const UPPY_BASE = '/v1/uppy';
 
 export interface UppyRoutesDeps {
+  uploads: UppyUploads;
   sessions: MultipartSessions;
   multipart: MultipartUploads;
-  signer: DirectUploadSigner;
-  intake: Intake;
-  registry: AssetRegistry;
-  maxUploadBytes: number;
   expiresInSeconds: number;
-  destinations: readonly DestinationKind[];
-  assertQueueAvailable(): Promise<void>;
-  requireUploader: RequestHandler;
+  /** See `uppyAuth`. */
+  auth: { header: RequestHandler[]; path: RequestHandler[] };
   idempotent: RequestHandler;
-  redis: Redis;
-  prefix: string;
 }
-
-/** Uppy metadata that are asset options rather than metadata; `name`/`type` repeat the file's. */
-const OPTION_FIELDS = new Set(['folder', 'destination', 'policy', 'tags', 'name', 'type', 'relativePath']);
 
 /**
  * Companion's S3 routes, so `@uppy/aws-s3` uploads to ingestkit unchanged: 5.x with
@@ -61,73 +40,15 @@ const OPTION_FIELDS = new Set(['folder', 'destination', 'policy', 'tags', 'name'
  */
 export function uppyRoutes(deps: UppyRoutesDeps): Router {
   const router = Router();
-  const optionsSchema = AssetOptions.refine((value) => !value.destination || deps.destinations.includes(value.destination), {
-    path: ['destination'],
-    message: `one of ${deps.destinations.join(', ')}`,
-  });
-
-  /** Creates the asset of a new upload, within the caller's limits. */
-  async function startAsset(res: Response, input: { filename: string; type: string; metadata: Record<string, unknown> }) {
-    await deps.assertQueueAvailable();
-    const principal = principalOf(res);
-    const contentType = ImageContentType.safeParse(input.type);
-    if (!contentType.success) {
-      throw new IngestError('unsupported_media_type', `uploads must be images (${ImageContentType.options.join(', ')})`, {
-        details: { type: input.type },
-      });
-    }
-    const { folder, destination, policy, tags } = input.metadata;
-    const metadata = Object.fromEntries(
-      Object.entries(input.metadata).filter(([name, value]) => !OPTION_FIELDS.has(name) && value !== null),
-    );
-    const request = parseBody(optionsSchema, {
-      folder,
-      destination,
-      policy,
-      tags:
-        typeof tags === 'string'
-          ? tags
-              .split(',')
-              .map((tag) => tag.trim())
-              .filter(Boolean)
-          : tags,
-      metadata,
+  const { uploads, auth: chains } = deps;
+  const findSession = (req: Request, res: Response) =>
+    uploads.findSession(res, {
+      key: typeof req.query.key === 'string' ? req.query.key : '',
+      uploadId: String(req.params.uploadId),
     });
-    const { options, maxBytes } = applyTokenLimits(principal, request, deps.maxUploadBytes);
-    await countTokenUpload(deps, principal);
-    const assetId = newAssetId();
-    res.locals.assetId = assetId;
-    const key = stagingKeys.original(assetId);
-    // The size is unknown until completion: the cap stands in for it, and is what completion enforces.
-    const asset = await deps.intake.awaitUpload({
-      assetId,
-      options,
-      fileName: input.filename,
-      original: { key, bytes: maxBytes, contentType: contentType.data },
-    });
-    return { asset, key, maxBytes, contentType: contentType.data };
-  }
-
-  /** The open upload named by `:uploadId` and `?key`, if the caller's token covers its asset. */
-  async function findSession(req: Request, res: Response) {
-    const key = typeof req.query.key === 'string' ? req.query.key : '';
-    const session = await deps.sessions.find({ key, uploadId: String(req.params.uploadId) });
-    res.locals.assetId = session.assetId;
-    const asset = await deps.registry.get(session.assetId);
-    if (!asset) throw new IngestError('not_found', `asset ${session.assetId} does not exist`);
-    assertTokenCovers(principalOf(res), asset);
-    return session;
-  }
-
-  const signPart = async (session: { key: string; uploadId: string }, partNumber: number) => {
-    if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PART_NUMBER) {
-      throw new IngestError('bad_request', `part numbers are 1 to ${MAX_PART_NUMBER}`);
-    }
-    return deps.multipart.signPart({ ...session, partNumber, expiresInSeconds: deps.expiresInSeconds });
-  };
 
   for (const base of [UPPY_BASE, `${UPPY_BASE}/:token`]) {
-    const auth = base.endsWith(':token') ? [tokenFromPath, deps.requireUploader] : [deps.requireUploader];
+    const auth = base.endsWith(':token') ? chains.path : chains.header;
 
     router.get(`${base}/s3/params`, ...auth, async (req, res) => {
       const query = req.query as Record<string, unknown>;
@@ -137,42 +58,21 @@ export function uppyRoutes(deps: UppyRoutesDeps): Router {
           return field && typeof value === 'string' ? [[field, value]] : [];
         }),
       );
-      const { asset, key, maxBytes, contentType } = await startAsset(res, {
+      const body = await uploads.singlePart(res, {
         filename: typeof query.filename === 'string' && query.filename ? query.filename : 'upload',
         type: typeof query.type === 'string' ? query.type : '',
         metadata,
       });
-      // A POST form, as Companion answers: 6.x posts `fields` whatever the method says.
-      const method = deps.signer.methods.includes('POST') ? 'POST' : 'PUT';
-      const upload = await deps.signer.sign({
-        key,
-        contentType,
-        bytes: maxBytes,
-        maxBytes,
-        method,
-        expiresInSeconds: deps.expiresInSeconds,
-      });
-      const body: UppyUploadParams = {
-        method: upload.method,
-        url: upload.url,
-        // `fields.key` is where Uppy learns the key (the local store ignores the extra field).
-        ...(upload.fields ? { fields: { key, ...upload.fields } } : {}),
-        ...(upload.headers ? { headers: upload.headers } : {}),
-        key,
-        assetId: asset.id,
-      };
       res.json(body);
     });
 
     router.post(`${base}/s3/multipart`, ...auth, express.json({ limit: '64kb' }), deps.idempotent, async (req, res) => {
       const request = parseBody(UppyCreateMultipartRequest, req.body);
-      const { asset, maxBytes, contentType } = await startAsset(res, {
+      const body = await uploads.multipart(res, {
         filename: request.filename,
         type: request.type,
         metadata: request.metadata ?? {},
       });
-      const ref = await deps.sessions.start({ assetId: asset.id, contentType, maxBytes });
-      const body: UppyCreateMultipartResponse = { key: ref.key, uploadId: ref.uploadId, assetId: asset.id };
       res.json(body);
     });
 
@@ -185,7 +85,7 @@ export function uppyRoutes(deps: UppyRoutesDeps): Router {
       if (numbers.length === 0 || numbers.length > 1000) {
         throw new IngestError('bad_request', 'partNumbers: 1 to 1000 comma-separated part numbers');
       }
-      const signed = await Promise.all(numbers.map((n) => signPart(session, n)));
+      const signed = await Promise.all(numbers.map((n) => uploads.signPart(session, n)));
       const body: UppySignedParts = {
         presignedUrls: Object.fromEntries(numbers.map((n, i) => [String(n), signed[i]!.url])),
       };
@@ -194,7 +94,7 @@ export function uppyRoutes(deps: UppyRoutesDeps): Router {
 
     router.get(`${base}/s3/multipart/:uploadId/:partNumber`, ...auth, async (req, res) => {
       const session = await findSession(req, res);
-      const signed = await signPart(session, Number(req.params.partNumber));
+      const signed = await uploads.signPart(session, Number(req.params.partNumber));
       const body: UppySignedPart = {
         url: signed.url,
         ...(signed.headers ? { headers: signed.headers } : {}),
@@ -239,15 +139,3 @@ export function uppyRoutes(deps: UppyRoutesDeps): Router {
   }
   return router;
 }
-
-/** `<base>/<token>/…`: the upload token as a path segment becomes the request's bearer. */
-const tokenFromPath: RequestHandler = (req, res, next) => {
-  const token = String(req.params.token);
-  if (!token.startsWith(UPLOAD_TOKEN_PREFIX)) {
-    res.setHeader('WWW-Authenticate', 'Bearer');
-    next(new IngestError('unauthorized', 'only an upload token may be a path segment of the Uppy routes'));
-    return;
-  }
-  req.headers.authorization = `Bearer ${token}`;
-  next();
-};
