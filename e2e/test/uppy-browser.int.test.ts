@@ -1,4 +1,4 @@
-// Proves the real @uppy/core + @uppy/aws-s3, 5.x (endpoint + token header) and 6.x (companionEndpoint with the token in the path), upload through the gateway's S3 routes in headless Chromium, multipart (3 parts) and single-part, on S3 (s3rver) and the local store, to ready.
+// Proves the real @uppy/core + @uppy/aws-s3, 5.x (endpoint + token header) and 6.x (companionEndpoint with the token in the path, and signRequest through POST /v1/uppy/sign), upload through the gateway's S3 routes in headless Chromium, multipart (3 parts) and single-part, on S3 (s3rver) and the local store, to ready.
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -148,13 +148,13 @@ async function startStack(env: Record<string, string>) {
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
 
-async function uploadInBrowser(stack: Stack, major: 5 | 6, multipart: boolean) {
+async function uploadInBrowser(stack: Stack, major: 5 | 6, multipart: boolean, signRequest = false) {
   await page.goto(`${pageOrigin}/`);
   await page.addScriptTag({ url: `${pageOrigin}/uppy-v${major}.js` });
   const token = await stack.mintToken();
   const routes: string[] = [];
   const record = (request: { url(): string; method(): string }) => {
-    const route = /\/s3\/(params|multipart)/.exec(request.url())?.[1];
+    const route = /\/(s3\/params|s3\/multipart|sign)\b/.exec(request.url())?.[1];
     if (route && request.method() !== 'OPTIONS') routes.push(route);
   };
   page.on('request', record);
@@ -169,6 +169,7 @@ async function uploadInBrowser(stack: Stack, major: 5 | 6, multipart: boolean) {
       fileUrl: `${pageOrigin}/${multipart ? 'big' : 'small'}.png`,
       fileName: multipart ? `big-v${major}.png` : `small-v${major}.png`,
       multipart,
+      signRequest,
     },
   );
   page.off('request', record);
@@ -199,15 +200,26 @@ describe.each([
   it.each(MAJORS)('@uppy/aws-s3 %i.x: multipart upload of a 12 MiB PNG in 3 parts, to ready', async (major) => {
     const { assetId, parts, routes } = await uploadInBrowser(stack, major, true);
     expect(parts).toBe(3);
-    expect(routes).toEqual(new Set(['multipart']));
+    expect(routes).toEqual(new Set(['s3/multipart']));
     const asset = await stack.settled(assetId);
     expect(asset).toMatchObject({ status: 'ready', folder: 'uppy', original: { bytes: bigPng.length, format: 'png' } });
   });
 
   it.each(MAJORS)('@uppy/aws-s3 %i.x: single-part upload, to ready', async (major) => {
     const { assetId, routes } = await uploadInBrowser(stack, major, false);
-    expect(routes).toEqual(new Set(['params']));
+    expect(routes).toEqual(new Set(['s3/params']));
     const asset = await stack.settled(assetId);
     expect(asset).toMatchObject({ status: 'ready', original: { bytes: smallPng.length, format: 'png' } });
   });
+
+  it.each([true, false])(
+    '@uppy/aws-s3 6.x signRequest through POST /v1/uppy/sign (multipart: %s), to ready',
+    async (multipart) => {
+      const { assetId, parts, routes } = await uploadInBrowser(stack, 6, multipart, true);
+      expect(routes).toEqual(new Set(['sign']));
+      expect(parts).toBe(multipart ? 3 : 0);
+      const asset = await stack.settled(assetId);
+      expect(asset).toMatchObject({ status: 'ready', original: { bytes: (multipart ? bigPng : smallPng).length } });
+    },
+  );
 });

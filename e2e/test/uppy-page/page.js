@@ -7,12 +7,24 @@ import AwsS3 from '@uppy/aws-s3';
 const MiB = 1024 * 1024;
 
 /** Uploads the file at `fileUrl` with Uppy as an app would; resolves with the asset id. */
-window.uploadWithUppy = async ({ gateway, token, fileUrl, fileName, multipart }) => {
+window.uploadWithUppy = async ({ gateway, token, fileUrl, fileName, multipart, signRequest }) => {
   const blob = await (await fetch(fileUrl)).blob();
   const uppy = new Uppy({ autoProceed: false });
   const common = { shouldUseMultipart: multipart, getChunkSize: () => 5 * MiB };
   if (MAJOR === 5) {
     uppy.use(AwsS3, { ...common, endpoint: `${gateway}/v1/uppy`, headers: { authorization: `Bearer ${token}` } });
+  } else if (signRequest) {
+    // The app's own signer: asks the gateway to sign each S3 request Uppy makes.
+    const sign = async (request) => {
+      const res = await fetch(`${gateway}/v1/uppy/sign`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      });
+      if (!res.ok) throw new Error(`sign answered ${res.status}: ${await res.text()}`);
+      return res.json();
+    };
+    uppy.use(AwsS3, { ...common, signRequest: sign });
   } else {
     uppy.use(AwsS3, { ...common, companionEndpoint: `${gateway}/v1/uppy/${token}` });
   }

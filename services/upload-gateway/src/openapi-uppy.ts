@@ -6,6 +6,8 @@ import {
   UppyPart,
   UppySignedPart,
   UppySignedParts,
+  UppySignRequest,
+  UppySignResponse,
   UppyUploadParams,
 } from '@ingestkit/contracts';
 import { errorResponse as error, schemaOf, type JsonSchema } from './openapi-schema';
@@ -46,6 +48,8 @@ export function uppySchemas(): Record<string, JsonSchema> {
     UppyPart: schemaOf(UppyPart),
     UppyCompleteRequest: schemaOf(UppyCompleteRequest, 'input'),
     UppyCompleteResponse: schemaOf(UppyCompleteResponse),
+    UppySignRequest: schemaOf(UppySignRequest, 'input'),
+    UppySignResponse: schemaOf(UppySignResponse),
   };
 }
 
@@ -59,6 +63,19 @@ export function uppyPaths(): Record<string, JsonSchema> {
     const inPath = base.endsWith('{token}');
     const common = inPath ? { security: [], parameters: [tokenParam] } : { security: [{ apiKey: [] }, { uploadToken: [] }] };
     const params = (...more: JsonSchema[]) => ({ ...common, parameters: [...(inPath ? [tokenParam] : []), ...more] });
+    paths[`${base}/sign`] = {
+      post: {
+        summary: 'Uppy 6.x signRequest: sign one S3 request (server-generated keys; multipart calls run on the gateway)',
+        ...common,
+        requestBody: { required: true, content: json(ref('UppySignRequest')) },
+        responses: {
+          '200': { description: 'Where to send the request', content: json(ref('UppySignResponse')) },
+          '400': error('bad_request'),
+          '415': error('unsupported_media_type'),
+          ...refusals,
+        },
+      },
+    };
     paths[`${base}/s3/params`] = {
       get: {
         summary: 'Uppy single-part upload: a new asset and a POST form to upload it straight to staging',

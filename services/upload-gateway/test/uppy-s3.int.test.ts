@@ -188,6 +188,26 @@ describe.each(['local', 's3'] as const)('Uppy S3 routes on the %s store', (kind)
     }
   });
 
+  it('signs 6.x signRequest calls with server keys, and refuses altered facade URLs and unknown uploads', async () => {
+    const sign = (body: Record<string, unknown>, auth = token) => callJson(gateway, 'POST', '/v1/uppy/sign', { auth, body });
+    const created = await sign({ method: 'POST', key: 'client-chosen/../name.jpg', contentType: 'image/jpeg' });
+    expect(created.status).toBe(200);
+    const key = created.body.key as string;
+    expect(key).toMatch(/^staging\/ast_[A-Za-z0-9_-]{22}\/original$/);
+    const init = await fetch(created.body.url, { method: 'POST' });
+    const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(await init.text())?.[1];
+    expect(uploadId).toBeTruthy();
+    const part = await sign({ method: 'PUT', key, uploadId, partNumber: 1 });
+    expect(part.status).toBe(200);
+    const tampered = new URL(created.body.url);
+    tampered.searchParams.set('key', 'staging/ast_AAAAAAAAAAAAAAAAAAAAAA/original');
+    expect((await fetch(tampered, { method: 'POST' })).status).toBe(403);
+    const unknown = await sign({ method: 'PUT', key, uploadId: 'nope', partNumber: 1 });
+    expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+    expect((await sign({ method: 'DELETE', key: 'x.jpg' })).status).toBe(400);
+    expect((await sign({ method: 'POST', key: 'x.jpg', contentType: 'image/jpeg' }, 'ut1.forged.token')).status).toBe(401);
+  });
+
   it('aborts on DELETE and sweeps abandoned uploads', async () => {
     if (kind === 's3' && s3.kind !== 'minio') return; // s3rver has no AbortMultipartUpload
     const a = (await create(token)).body;
