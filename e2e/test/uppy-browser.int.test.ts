@@ -160,7 +160,8 @@ async function uploadInBrowser(stack: Stack, major: 5 | 6, multipart: boolean, s
   page.on('request', record);
   const result = await page.evaluate(
     (input) =>
-      (window as unknown as { uploadWithUppy(i: typeof input): Promise<{ assetId: string; parts: number }> }).uploadWithUppy(
+      // Runs in the page: `globalThis` is its window (the test's tsconfig has no DOM types).
+      (globalThis as unknown as { uploadWithUppy(i: typeof input): Promise<{ assetId: string; parts: number }> }).uploadWithUppy(
         input,
       ),
     {
