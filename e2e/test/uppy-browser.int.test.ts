@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { loadIngestWorkerConfig, startIngestWorker } from '@ingestkit/ingest-worker';
 import { createLogger, type ShutdownStep } from '@ingestkit/runtime';
@@ -84,8 +84,6 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
-  page = await browser.newPage();
-  page.on('pageerror', (err) => process.stderr.write(`page error: ${err.message}\n`));
 });
 
 afterAll(async () => {
@@ -182,8 +180,13 @@ describe.each([
   ['local', 'local'],
 ] as const)('Uppy in Chromium, %s staging', (_name, store) => {
   let stack: Stack;
+  let context: BrowserContext;
   const saved = { ...process.env };
   beforeAll(async () => {
+    // A context per stack: closing it drops the browser's keep-alive connections to the gateway.
+    context = await browser.newContext();
+    page = await context.newPage();
+    page.on('pageerror', (err) => process.stderr.write(`page error: ${err.message}\n`));
     if (store === 's3') {
       // The SDK takes credentials from the standard chain; s3rver accepts any.
       process.env.AWS_ACCESS_KEY_ID = s3.credentials.accessKeyId;
@@ -194,6 +197,7 @@ describe.each([
     );
   });
   afterAll(async () => {
+    await context?.close();
     await stack?.stop();
     process.env = saved;
   });
