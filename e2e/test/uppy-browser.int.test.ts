@@ -224,7 +224,10 @@ describe.each([
       expect(routes).toEqual(new Set(['sign']));
       expect(parts).toBe(multipart ? 3 : 0);
       const asset = await stack.settled(assetId);
-      expect(asset).toMatchObject({ status: 'ready', original: { bytes: (multipart ? bigPng : smallPng).length } });
+      expect(asset).toMatchObject({
+        status: 'ready',
+        original: { bytes: (multipart ? bigPng : smallPng).length, contentType: 'image/png', format: 'png' },
+      });
     },
   );
 });

@@ -52,7 +52,11 @@ export function uppySignRoutes(deps: UppySignRoutesDeps): Router {
     if (request.uploadId === undefined) {
       const fileName = request.key.split('/').pop() ?? 'upload';
       if (request.method === 'PUT') {
-        const params = await deps.uploads.singlePart(res, { filename: fileName, type: request.contentType ?? '', metadata: {} });
+        const params = await deps.uploads.singlePart(res, {
+          filename: fileName,
+          type: request.contentType ?? typeOfName(fileName),
+          metadata: {},
+        });
         body = {
           url: params.url,
           key: params.key,
@@ -62,7 +66,7 @@ export function uppySignRoutes(deps: UppySignRoutesDeps): Router {
       } else if (request.method === 'POST') {
         const ref = await deps.uploads.multipart(res, {
           filename: fileName,
-          type: request.contentType ?? 'image/jpeg',
+          type: request.contentType ?? typeOfName(fileName),
           metadata: {},
         });
         body = { url: apiUrl(req, 'create', ref.key, ref.uploadId), key: ref.key };
@@ -146,3 +150,23 @@ const unescapeXml = (text: string) =>
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
+
+const TYPES: Record<string, string> = {
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  avif: 'image/avif',
+  tif: 'image/tiff',
+  tiff: 'image/tiff',
+};
+
+/**
+ * Uppy 6.x sends no content type with CreateMultipartUpload: take it from the name Uppy made
+ * (`<uuid>-<file name>`), else JPEG. Only the staged object's `Content-Type` depends on it; the
+ * format itself is sniffed from the bytes at completion.
+ */
+function typeOfName(name: string): string {
+  return TYPES[/\.([A-Za-z]+)$/.exec(name)?.[1]?.toLowerCase() ?? ''] ?? 'image/jpeg';
+}
