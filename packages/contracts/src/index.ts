@@ -12,3 +12,4 @@ export * from './direct-uploads';
 export * from './upload-tokens';
 export * from './server-jobs';
 export * from './asset-list';
+export * from './uppy-s3';

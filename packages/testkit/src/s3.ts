@@ -23,7 +23,19 @@ export interface TestS3 {
 export interface StartS3Options {
   /** Buckets to create before returning; default `['ingestkit-staging', 'ingestkit-assets']`. */
   buckets?: string[];
+  /**
+   * s3rver: give every bucket a CORS configuration for browser tests (any origin; GET, PUT, POST,
+   * DELETE, HEAD; any header; `ETag` and `Location` exposed, as Uppy reads them). MinIO answers
+   * CORS for any origin already.
+   */
+  cors?: boolean;
 }
+
+const BROWSER_CORS = `<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin>${['GET', 'PUT', 'POST', 'DELETE', 'HEAD']
+  .map((method) => `<AllowedMethod>${method}</AllowedMethod>`)
+  .join(
+    '',
+  )}<AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><ExposeHeader>Location</ExposeHeader><MaxAgeSeconds>600</MaxAgeSeconds></CORSRule></CORSConfiguration>`;
 
 /** Buckets the services use by default. */
 export const DEFAULT_TEST_BUCKETS = ['ingestkit-staging', 'ingestkit-assets'] as const;
@@ -45,7 +57,7 @@ const MINIO_PASSWORD = 'ingestkit-secret';
  */
 export async function startS3(options: StartS3Options = {}): Promise<TestS3> {
   const buckets = options.buckets ?? [...DEFAULT_TEST_BUCKETS];
-  return (await isDockerAvailable()) ? startMinio(buckets) : startS3rver(buckets);
+  return (await isDockerAvailable()) ? startMinio(buckets) : startS3rver(buckets, options.cors ?? false);
 }
 
 async function startMinio(buckets: string[]): Promise<TestS3> {
@@ -90,7 +102,7 @@ interface S3rverInstance {
 }
 type S3rverConstructor = new (options: Record<string, unknown>) => S3rverInstance;
 
-async function startS3rver(buckets: string[]): Promise<TestS3> {
+async function startS3rver(buckets: string[], cors: boolean): Promise<TestS3> {
   // s3rver has no type declarations; loaded lazily so MinIO runs never pay for it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const S3rver = require('s3rver') as S3rverConstructor;
@@ -100,7 +112,7 @@ async function startS3rver(buckets: string[]): Promise<TestS3> {
     port: 0, // the OS picks a free port at listen time: no window for another process to take it
     silent: true,
     directory,
-    configureBuckets: buckets.map((name) => ({ name })),
+    configureBuckets: buckets.map((name) => ({ name, ...(cors ? { configs: [BROWSER_CORS] } : {}) })),
   });
   let port: number;
   try {

@@ -4,6 +4,7 @@ import { IngestError, isAssetId, S3EventNotification, toIngestError } from '@ing
 import { principalOf } from './auth';
 import { completeDirectUpload, type CompleteUploadDeps } from './complete-upload';
 import { parseBody } from './parse-body';
+import { assertTokenCovers } from './token-limits';
 
 export interface CompleteRoutesDeps extends CompleteUploadDeps {
   requireUploader: RequestHandler;
@@ -28,13 +29,9 @@ export function completeRoutes(deps: CompleteRoutesDeps): Router {
     res.locals.assetId = id;
     const principal = principalOf(res);
     if (principal.kind === 'uploadToken') {
-      // A token completes only assets within its own limits (folder, destination, policy).
       const existing = await deps.registry.get(id);
       if (!existing) throw new IngestError('not_found', `asset ${id} does not exist`);
-      const outside = (['folder', 'destination', 'policy'] as const).find(
-        (field) => principal.claims[field] !== undefined && principal.claims[field] !== existing[field],
-      );
-      if (outside) throw new IngestError('forbidden', `this upload token does not cover assets with this ${outside}`);
+      assertTokenCovers(principal, existing);
     }
     const { asset, completed } = await completeDirectUpload(deps, id);
     res

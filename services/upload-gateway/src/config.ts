@@ -80,7 +80,10 @@ const gatewayEnv = z
         secret: env.GATEWAY_SIGNING_SECRET ?? DEV_SIGNING_SECRET,
         isDevSecret: env.GATEWAY_SIGNING_SECRET === undefined,
       },
-      directUploads: { expiresInSeconds: env.PRESIGN_EXPIRES_SECONDS },
+      directUploads: {
+        expiresInSeconds: env.PRESIGN_EXPIRES_SECONDS,
+        abandonMultipartAfterSeconds: env.MULTIPART_ABANDON_AFTER_SECONDS,
+      },
       cors: { origins: env.CORS_ORIGINS ?? [] },
       s3Events: { token: env.S3_EVENTS_TOKEN },
       rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE },

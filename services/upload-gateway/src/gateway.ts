@@ -12,7 +12,7 @@ import {
   type Registry,
 } from '@ingestkit/runtime';
 import type { Queue } from 'bullmq';
-import type { DirectUploadSigner, ObjectStore } from '@ingestkit/storage';
+import type { DirectUploadSigner, LocalMultipartUploads, MultipartUploads, ObjectStore } from '@ingestkit/storage';
 import { assetRoutes } from './assets.routes';
 import { createAuth } from './auth';
 import { completeRoutes } from './complete.routes';
@@ -28,13 +28,18 @@ import { imagekitRoutes } from './imagekit.routes';
 import { purgeRoutes } from './purge.routes';
 import { createIntake } from './intake';
 import { jobRoutes } from './jobs.routes';
+import { localPartRoutes } from './local-parts.routes';
 import { localUploadRoutes } from './local-uploads.routes';
+import { createMultipartSessions } from './multipart-sessions';
 import { presignRoutes } from './presign.routes';
 import { createRateLimit } from './rate-limit';
-import { localUploadSecret } from './signing-keys';
+import { localUploadSecret, uppySignSecret } from './signing-keys';
 import { createUploadTokens } from './upload-token';
 import { uploadTokenRoutes } from './upload-tokens.routes';
 import { uploadRoutes } from './uploads.routes';
+import { uppyRoutes } from './uppy.routes';
+import { uppySignRoutes } from './uppy-sign.routes';
+import { createUppyUploads, uppyAuth } from './uppy-uploads';
 
 export interface GatewayDeps {
   config: Pick<
@@ -65,6 +70,8 @@ export interface GatewayDeps {
   staging: ObjectStore;
   /** Signs direct uploads into `staging` (see `createDirectUploadSigner`). */
   uploadSigner: DirectUploadSigner;
+  /** Multipart uploads into `staging` (see `createMultipartUploads`): Uppy's S3 routes. */
+  multipart: MultipartUploads;
   /** The `local` destination's store, served under `/files/`. */
   localAssets: ObjectStore;
 }
@@ -123,6 +130,33 @@ export function createGateway(deps: GatewayDeps): Express {
   app.use(presignRoutes({ ...uploads, signer: deps.uploadSigner, expiresInSeconds: config.directUploads.expiresInSeconds }));
   const gatewayMetrics = createGatewayMetrics(deps.metrics);
   app.use(uploadRoutes({ ...uploads, staging: deps.staging, countBytes: (bytes) => gatewayMetrics.uploadBytes.inc(bytes) }));
+  const sessions = createMultipartSessions({ ...deps, prefix, staging: deps.staging, intake });
+  const uppyUploads = createUppyUploads({
+    ...uploads,
+    registry: deps.registry,
+    sessions,
+    multipart: deps.multipart,
+    signer: deps.uploadSigner,
+    expiresInSeconds: config.directUploads.expiresInSeconds,
+  });
+  const uppy = {
+    uploads: uppyUploads,
+    sessions,
+    multipart: deps.multipart,
+    expiresInSeconds: config.directUploads.expiresInSeconds,
+    auth: uppyAuth(requireUploader),
+  };
+  app.use(uppySignRoutes({ ...uppy, secret: uppySignSecret(config.signing.secret) }));
+  app.use(uppyRoutes({ ...uppy, idempotent }));
+  if (isLocalMultipart(deps.multipart)) {
+    app.use(
+      localPartRoutes({
+        multipart: deps.multipart,
+        secret: localUploadSecret(config.signing.secret),
+        maxUploadBytes: config.limits.maxUploadBytes,
+      }),
+    );
+  }
   app.use(
     localUploadRoutes({
       staging: deps.staging,
@@ -178,4 +212,8 @@ export function createGateway(deps: GatewayDeps): Express {
   app.use(docsRoutes({ destinations: config.destinations }));
   app.use(countUploadRejections(gatewayMetrics));
   return finishHttpApp(app, deps.logger);
+}
+
+function isLocalMultipart(multipart: MultipartUploads): multipart is LocalMultipartUploads {
+  return 'putPart' in multipart;
 }

@@ -5,6 +5,7 @@ import type { AssetRegistry } from '@ingestkit/registry';
 import type { Redis } from '@ingestkit/runtime';
 import { verifyLocalUpload, type LocalUploadGrant, type ObjectStore } from '@ingestkit/storage';
 import { ByteLimit } from './byte-limit';
+import { HashCounter } from './hash-counter';
 import { receiveMultipartUpload } from './multipart-upload';
 import { SniffGuard } from './sniff-guard';
 
@@ -48,28 +49,34 @@ export function localUploadRoutes(deps: LocalUploadRoutesDeps): Router {
     if ((await deps.redis.set(usedKey, '1', 'EXAT', expiresAt, 'NX')) === null) {
       throw new IngestError('url_already_used', 'this upload URL was already used; ask for a new one');
     }
+    let sha256: string;
     try {
-      await receive(method, req, grant);
+      sha256 = await receive(method, req, grant);
     } catch (err) {
       res.setHeader('Connection', 'close');
       await deps.redis.del(usedKey).catch(() => undefined);
       throw err;
     }
+    // Uppy reads an ETag from every upload it sends (S3 answers one); this one is opaque.
+    res.setHeader('ETag', `"${sha256.slice(0, 32)}"`);
     res.status(204).end();
   };
 
-  async function receive(method: 'PUT' | 'POST', req: Request, grant: LocalUploadGrant) {
+  /** Stores the bytes; answers their SHA-256 (hex). */
+  async function receive(method: 'PUT' | 'POST', req: Request, grant: LocalUploadGrant): Promise<string> {
     if (method === 'POST') {
-      await receiveMultipartUpload(req, { store: deps.staging, key: grant.key, maxBytes: grant.maxBytes });
-      return;
+      const received = await receiveMultipartUpload(req, { store: deps.staging, key: grant.key, maxBytes: grant.maxBytes });
+      return received.file.sha256;
     }
     const limit = new ByteLimit(grant.maxBytes);
+    const counter = new HashCounter();
     const guard = new SniffGuard();
     const stored = deps.staging.put({ key: grant.key, body: guard });
     // Wait for both sides, so the store has cleaned up before the client hears of a failure.
-    const [piped, put] = await Promise.allSettled([pipeline(req, limit, guard), stored]);
+    const [piped, put] = await Promise.allSettled([pipeline(req, limit, counter, guard), stored]);
     if (piped.status === 'rejected') throw piped.reason;
     if (put.status === 'rejected') throw put.reason;
+    return counter.digest();
   }
 
   router.put('/v1/local-uploads/*key', handler('PUT'));

@@ -18,6 +18,7 @@ import {
 import { adminPaths } from './openapi-admin';
 import { directUploadPaths } from './openapi-direct';
 import { purgePaths, purgeSchemas } from './openapi-purge';
+import { uppyPaths, uppySchemas } from './openapi-uppy';
 import { errorResponse, schemaOf, type JsonSchema } from './openapi-schema';
 
 /**
@@ -69,11 +70,13 @@ export function buildOpenApiDocument(options: { destinations: readonly Destinati
         JobRequest: schemaOf(JobRequest, 'input'),
         JobBatchResponse: schemaOf(JobBatchResponse),
         ...purgeSchemas(),
+        ...uppySchemas(),
       },
     },
     security: [{ apiKey: [] }],
     paths: {
       ...directUploadPaths(),
+      ...uppyPaths(),
       '/v1/uploads': {
         post: {
           summary: 'Upload one image (multipart/form-data, streamed to staging) and queue it',

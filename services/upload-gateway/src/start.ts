@@ -12,9 +12,12 @@ import {
   type Logger,
   type ShutdownStep,
 } from '@ingestkit/runtime';
-import { createDirectUploadSigner, createObjectStore } from '@ingestkit/storage';
+import { createDirectUploadSigner, createMultipartUploads, createObjectStore } from '@ingestkit/storage';
 import type { GatewayConfig } from './config';
 import { createGateway } from './gateway';
+import { createIntake } from './intake';
+import { createMultipartSessions } from './multipart-sessions';
+import { startMultipartSweeper } from './multipart-sweeper';
 import { localUploadSecret } from './signing-keys';
 
 export interface RunningGateway {
@@ -40,22 +43,35 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   if (config.signing.isDevSecret) {
     logger.warn('GATEWAY_SIGNING_SECRET is not set: signing upload tokens and URLs with the development secret');
   }
+  const registry = createRedisAssetRegistry({ redis, prefix: config.redis.prefix });
+  const staging = createObjectStore(config.stores.staging);
+  const local = { baseUrl: config.publicUrl, secret: localUploadSecret(config.signing.secret) };
+  const multipart = createMultipartUploads(config.stores.staging, { ...local, store: staging });
   const app = createGateway({
     config,
     logger,
     metrics: createMetricsRegistry({ service: 'upload-gateway' }),
     redis,
-    registry: createRedisAssetRegistry({ redis, prefix: config.redis.prefix }),
+    registry,
     queues,
     purgeQueue,
     boardQueues,
     purges: createRedisPurgeStore({ redis, prefix: config.redis.prefix }),
-    staging: createObjectStore(config.stores.staging),
-    uploadSigner: createDirectUploadSigner(config.stores.staging, {
-      baseUrl: config.publicUrl,
-      secret: localUploadSecret(config.signing.secret),
-    }),
+    staging,
+    uploadSigner: createDirectUploadSigner(config.stores.staging, local),
+    multipart,
     localAssets: createObjectStore(config.stores.localAssets),
+  });
+  const intake = createIntake({
+    registry,
+    validateQueue: queues.validate,
+    defaultDestination: config.defaultDestination,
+    logger,
+  });
+  const sweeper = startMultipartSweeper({
+    sessions: createMultipartSessions({ multipart, redis, prefix: config.redis.prefix, logger, registry, staging, intake }),
+    abandonAfterSeconds: config.directUploads.abandonMultipartAfterSeconds,
+    logger,
   });
   const server = await listen(app, config.http);
   logger.info({ url: server.url }, 'upload-gateway listening');
@@ -63,6 +79,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     url: server.url,
     shutdownSteps: [
       { name: 'http', close: () => server.close() },
+      { name: 'multipart-sweeper', close: () => sweeper.stop() },
       {
         name: 'queues',
         close: async () =>

@@ -1,4 +1,4 @@
-import { IngestError, type AssetOptions } from '@ingestkit/contracts';
+import { IngestError, type Asset, type AssetOptions } from '@ingestkit/contracts';
 import type { Redis } from '@ingestkit/runtime';
 import type { Principal } from './auth';
 
@@ -49,4 +49,13 @@ export async function countTokenUpload(deps: { redis: Redis; prefix: string }, p
       details: { maxFiles: principal.claims.maxFiles },
     });
   }
+}
+
+/** A token acts only on assets within its own limits (folder, destination, policy); else `forbidden`. */
+export function assertTokenCovers(principal: Principal, asset: Pick<Asset, 'folder' | 'destination' | 'policy'>): void {
+  if (principal.kind !== 'uploadToken') return;
+  const outside = (['folder', 'destination', 'policy'] as const).find(
+    (field) => principal.claims[field] !== undefined && principal.claims[field] !== asset[field],
+  );
+  if (outside) throw new IngestError('forbidden', `this upload token does not cover assets with this ${outside}`);
 }

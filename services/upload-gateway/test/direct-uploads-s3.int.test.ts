@@ -1,5 +1,12 @@
 // Proves presigned PUT and POST uploads into S3 staging (s3rver or MinIO): the POST policy pins bucket, key, type and size, completion verifies what arrived, and S3 events complete uploads idempotently.
-import { createS3Client, createS3Store, createS3UploadSigner, decodeS3PostPolicy, type ObjectStore } from '@ingestkit/storage';
+import {
+  createS3Client,
+  createS3MultipartUploads,
+  createS3Store,
+  createS3UploadSigner,
+  decodeS3PostPolicy,
+  type ObjectStore,
+} from '@ingestkit/storage';
 import { makeJpeg, makePdf, startRedis, startS3, type TestRedis, type TestS3 } from '@ingestkit/testkit';
 import { callJson, startTestGateway, type TestGateway } from './harness';
 
@@ -21,7 +28,11 @@ beforeAll(async () => {
   gateway = await startTestGateway({
     redisUrl: redis.url,
     maxUploadBytes: MAX_UPLOAD_BYTES,
-    staging: { store: staging, signer: createS3UploadSigner({ client, bucket: BUCKET, bucketUrl: `${s3.endpoint}/${BUCKET}` }) },
+    staging: {
+      store: staging,
+      signer: createS3UploadSigner({ client, bucket: BUCKET, bucketUrl: `${s3.endpoint}/${BUCKET}` }),
+      multipart: createS3MultipartUploads({ client, bucket: BUCKET }),
+    },
     settings: { s3Events: { token: EVENTS_TOKEN } },
   });
   jpeg = await makeJpeg({ width: 64, height: 48 });

@@ -52,11 +52,21 @@ it('lists every route of the API with schemas generated from the contracts', asy
       'GET /v1/assets',
       'GET /v1/assets/{id}',
       'POST /v1/assets/{id}/retry',
+      'GET /v1/uppy/s3/params',
+      'POST /v1/uppy/s3/multipart',
+      'GET /v1/uppy/s3/multipart/{uploadId}/{partNumber}',
+      'GET /v1/uppy/s3/multipart/{uploadId}/batch',
+      'GET /v1/uppy/s3/multipart/{uploadId}',
+      'POST /v1/uppy/s3/multipart/{uploadId}/complete',
+      'DELETE /v1/uppy/s3/multipart/{uploadId}',
+      'POST /v1/uppy/{token}/s3/multipart',
+      'PUT /v1/local-uploads/parts/{uploadId}/{partNumber}',
     ]),
   );
   const schemas = doc.components.schemas;
   expect(schemas.PresignRequest.required).toEqual(expect.arrayContaining(['fileName', 'contentType', 'size']));
   expect(schemas.PresignRequest.properties.method.enum).toEqual(['PUT', 'POST']);
+  expect(schemas.UppyCompleteRequest.properties.parts.items.required).toEqual(['PartNumber', 'ETag']);
   expect(schemas.JobRequest.properties.source.anyOf).toHaveLength(2);
   expect(schemas.UploadTokenRequest.properties.expiresInSeconds).toMatchObject({ minimum: 10, maximum: 3600 });
   expect(doc.paths['/v1/jobs/batch'].post.requestBody.content['application/json'].schema.properties.jobs.maxItems).toBe(1000);

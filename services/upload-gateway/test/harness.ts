@@ -16,7 +16,14 @@ import {
   type ImageKitSettings,
   type Redis,
 } from '@ingestkit/runtime';
-import { createLocalStore, createLocalUploadSigner, type DirectUploadSigner, type ObjectStore } from '@ingestkit/storage';
+import {
+  createLocalMultipartUploads,
+  createLocalStore,
+  createLocalUploadSigner,
+  type DirectUploadSigner,
+  type MultipartUploads,
+  type ObjectStore,
+} from '@ingestkit/storage';
 import { deletePrefix, uniquePrefix } from '@ingestkit/testkit';
 import { createGateway, type GatewayDeps } from '../src/gateway';
 import { localUploadSecret } from '../src/signing-keys';
@@ -30,6 +37,7 @@ export interface TestGateway {
   prefix: string;
   dataDir: string;
   staging: ObjectStore;
+  multipart: MultipartUploads;
   redis: Redis;
   close(): Promise<void>;
 }
@@ -41,7 +49,7 @@ export async function startTestGateway(options: {
   imagekit?: ImageKitSettings;
   maxPurgeUrlsPerCall?: number;
   /** A staging store and its signer (default: a local store in a temp dir and the gateway's own URLs). */
-  staging?: { store: ObjectStore; signer: DirectUploadSigner };
+  staging?: { store: ObjectStore; signer: DirectUploadSigner; multipart: MultipartUploads };
   /** Overrides of the browser-facing settings. */
   settings?: Partial<Pick<GatewayDeps['config'], 'cors' | 's3Events' | 'rateLimit' | 'sources' | 'directUploads'>>;
   /** Use this queue prefix (to share it with a test pipeline). */
@@ -57,6 +65,9 @@ export async function startTestGateway(options: {
   const localStore = createLocalStore({ root: dataDir });
   const staging = options.staging?.store ?? localStore;
   let url = '';
+  const multipart =
+    options.staging?.multipart ??
+    createLocalMultipartUploads({ store: localStore, baseUrl: () => url, secret: localUploadSecret(SIGNING_SECRET) });
   const app = createGateway({
     config: {
       auth: { apiKeys: [API_KEY], isDevKey: false, adminKeys: [ADMIN_KEY] },
@@ -66,7 +77,7 @@ export async function startTestGateway(options: {
       imagekit: options.imagekit,
       purge: { maxUrlsPerCall: options.maxPurgeUrlsPerCall ?? 1_000 },
       signing: { secret: SIGNING_SECRET, isDevSecret: false },
-      directUploads: { expiresInSeconds: 900 },
+      directUploads: { expiresInSeconds: 900, abandonMultipartAfterSeconds: 86_400 },
       cors: { origins: [] },
       s3Events: { token: undefined },
       rateLimit: { perMinute: 0 },
@@ -85,6 +96,7 @@ export async function startTestGateway(options: {
     staging,
     uploadSigner:
       options.staging?.signer ?? createLocalUploadSigner({ baseUrl: () => url, secret: localUploadSecret(SIGNING_SECRET) }),
+    multipart,
     localAssets: localStore,
   });
   const server = await listen(app, { port: 0, host: '127.0.0.1' });
@@ -94,6 +106,7 @@ export async function startTestGateway(options: {
     prefix,
     dataDir,
     staging,
+    multipart,
     redis,
     close: async () => {
       server.server.closeAllConnections();

@@ -14,6 +14,8 @@ export const directUploadEnv = z.object({
   S3_EVENTS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   /** Requests per minute per API key and per upload token; 0: off. */
   RATE_LIMIT_PER_MINUTE: envInt({ min: 0, default: 6000 }),
+  /** Multipart uploads (Uppy) not completed after this many seconds are aborted by the gateway's sweeper. */
+  MULTIPART_ABANDON_AFTER_SECONDS: envInt({ min: 60, max: 30 * 24 * 3600, default: 24 * 3600 }),
 });
 
 /**

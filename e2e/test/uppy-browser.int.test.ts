@@ -1,0 +1,233 @@
+// Proves the real @uppy/core + @uppy/aws-s3, 5.x (endpoint + token header) and 6.x (companionEndpoint with the token in the path, and signRequest through POST /v1/uppy/sign), upload through the gateway's S3 routes in headless Chromium, multipart (3 parts) and single-part, on S3 (s3rver) and the local store, to ready.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { build } from 'esbuild';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { loadIngestWorkerConfig, startIngestWorker } from '@ingestkit/ingest-worker';
+import { createLogger, type ShutdownStep } from '@ingestkit/runtime';
+import { deletePrefix, findFreePort, startRedis, startS3, uniquePrefix, type TestRedis, type TestS3 } from '@ingestkit/testkit';
+import { loadGatewayConfig, startGateway } from '@ingestkit/upload-gateway';
+
+jest.setTimeout(120_000);
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const API_KEY = 'e2e-key';
+const MAJORS = [5, 6] as const;
+
+let redis: TestRedis;
+let s3: TestS3;
+let browser: Browser;
+let page: Page;
+let pageServer: Server;
+let pageOrigin: string;
+let bundleDir: string;
+let bigPng: Buffer;
+let smallPng: Buffer;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is required for the Uppy browser test and was not found at ${CHROMIUM}: ` +
+        'install Debian\'s "chromium" package (apt-get install chromium; .ci/run does it) or set CHROMIUM_PATH.',
+    );
+  }
+  bundleDir = await mkdtemp(join(tmpdir(), 'ingestkit-uppy-'));
+  for (const major of MAJORS) {
+    await build({
+      entryPoints: [join(__dirname, 'uppy-page/page.js')],
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      target: 'es2022',
+      outfile: join(bundleDir, `uppy-v${major}.js`),
+      alias: { '@uppy/core': `@uppy/core-v${major}`, '@uppy/aws-s3': `@uppy/aws-s3-v${major}` },
+      define: { MAJOR: String(major), 'process.env.NODE_ENV': '"production"' },
+      logLevel: 'silent',
+    });
+  }
+  // ~12 MiB of incompressible pixels: more than two 5 MiB parts.
+  const width = 2048;
+  const height = 2048;
+  bigPng = await sharp(randomBytes(width * height * 3), { raw: { width, height, channels: 3 } })
+    .png({ compressionLevel: 0 })
+    .toBuffer();
+  smallPng = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#3366aa' } })
+    .png()
+    .toBuffer();
+
+  pageServer = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://page').pathname;
+    const major = /^\/uppy-v(\d)\.js$/.exec(path)?.[1];
+    if (path === '/big.png' || path === '/small.png') {
+      res.writeHead(200, { 'content-type': 'image/png' }).end(path === '/big.png' ? bigPng : smallPng);
+    } else if (major) {
+      readFile(join(bundleDir, `uppy-v${major}.js`)).then(
+        (js) => res.writeHead(200, { 'content-type': 'text/javascript' }).end(js),
+        () => res.writeHead(404).end(),
+      );
+    } else {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>uppy</title>');
+    }
+  });
+  await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
+  pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
+
+  redis = await startRedis();
+  s3 = await startS3({ buckets: ['ingestkit-staging', 'ingestkit-assets'], cors: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await s3?.stop();
+  await redis?.stop();
+  if (pageServer) await new Promise((resolve) => pageServer.close(resolve));
+  if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
+});
+
+/** Gateway and ingest worker in this process, built by their own start functions. */
+async function startStack(env: Record<string, string>) {
+  const prefix = uniquePrefix('e2e-uppy');
+  const dataDir = await mkdtemp(join(tmpdir(), 'ingestkit-e2e-uppy-'));
+  const fullEnv = {
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: prefix,
+    DATA_DIR: dataDir,
+    API_KEYS: API_KEY,
+    GATEWAY_SIGNING_SECRET: 'e2e-signing-secret-0123456789abcdef',
+    GATEWAY_PORT: String(await findFreePort()),
+    WORKER_METRICS_PORT: String(await findFreePort()),
+    CORS_ORIGINS: pageOrigin,
+    ...env,
+  };
+  const logger = createLogger({ name: 'e2e', level: 'silent' });
+  const gateway = await startGateway(loadGatewayConfig(fullEnv), logger);
+  const worker = await startIngestWorker(loadIngestWorkerConfig(fullEnv), logger);
+  const run = async (steps: ShutdownStep[]) => {
+    for (const step of steps) await step.close();
+  };
+  const auth = { authorization: `Bearer ${API_KEY}` };
+  return {
+    url: gateway.url,
+    async mintToken(): Promise<string> {
+      const res = await fetch(`${gateway.url}/v1/upload-tokens`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ folder: 'uppy', expiresInSeconds: 300 }),
+      });
+      return ((await res.json()) as { token: string }).token;
+    },
+    async settled(id: string) {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const res = await fetch(`${gateway.url}/v1/assets/${id}`, { headers: auth });
+        const { asset } = (await res.json()) as { asset: Record<string, any> };
+        if (['ready', 'rejected', 'failed'].includes(asset.status) || Date.now() > deadline) return asset;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async stop() {
+      await run(gateway.shutdownSteps);
+      await run(worker.shutdownSteps);
+      await deletePrefix(redis.url, prefix);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+type Stack = Awaited<ReturnType<typeof startStack>>;
+
+async function uploadInBrowser(stack: Stack, major: 5 | 6, multipart: boolean, signRequest = false) {
+  await page.goto(`${pageOrigin}/`);
+  await page.addScriptTag({ url: `${pageOrigin}/uppy-v${major}.js` });
+  const token = await stack.mintToken();
+  const routes: string[] = [];
+  const record = (request: { url(): string; method(): string }) => {
+    const route = /\/(s3\/params|s3\/multipart|sign)\b/.exec(request.url())?.[1];
+    if (route && request.method() !== 'OPTIONS') routes.push(route);
+  };
+  page.on('request', record);
+  const result = await page.evaluate(
+    (input) =>
+      // Runs in the page: `globalThis` is its window (the test's tsconfig has no DOM types).
+      (globalThis as unknown as { uploadWithUppy(i: typeof input): Promise<{ assetId: string; parts: number }> }).uploadWithUppy(
+        input,
+      ),
+    {
+      gateway: stack.url,
+      token,
+      fileUrl: `${pageOrigin}/${multipart ? 'big' : 'small'}.png`,
+      fileName: multipart ? `big-v${major}.png` : `small-v${major}.png`,
+      multipart,
+      signRequest,
+    },
+  );
+  page.off('request', record);
+  return { ...result, routes: new Set(routes) };
+}
+
+describe.each([
+  ['s3 (s3rver)', 's3'],
+  ['local', 'local'],
+] as const)('Uppy in Chromium, %s staging', (_name, store) => {
+  let stack: Stack;
+  let context: BrowserContext;
+  const saved = { ...process.env };
+  beforeAll(async () => {
+    // A context per stack: closing it drops the browser's keep-alive connections to the gateway.
+    context = await browser.newContext();
+    page = await context.newPage();
+    page.on('pageerror', (err) => process.stderr.write(`page error: ${err.message}\n`));
+    if (store === 's3') {
+      // The SDK takes credentials from the standard chain; s3rver accepts any.
+      process.env.AWS_ACCESS_KEY_ID = s3.credentials.accessKeyId;
+      process.env.AWS_SECRET_ACCESS_KEY = s3.credentials.secretAccessKey;
+    }
+    stack = await startStack(
+      store === 's3' ? { STAGING_STORE: 's3', S3_ENDPOINT: s3.endpoint, S3_FORCE_PATH_STYLE: 'true' } : {},
+    );
+  });
+  afterAll(async () => {
+    await context?.close();
+    await stack?.stop();
+    process.env = saved;
+  });
+
+  it.each(MAJORS)('@uppy/aws-s3 %i.x: multipart upload of a 12 MiB PNG in 3 parts, to ready', async (major) => {
+    const { assetId, parts, routes } = await uploadInBrowser(stack, major, true);
+    expect(parts).toBe(3);
+    expect(routes).toEqual(new Set(['s3/multipart']));
+    const asset = await stack.settled(assetId);
+    expect(asset).toMatchObject({ status: 'ready', folder: 'uppy', original: { bytes: bigPng.length, format: 'png' } });
+  });
+
+  it.each(MAJORS)('@uppy/aws-s3 %i.x: single-part upload, to ready', async (major) => {
+    const { assetId, routes } = await uploadInBrowser(stack, major, false);
+    expect(routes).toEqual(new Set(['s3/params']));
+    const asset = await stack.settled(assetId);
+    expect(asset).toMatchObject({ status: 'ready', original: { bytes: smallPng.length, format: 'png' } });
+  });
+
+  it.each([true, false])(
+    '@uppy/aws-s3 6.x signRequest through POST /v1/uppy/sign (multipart: %s), to ready',
+    async (multipart) => {
+      const { assetId, parts, routes } = await uploadInBrowser(stack, 6, multipart, true);
+      expect(routes).toEqual(new Set(['sign']));
+      expect(parts).toBe(multipart ? 3 : 0);
+      const asset = await stack.settled(assetId);
+      expect(asset).toMatchObject({
+        status: 'ready',
+        original: { bytes: (multipart ? bigPng : smallPng).length, contentType: 'image/png', format: 'png' },
+      });
+    },
+  );
+});

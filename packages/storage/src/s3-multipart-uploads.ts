@@ -1,0 +1,93 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  ListPartsCommand,
+  UploadPartCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { IngestError } from '@ingestkit/contracts';
+import { validateKey } from './keys';
+import type { MultipartUploadRef, MultipartUploads, UploadedPart } from './multipart-uploads';
+import { toS3StoreError } from './s3-errors';
+
+/**
+ * S3 multipart uploads into one bucket: parts go straight to presigned `UploadPart` URLs, the
+ * rest is SDK calls. `NoSuchUpload` (404) becomes `not_found`. S3 itself ties an upload id to
+ * its key, so a mismatched key is refused by S3.
+ */
+export function createS3MultipartUploads(options: { client: S3Client; bucket: string }): MultipartUploads {
+  const { client, bucket } = options;
+  const wrap = async <T>(operation: string, ref: { key: string }, run: () => Promise<T>): Promise<T> => {
+    validateKey(ref.key);
+    try {
+      return await run();
+    } catch (err) {
+      const error = toS3StoreError(err, { operation, bucket, key: ref.key });
+      if (error.code === 'not_found') {
+        throw new IngestError('not_found', `no multipart upload with this id for key ${ref.key}`, {
+          details: error.details,
+          cause: err,
+        });
+      }
+      throw error;
+    }
+  };
+  return {
+    create: (input) =>
+      wrap('create-multipart', input, async () => {
+        const out = await client.send(
+          new CreateMultipartUploadCommand({ Bucket: bucket, Key: input.key, ContentType: input.contentType }),
+        );
+        if (!out.UploadId) throw new IngestError('storage_error', 's3 answered no UploadId');
+        return { key: input.key, uploadId: out.UploadId };
+      }),
+    signPart: (input) =>
+      wrap('sign-part', input, async () => {
+        const command = new UploadPartCommand({
+          Bucket: bucket,
+          Key: input.key,
+          UploadId: input.uploadId,
+          PartNumber: input.partNumber,
+        });
+        const url = await getSignedUrl(client, command, { expiresIn: input.expiresInSeconds });
+        return { url, expiresAt: new Date(Date.now() + input.expiresInSeconds * 1000) };
+      }),
+    listParts: (input) => wrap('list-parts', input, () => listAllParts(client, bucket, input)),
+    complete: (input) =>
+      wrap('complete-multipart', input, async () => {
+        await client.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: bucket,
+            Key: input.key,
+            UploadId: input.uploadId,
+            MultipartUpload: { Parts: input.parts.map((part) => ({ PartNumber: part.partNumber, ETag: part.etag })) },
+          }),
+        );
+      }),
+    abort: (input) =>
+      wrap('abort-multipart', input, async () => {
+        try {
+          await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: input.key, UploadId: input.uploadId }));
+        } catch (err) {
+          if (toS3StoreError(err, { operation: 'abort-multipart', bucket }).code !== 'not_found') throw err;
+        }
+      }),
+  };
+}
+
+async function listAllParts(client: S3Client, bucket: string, ref: MultipartUploadRef): Promise<UploadedPart[]> {
+  const parts: UploadedPart[] = [];
+  let marker: string | undefined;
+  for (;;) {
+    const page = await client.send(
+      new ListPartsCommand({ Bucket: bucket, Key: ref.key, UploadId: ref.uploadId, PartNumberMarker: marker }),
+    );
+    for (const part of page.Parts ?? []) {
+      parts.push({ partNumber: part.PartNumber ?? 0, etag: part.ETag ?? '', bytes: part.Size ?? 0 });
+    }
+    if (!page.IsTruncated || !page.NextPartNumberMarker) return parts;
+    marker = page.NextPartNumberMarker;
+  }
+}
