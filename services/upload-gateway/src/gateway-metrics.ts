@@ -26,6 +26,7 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
 /** Routes whose refusals are upload rejections (the rest are counted by the HTTP RED metrics only). */
 const uploadPaths = [
   /^\/v1\/uploads/,
+  /^\/v1\/uppy\//,
   /^\/v1\/local-uploads\//,
   /^\/v1\/assets\/[^/]+\/complete$/,
   /^\/v1\/jobs/,
