@@ -168,5 +168,34 @@ export function uppyPaths(): Record<string, JsonSchema> {
       },
     },
   };
+  // The S3-style facade behind signRequest's multipart URLs: signed by the gateway, not called by apps.
+  const signedQuery = ['key', 'uploadId', 'expires', 'signature'].map((name) => ({
+    name,
+    in: 'query',
+    required: true,
+    schema: { type: 'string' },
+  }));
+  const facade = (summary: string) => ({
+    summary,
+    security: [],
+    parameters: signedQuery,
+    responses: {
+      '200': { description: "S3's XML answer", content: { 'application/xml': { schema: { type: 'string' } } } },
+      '403': error('signature_invalid or url_expired'),
+      '404': error('not_found: no such upload'),
+    },
+  });
+  paths['/v1/uppy/s3-api/create'] = {
+    post: facade('S3 facade for signRequest: CreateMultipartUpload (URL signed by /v1/uppy/sign)'),
+  };
+  paths['/v1/uppy/s3-api/list'] = { get: facade('S3 facade for signRequest: ListParts (URL signed by /v1/uppy/sign)') };
+  paths['/v1/uppy/s3-api/complete'] = {
+    post: facade(
+      'S3 facade for signRequest: CompleteMultipartUpload; the size cap and checks run here, then the asset is queued',
+    ),
+  };
+  paths['/v1/uppy/s3-api/abort'] = {
+    delete: facade('S3 facade for signRequest: AbortMultipartUpload (URL signed by /v1/uppy/sign)'),
+  };
   return paths;
 }

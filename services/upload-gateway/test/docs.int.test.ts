@@ -1,4 +1,9 @@
-// Proves /openapi.json is generated from the contracts and /docs renders it without external resources.
+// Proves /openapi.json is generated from the contracts, validates against the OpenAPI 3.1 schema, and /docs renders it without external resources.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { startRedis, type TestRedis } from '@ingestkit/testkit';
 import { startTestGateway, type TestGateway } from './harness';
 
@@ -32,6 +37,25 @@ it('serves an OpenAPI 3.1 document whose schemas come from the zod contracts', a
     'rejected',
     'failed',
   ]);
+});
+
+it("validates as an OpenAPI 3.1 document (the OpenAPI Initiative's JSON schema, through @seriousme/openapi-schema-validator)", async () => {
+  const doc = await (await fetch(`${gateway.url}/openapi.json`)).text();
+  const dir = await mkdtemp(join(tmpdir(), 'openapi-'));
+  try {
+    const file = join(dir, 'openapi.json');
+    await writeFile(file, doc);
+    // The validator is an ES module: run its CLI rather than loading it into jest's CommonJS.
+    const cli = join(require.resolve('@seriousme/openapi-schema-validator/package.json'), '..', 'bin', 'validate-api-cli.js');
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, file]).catch(
+      (err: { stdout?: string; stderr?: string }) => {
+        throw new Error(`the OpenAPI document is invalid:\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+      },
+    );
+    expect(JSON.parse(stdout.slice(stdout.indexOf('{')))).toMatchObject({ valid: true });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 it('lists every route of the API with schemas generated from the contracts', async () => {
