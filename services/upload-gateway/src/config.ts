@@ -35,6 +35,8 @@ const gatewayEnv = z
     ...imagekitEnv.shape,
     /** URLs one `POST /v1/purge` may carry. */
     PURGE_MAX_URLS_PER_CALL: envInt({ min: 1, max: 10_000, default: 1_000 }),
+    /** Ingest jobs waiting or delayed above which multipart uploads and jobs get 503 `backlog_full`; 0: no bound. */
+    BACKPRESSURE_MAX_BACKLOG: envInt({ min: 0, max: 100_000_000, default: 100_000 }),
     ...directUploadEnv.shape,
     ...sourceFetchEnv.shape,
   })
@@ -73,7 +75,7 @@ const gatewayEnv = z
         isDevKey,
         adminKeys: env.ADMIN_API_KEYS ?? (isDevKey ? [DEV_API_KEY] : (env.API_KEYS ?? [])),
       },
-      limits: { maxUploadBytes: env.MAX_UPLOAD_BYTES },
+      limits: { maxUploadBytes: env.MAX_UPLOAD_BYTES, maxBacklog: env.BACKPRESSURE_MAX_BACKLOG },
       /** Base URL clients reach the gateway at: the local store's signed upload URLs point here. */
       publicUrl: (env.PUBLIC_URL ?? `http://${gatewayHost}:${env.GATEWAY_PORT}`).replace(/\/+$/, ''),
       signing: {

@@ -21,6 +21,7 @@ import { corsMiddleware } from './cors';
 import { docsRoutes } from './docs.routes';
 import { localFilesRoutes } from './files.routes';
 import { countUploadRejections, createGatewayMetrics } from './gateway-metrics';
+import { createBackpressure } from './backpressure';
 import { createIdempotency } from './idempotency';
 import { requireAdminKey } from './admin-auth';
 import { adminRoutes } from './admin.routes';
@@ -129,7 +130,18 @@ export function createGateway(deps: GatewayDeps): Express {
   app.use(uploadTokenRoutes({ tokens, destinations: config.destinations, requireApiKey, idempotent }));
   app.use(presignRoutes({ ...uploads, signer: deps.uploadSigner, expiresInSeconds: config.directUploads.expiresInSeconds }));
   const gatewayMetrics = createGatewayMetrics(deps.metrics);
-  app.use(uploadRoutes({ ...uploads, staging: deps.staging, countBytes: (bytes) => gatewayMetrics.uploadBytes.inc(bytes) }));
+  const assertBacklogBelowBound = createBackpressure({
+    queues: [deps.queues.validate, deps.queues.optimize, deps.queues.deliver],
+    maxBacklog: config.limits.maxBacklog,
+  });
+  app.use(
+    uploadRoutes({
+      ...uploads,
+      staging: deps.staging,
+      countBytes: (bytes) => gatewayMetrics.uploadBytes.inc(bytes),
+      assertBacklogBelowBound,
+    }),
+  );
   const sessions = createMultipartSessions({ ...deps, prefix, staging: deps.staging, intake });
   const uppyUploads = createUppyUploads({
     ...uploads,
@@ -183,6 +195,7 @@ export function createGateway(deps: GatewayDeps): Express {
       destinations: config.destinations,
       sourceBuckets: config.sources.buckets,
       assertQueueAvailable,
+      assertBacklogBelowBound,
       requireApiKey,
       idempotent,
     }),

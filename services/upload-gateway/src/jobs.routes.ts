@@ -18,6 +18,8 @@ export interface JobRoutesDeps {
   /** S3 buckets jobs may read (`SOURCE_BUCKETS`); others are refused with `source_forbidden`. */
   sourceBuckets: readonly string[];
   assertQueueAvailable(): Promise<void>;
+  /** Rejects with `backlog_full` while the ingest backlog is above its bound. */
+  assertBacklogBelowBound(): Promise<void>;
   requireApiKey: RequestHandler;
   idempotent: RequestHandler;
 }
@@ -50,6 +52,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
 
   router.post('/v1/jobs', deps.requireApiKey, express.json({ limit: '64kb' }), deps.idempotent, async (req, res) => {
     await deps.assertQueueAvailable();
+    await deps.assertBacklogBelowBound();
     const asset = await acceptJob(req.body);
     res.locals.assetId = asset.id;
     res.status(202).location(`/v1/assets/${asset.id}`).json({ asset });
@@ -58,6 +61,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
   router.post('/v1/jobs/batch', deps.requireApiKey, express.json({ limit: '32mb' }), deps.idempotent, async (req, res) => {
     const { jobs } = parseBody(JobBatchRequest, req.body, 'batch (1 to 1000 jobs)');
     await deps.assertQueueAvailable();
+    await deps.assertBacklogBelowBound();
     const results: Array<Asset | IngestError> = new Array(jobs.length);
     for (let start = 0; start < jobs.length; start += BATCH_CONCURRENCY) {
       await Promise.all(

@@ -16,6 +16,8 @@ export interface UploadRoutesDeps {
   intake: Intake;
   /** Rejects with `dependency_unavailable` when the queue cannot take work. */
   assertQueueAvailable(): Promise<void>;
+  /** Rejects with `backlog_full` while the ingest backlog is above its bound. */
+  assertBacklogBelowBound(): Promise<void>;
   /** API key or upload token. */
   requireUploader: RequestHandler;
   idempotent: RequestHandler;
@@ -31,6 +33,7 @@ export function uploadRoutes(deps: UploadRoutesDeps): Router {
   router.post('/v1/uploads', deps.requireUploader, deps.idempotent, async (req, res) => {
     // Refuse before reading a byte of the body when the work could not be queued anyway.
     await deps.assertQueueAvailable();
+    await deps.assertBacklogBelowBound();
     const principal = principalOf(res);
     const { maxBytes } = applyTokenLimits(principal, {}, deps.maxUploadBytes);
     await countTokenUpload(deps, principal);

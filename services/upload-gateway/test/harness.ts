@@ -48,6 +48,8 @@ export async function startTestGateway(options: {
   maxUploadBytes?: number;
   imagekit?: ImageKitSettings;
   maxPurgeUrlsPerCall?: number;
+  /** Ingest backlog bound (default 0: none). */
+  maxBacklog?: number;
   /** A staging store and its signer (default: a local store in a temp dir and the gateway's own URLs). */
   staging?: { store: ObjectStore; signer: DirectUploadSigner; multipart: MultipartUploads };
   /** Overrides of the browser-facing settings. */
@@ -71,7 +73,7 @@ export async function startTestGateway(options: {
   const app = createGateway({
     config: {
       auth: { apiKeys: [API_KEY], isDevKey: false, adminKeys: [ADMIN_KEY] },
-      limits: { maxUploadBytes: options.maxUploadBytes ?? 50 * 1024 * 1024 },
+      limits: { maxUploadBytes: options.maxUploadBytes ?? 50 * 1024 * 1024, maxBacklog: options.maxBacklog ?? 0 },
       defaultDestination: 'local',
       destinations: options.imagekit ? ['local', 's3', 'imagekit'] : ['local', 's3'],
       imagekit: options.imagekit,

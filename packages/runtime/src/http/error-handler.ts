@@ -27,7 +27,7 @@ export function toHttpIngestError(err: unknown): IngestError {
 export function sendError(res: Parameters<RequestHandler>[1], error: IngestError): void {
   const body: ErrorBody = { error: { code: error.code, message: error.message } };
   if (error.details) body.error.details = error.details;
-  if (error.code === 'rate_limited' && typeof error.details?.retryAfterSeconds === 'number') {
+  if (typeof error.details?.retryAfterSeconds === 'number') {
     res.setHeader('Retry-After', String(Math.ceil(error.details.retryAfterSeconds)));
   }
   res.status(error.status).json(body);
