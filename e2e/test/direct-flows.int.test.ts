@@ -1,27 +1,12 @@
 // Proves the browser and backend flows end to end to `ready` with the real gateway and worker composition: a token-authorised presigned PUT on the local store, a presigned POST into S3 staging completed by an S3 event, and jobs from a URL and from an S3 bucket.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadIngestWorkerConfig, startIngestWorker } from '@ingestkit/ingest-worker';
-import { createLogger, type ShutdownStep } from '@ingestkit/runtime';
 import { createS3Client, createS3Store } from '@ingestkit/storage';
-import {
-  deletePrefix,
-  findFreePort,
-  makeJpeg,
-  startRedis,
-  startS3,
-  uniquePrefix,
-  type TestRedis,
-  type TestS3,
-} from '@ingestkit/testkit';
-import { loadGatewayConfig, startGateway } from '@ingestkit/upload-gateway';
+import { makeJpeg, startRedis, startS3, type TestRedis, type TestS3 } from '@ingestkit/testkit';
+import { API_KEY, startInProcessStack, type InProcessStack } from './in-process-stack';
 
 jest.setTimeout(60_000);
 
-const API_KEY = 'e2e-key';
 const EVENTS_TOKEN = 'e2e-events-token-0123456789';
 const auth = { authorization: `Bearer ${API_KEY}` };
 
@@ -46,52 +31,14 @@ afterAll(async () => {
   await redis.stop();
 });
 
-/** Gateway and ingest worker in this process, built by their own start functions from an environment. */
-async function startStack(env: Record<string, string>) {
-  const prefix = uniquePrefix('e2e-direct');
-  const dataDir = await mkdtemp(join(tmpdir(), 'ingestkit-e2e-direct-'));
-  const fullEnv = {
-    REDIS_URL: redis.url,
-    QUEUE_PREFIX: prefix,
-    DATA_DIR: dataDir,
-    API_KEYS: API_KEY,
-    GATEWAY_SIGNING_SECRET: 'e2e-signing-secret-0123456789abcdef',
-    GATEWAY_PORT: String(await findFreePort()),
-    WORKER_METRICS_PORT: String(await findFreePort()),
-    S3_EVENTS_TOKEN: EVENTS_TOKEN,
-    ...env,
-  };
-  const logger = createLogger({ name: 'e2e', level: 'silent' });
-  const gateway = await startGateway(loadGatewayConfig(fullEnv), logger);
-  const worker = await startIngestWorker(loadIngestWorkerConfig(fullEnv), logger);
-  const run = async (steps: ShutdownStep[]) => {
-    for (const step of steps) await step.close();
-  };
-  return {
-    url: gateway.url,
-    async settled(id: string) {
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const res = await fetch(`${gateway.url}/v1/assets/${id}`, { headers: auth });
-        const { asset } = (await res.json()) as { asset: { status: string; error?: unknown } & Record<string, any> };
-        if (['ready', 'rejected', 'failed'].includes(asset.status) || Date.now() > deadline) return asset;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    },
-    async stop() {
-      await run(gateway.shutdownSteps);
-      await run(worker.shutdownSteps);
-      await deletePrefix(redis.url, prefix);
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+const startStack = (env: Record<string, string>) =>
+  startInProcessStack(redis.url, 'direct', { S3_EVENTS_TOKEN: EVENTS_TOKEN, ...env });
 
 const post = (url: string, body: unknown, headers: Record<string, string> = auth) =>
   fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 describe('local staging (the embedded default)', () => {
-  let stack: Awaited<ReturnType<typeof startStack>>;
+  let stack: InProcessStack;
   beforeAll(async () => {
     stack = await startStack({ FETCH_ALLOW_HOSTS: '127.0.0.1/32' });
   });
@@ -129,7 +76,7 @@ describe('local staging (the embedded default)', () => {
 });
 
 describe('S3 staging', () => {
-  let stack: Awaited<ReturnType<typeof startStack>>;
+  let stack: InProcessStack;
   const saved = { ...process.env };
   beforeAll(async () => {
     // The SDK takes credentials from the standard chain; s3rver accepts any.

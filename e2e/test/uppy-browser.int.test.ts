@@ -9,15 +9,12 @@ import { randomBytes } from 'node:crypto';
 import { build } from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import sharp from 'sharp';
-import { loadIngestWorkerConfig, startIngestWorker } from '@ingestkit/ingest-worker';
-import { createLogger, type ShutdownStep } from '@ingestkit/runtime';
-import { deletePrefix, findFreePort, startRedis, startS3, uniquePrefix, type TestRedis, type TestS3 } from '@ingestkit/testkit';
-import { loadGatewayConfig, startGateway } from '@ingestkit/upload-gateway';
+import { startRedis, startS3, type TestRedis, type TestS3 } from '@ingestkit/testkit';
+import { startInProcessStack } from './in-process-stack';
 
 jest.setTimeout(120_000);
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const API_KEY = 'e2e-key';
 const MAJORS = [5, 6] as const;
 
 let redis: TestRedis;
@@ -46,6 +43,8 @@ beforeAll(async () => {
       platform: 'browser',
       target: 'es2022',
       outfile: join(bundleDir, `uppy-v${major}.js`),
+      // Aliases resolve from the working directory: the e2e workspace, wherever jest was started.
+      absWorkingDir: join(__dirname, '..'),
       alias: { '@uppy/core': `@uppy/core-v${major}`, '@uppy/aws-s3': `@uppy/aws-s3-v${major}` },
       define: { MAJOR: String(major), 'process.env.NODE_ENV': '"production"' },
       logLevel: 'silent',
@@ -94,55 +93,14 @@ afterAll(async () => {
   if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
 });
 
-/** Gateway and ingest worker in this process, built by their own start functions. */
-async function startStack(env: Record<string, string>) {
-  const prefix = uniquePrefix('e2e-uppy');
-  const dataDir = await mkdtemp(join(tmpdir(), 'ingestkit-e2e-uppy-'));
-  const fullEnv = {
-    REDIS_URL: redis.url,
-    QUEUE_PREFIX: prefix,
-    DATA_DIR: dataDir,
-    API_KEYS: API_KEY,
-    GATEWAY_SIGNING_SECRET: 'e2e-signing-secret-0123456789abcdef',
-    GATEWAY_PORT: String(await findFreePort()),
-    WORKER_METRICS_PORT: String(await findFreePort()),
-    CORS_ORIGINS: pageOrigin,
-    ...env,
-  };
-  const logger = createLogger({ name: 'e2e', level: 'silent' });
-  const gateway = await startGateway(loadGatewayConfig(fullEnv), logger);
-  const worker = await startIngestWorker(loadIngestWorkerConfig(fullEnv), logger);
-  const run = async (steps: ShutdownStep[]) => {
-    for (const step of steps) await step.close();
-  };
-  const auth = { authorization: `Bearer ${API_KEY}` };
+const startStack = async (env: Record<string, string>) => {
+  const stack = await startInProcessStack(redis.url, 'uppy', { CORS_ORIGINS: pageOrigin, ...env });
   return {
-    url: gateway.url,
-    async mintToken(): Promise<string> {
-      const res = await fetch(`${gateway.url}/v1/upload-tokens`, {
-        method: 'POST',
-        headers: { ...auth, 'content-type': 'application/json' },
-        body: JSON.stringify({ folder: 'uppy', expiresInSeconds: 300 }),
-      });
-      return ((await res.json()) as { token: string }).token;
-    },
-    async settled(id: string) {
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const res = await fetch(`${gateway.url}/v1/assets/${id}`, { headers: auth });
-        const { asset } = (await res.json()) as { asset: Record<string, any> };
-        if (['ready', 'rejected', 'failed'].includes(asset.status) || Date.now() > deadline) return asset;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    },
-    async stop() {
-      await run(gateway.shutdownSteps);
-      await run(worker.shutdownSteps);
-      await deletePrefix(redis.url, prefix);
-      await rm(dataDir, { recursive: true, force: true });
-    },
+    ...stack,
+    mintToken: () => stack.mintToken({ folder: 'uppy', expiresInSeconds: 300 }),
+    settled: (id: string) => stack.settled(id, 60_000),
   };
-}
+};
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
 
