@@ -49,6 +49,8 @@ export const errorCodes = {
   storage_error: { status: 502, retryable: true },
   destination_error: { status: 502, retryable: true },
   dependency_unavailable: { status: 503, retryable: true },
+  /** The job's worker process died (or hung) while running it, more often than `maxStalledCount` allows. */
+  worker_lost: { status: 500, retryable: true },
   /** The gateway refuses new work while the ingest backlog is above its bound (`BACKPRESSURE_MAX_BACKLOG`). */
   backlog_full: { status: 503, retryable: true },
   timeout: { status: 504, retryable: true },

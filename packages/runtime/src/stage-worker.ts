@@ -27,7 +27,12 @@ export interface StageWorkerDeps {
   concurrency: number;
   logger: Logger;
   metrics: JobMetrics;
+  /** Lock and stall-check timings; defaults 30 s and 30 s, at most 2 stalls (tests shorten them). */
+  stalls?: { lockDurationMs: number; stalledIntervalMs: number; maxStalledCount: number };
 }
+
+/** BullMQ's failedReason for a job that stalled more often than `maxStalledCount`. */
+const STALLED_TOO_OFTEN = /stalled more than allowable limit/i;
 
 /**
  * A BullMQ worker for one stage. It parses the payload against the catalog, logs one line per
@@ -101,11 +106,30 @@ export function createStageWorker<Q extends QueueName>(processor: StageProcessor
       autorun: false,
       // A job whose lock is not renewed for 30 s (the worker died or its event loop is stuck)
       // is moved back to wait and retried; after 2 such stalls it fails instead of looping.
-      lockDuration: 30_000,
-      stalledInterval: 30_000,
-      maxStalledCount: 2,
+      lockDuration: deps.stalls?.lockDurationMs ?? 30_000,
+      stalledInterval: deps.stalls?.stalledIntervalMs ?? 30_000,
+      maxStalledCount: deps.stalls?.maxStalledCount ?? 2,
     },
   );
+  // A job that keeps killing its worker (a poisoned input) is failed by BullMQ's stall check in
+  // whichever worker notices, without running the processor: record its final failure here, so
+  // the asset ends `failed` with `worker_lost` instead of staying in its stage forever.
+  worker.on('failed', (job, err) => {
+    if (!job || !STALLED_TOO_OFTEN.test(err.message)) return;
+    const logger = deps.logger.child({ queue: processor.queue, jobId: job.id });
+    const error = new IngestError('worker_lost', 'the worker running this job died or hung too many times', {
+      details: { stalls: (deps.stalls?.maxStalledCount ?? 2) + 1 },
+    });
+    deps.metrics.processed.inc({ queue: processor.queue, outcome: 'failed', code: error.code });
+    const parsed = spec.schema.safeParse(job.data);
+    if (!parsed.success || !processor.onFinalFailure) return;
+    logger.warn({ code: error.code }, 'job failed after stalling too often');
+    processor
+      .onFinalFailure(parsed.data as JobPayload<Q>, error, { job, logger, isLastAttempt: true })
+      .catch((recordErr: unknown) =>
+        logger.error({ err: toIngestError(recordErr).message }, 'could not record the final failure'),
+      );
+  });
   return worker;
 }
 
