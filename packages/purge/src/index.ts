@@ -9,4 +9,4 @@ export {
 export { isAllowedWildcard, pathAfterEndpoint, ruleCovers } from './wildcard';
 export { monthKey } from './month-key';
 export { createRedisPurgeStore, type InFlightPurge, type PurgeStore } from './purge-store';
-export { requestPurge, type RequestPurgeInput } from './request-purge';
+export { requestPurge, requestSupersededPurge, unversionedUrl, type RequestPurgeInput } from './request-purge';

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import { jobIdFor, newPurgeId, PurgeJob, queueNames, type Purge, type PurgeReason } from '@ingestkit/contracts';
+import { jobIdFor, newPurgeId, purgeIdFrom, PurgeJob, queueNames, type Purge, type PurgeReason } from '@ingestkit/contracts';
 import type { PurgeStore } from './purge-store';
 
 export interface RequestPurgeInput {
@@ -38,4 +38,29 @@ export async function requestPurge(deps: { store: PurgeStore; queue: Queue }, in
   // One round trip for the whole call; job ids make a repeated call add nothing.
   await deps.queue.addBulk(jobs);
   return purge;
+}
+
+/** The URL without its query (`?updatedAt=`, `?ik-obj-version=`) or fragment: the one CDNs cache for a path. */
+export function unversionedUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.search = '';
+  parsed.hash = '';
+  return parsed.toString();
+}
+
+/**
+ * Asks for the purge of a file version's plain URL once a newer version superseded it. The id
+ * derives from the file and the version, so every producer that sees the same supersession (the
+ * worker that overwrote, the webhook receiver told by ImageKit) tracks one purge, not two.
+ */
+export function requestSupersededPurge(
+  deps: { store: PurgeStore; queue: Queue },
+  input: { fileId: string; versionId: string; url: string; reason: PurgeReason; assetId?: string },
+): Promise<Purge> {
+  return requestPurge(deps, {
+    id: purgeIdFrom(`${input.fileId} ${input.versionId}`),
+    urls: [unversionedUrl(input.url)],
+    reason: input.reason,
+    ...(input.assetId ? { assetId: input.assetId } : {}),
+  });
 }

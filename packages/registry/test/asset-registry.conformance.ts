@@ -1,22 +1,14 @@
 import { newAssetId, type Asset, type Notification } from '@ingestkit/contracts';
+import { makeAsset } from '@ingestkit/testkit';
 import type { AssetRegistry } from '../src/asset-registry';
 
+/** An asset with nested metadata and an original, so round trips cover JSON fields. */
 function newAsset(overrides: Partial<Asset> = {}): Asset {
-  const now = new Date().toISOString();
-  return {
-    id: newAssetId(),
-    status: 'queued',
-    destination: 'local',
-    policy: 'default',
-    fileName: 'a.jpg',
-    tags: [],
+  return makeAsset({
     metadata: { nested: { list: [1, 2] } },
     original: { key: 'staging/x/original', bytes: 10, sha256: 'a'.repeat(64) },
-    timings: {},
-    createdAt: now,
-    updatedAt: now,
     ...overrides,
-  };
+  });
 }
 
 function version(versionId: string, atMs: number) {

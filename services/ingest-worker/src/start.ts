@@ -1,7 +1,7 @@
-import { purgeIdFrom, queueNames } from '@ingestkit/contracts';
+import { queueNames } from '@ingestkit/contracts';
 import { createImageKitClient } from '@ingestkit/imagekit';
 import { configureSharp, createImagePool, createPolicyRegistry, inProcessRunner } from '@ingestkit/imaging';
-import { createRedisPurgeStore, requestPurge } from '@ingestkit/purge';
+import { createRedisPurgeStore, requestSupersededPurge } from '@ingestkit/purge';
 import { createOutboxRelay, createRedisAssetRegistry } from '@ingestkit/registry';
 import {
   createHttpApp,
@@ -105,14 +105,9 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
                   client: createImageKitClient(config.imagekit),
                   // The webhook receiver asks for the same purge (same id) when ImageKit reports the new version.
                   onOverwrite: async ({ asset, superseded }) =>
-                    void (await requestPurge(
+                    void (await requestSupersededPurge(
                       { store: purges, queue: queues.purge },
-                      {
-                        id: purgeIdFrom(`${superseded.fileId} ${superseded.versionId}`),
-                        urls: [superseded.url.split('?')[0]!],
-                        reason: 'overwrite',
-                        assetId: asset.id,
-                      },
+                      { ...superseded, reason: 'overwrite', assetId: asset.id },
                     )),
                 }),
                 destinationMetrics,

@@ -1,23 +1,21 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { IngestError } from '@ingestkit/contracts';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
+import { bearerToken, createKeyMatcher } from './key-matcher';
 
 /**
  * The admin routes (Bull Board, bulk retries) take an admin key: `Authorization: Bearer <key>`
  * for scripts, or HTTP Basic with the key as the password, so a browser can open Bull Board (it
- * prompts for it). Keys compare as SHA-256 digests with `timingSafeEqual`.
+ * prompts for it). Keys compare as in `createKeyMatcher`.
  */
 export function requireAdminKey(adminKeys: readonly string[]): RequestHandler {
-  const known = adminKeys.map(digest);
+  const matchKey = createKeyMatcher(adminKeys);
   return (req, res, next) => {
     const header = req.headers.authorization ?? '';
-    const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    const bearer = bearerToken(header);
     const basic = /^Basic\s+(\S+)$/i.exec(header)?.[1];
     const password = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':').slice(1).join(':') : undefined;
     const presented = bearer ?? password;
-    if (presented && known.some((key) => timingSafeEqual(key, digest(presented)))) {
+    if (presented && matchKey(presented)) {
       next();
       return;
     }

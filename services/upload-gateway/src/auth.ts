@@ -1,9 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import { IngestError } from '@ingestkit/contracts';
+import { bearerToken, createKeyMatcher } from './key-matcher';
 import { UPLOAD_TOKEN_PREFIX, type UploadTokenClaims, type UploadTokens } from './upload-token';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
  * Who is calling. `id` names the API key without revealing it (a digest prefix); an upload
@@ -20,25 +18,21 @@ export function principalOf(res: Response): Principal {
 
 /**
  * `Authorization: Bearer <api key>` everywhere, and on the upload routes also
- * `Bearer <upload token>`. Keys are compared as SHA-256 digests with `timingSafeEqual`, so
- * neither a key's content nor its length leaks through timing.
+ * `Bearer <upload token>`. Keys are compared in constant time (`createKeyMatcher`).
  */
 export function createAuth(options: { apiKeys: readonly string[]; tokens: UploadTokens }) {
-  const known = options.apiKeys.map(digest);
+  const matchKey = createKeyMatcher(options.apiKeys);
   const refuse = (res: Response, message: string) => {
     res.setHeader('WWW-Authenticate', 'Bearer');
     return new IngestError('unauthorized', message);
   };
-  const bearer = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
   const matchApiKey = (presented: string): Principal | undefined => {
-    const hash = digest(presented);
-    return known.some((key) => timingSafeEqual(key, hash))
-      ? { kind: 'apiKey', id: hash.toString('hex').slice(0, 16) }
-      : undefined;
+    const hash = matchKey(presented);
+    return hash ? { kind: 'apiKey', id: hash.toString('hex').slice(0, 16) } : undefined;
   };
 
   const requireApiKey: RequestHandler = (req, res, next) => {
-    const presented = bearer(req.headers.authorization);
+    const presented = bearerToken(req.headers.authorization);
     const principal = presented === undefined ? undefined : matchApiKey(presented);
     if (!principal) {
       const isToken = presented?.startsWith(UPLOAD_TOKEN_PREFIX);
@@ -60,7 +54,7 @@ export function createAuth(options: { apiKeys: readonly string[]; tokens: Upload
 
   /** An API key or an upload token; `token` lets a route take the token from elsewhere (a path segment). */
   const requireUploader: RequestHandler = (req, res, next) => {
-    const presented = bearer(req.headers.authorization);
+    const presented = bearerToken(req.headers.authorization);
     if (presented?.startsWith(UPLOAD_TOKEN_PREFIX)) {
       try {
         const claims = options.tokens.verify(presented);

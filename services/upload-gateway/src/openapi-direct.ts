@@ -1,8 +1,6 @@
 import { AssetStatus, MAX_BATCH_JOBS } from '@ingestkit/contracts';
-import { errorResponse, type JsonSchema } from './openapi-schema';
+import { errorResponse, json, ref, type JsonSchema } from './openapi-schema';
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
 const error = errorResponse;
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^ast_[A-Za-z0-9_-]{22}$' } };
 const idempotencyKey = {

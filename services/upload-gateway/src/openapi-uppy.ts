@@ -10,10 +10,8 @@ import {
   UppySignResponse,
   UppyUploadParams,
 } from '@ingestkit/contracts';
-import { errorResponse as error, schemaOf, type JsonSchema } from './openapi-schema';
+import { errorResponse as error, json, ref, schemaOf, type JsonSchema } from './openapi-schema';
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
 const query = (name: string, description: string) => ({
   name,
   in: 'query',

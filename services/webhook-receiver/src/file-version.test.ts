@@ -1,5 +1,6 @@
 import { ImageKitFileDetails, isAssetId } from '@ingestkit/contracts';
-import { assetIdFromFilePath, externalAsset, externalAssetId, unversionedUrl, versionFromDetails } from './file-version';
+import { unversionedUrl } from '@ingestkit/purge';
+import { assetIdFromFilePath, externalAsset, externalAssetId, versionFromDetails } from './file-version';
 
 const details = ImageKitFileDetails.parse({
   fileId: 'f1',

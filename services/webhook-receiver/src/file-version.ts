@@ -1,15 +1,8 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { AssetOutput, ImageFormat, isAssetId, type Asset, type ImageKitFileDetails } from '@ingestkit/contracts';
+import { unversionedUrl } from '@ingestkit/purge';
 import type { VersionInput } from '@ingestkit/registry';
-
-/** The URL without query or fragment: the path URL a CDN caches and serves the current version at. */
-export function unversionedUrl(url: string): string {
-  const parsed = new URL(url);
-  parsed.search = '';
-  parsed.hash = '';
-  return parsed.toString();
-}
 
 /**
  * The version a `FileDetails` describes. Its URL is the path URL with `?updatedAt=<ms>` (a new

@@ -6,14 +6,13 @@ import {
   IngestError,
   imagekitFileEventTypes,
   isIngestError,
-  purgeIdFrom,
   queueNames,
   type ImageKitEvent,
 } from '@ingestkit/contracts';
-import { requestPurge, type PurgeStore } from '@ingestkit/purge';
+import { requestSupersededPurge, type PurgeStore } from '@ingestkit/purge';
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { Logger, StageProcessor } from '@ingestkit/runtime';
-import { assetIdFromFilePath, externalAsset, externalAssetId, unversionedUrl, versionFromDetails } from './file-version';
+import { assetIdFromFilePath, externalAsset, externalAssetId, versionFromDetails } from './file-version';
 import { eventTypeLabel, type WebhookMetrics } from './webhook-metrics';
 
 export interface EventProcessorDeps {
@@ -65,15 +64,9 @@ export function imagekitEventProcessor(deps: EventProcessorDeps): StageProcessor
     logger.setBindings({ assetId });
     const { superseded } = await registry.recordVersion(assetId, version);
     if (superseded) {
-      await requestPurge(
+      await requestSupersededPurge(
         { store: deps.purges, queue: deps.purgeQueue },
-        {
-          // The same id as the ingest worker's purge after an overwrite: one purge per superseded version.
-          id: purgeIdFrom(`${details.fileId} ${superseded.versionId}`),
-          urls: [unversionedUrl(superseded.url)],
-          reason: 'version-superseded',
-          assetId,
-        },
+        { fileId: details.fileId, versionId: superseded.versionId, url: superseded.url, reason: 'version-superseded', assetId },
       );
       action = 'version-superseded';
     }

@@ -1,5 +1,6 @@
 import { newAssetId, notificationId, type Notification } from '@ingestkit/contracts';
 import { createLogger, type StageContext } from '@ingestkit/runtime';
+import { makeAsset } from '@ingestkit/testkit';
 import type { Job } from 'bullmq';
 import { notifyProcessor } from './notify.processor';
 
@@ -11,18 +12,7 @@ const notification: Notification = {
   type: 'asset.ready',
   createdAt: now,
   data: {
-    asset: {
-      id: assetId,
-      status: 'ready',
-      destination: 'local',
-      policy: 'default',
-      fileName: 'a.jpg',
-      tags: [],
-      metadata: {},
-      timings: {},
-      createdAt: now,
-      updatedAt: now,
-    },
+    asset: makeAsset({ id: assetId, status: 'ready', createdAt: now, updatedAt: now }),
   },
 };
 const context = (): StageContext => ({
