@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Asset, AssetStatus } from './asset';
+import { AssetId } from './ids';
 
 /** `GET /v1/assets` query: newest first, optionally one status, `cursor` from the previous page. */
 export const AssetListQuery = z.object({
@@ -16,3 +17,20 @@ export type AssetListQuery = z.infer<typeof AssetListQuery>;
 /** A page of `GET /v1/assets`; `nextCursor` is absent on the last page. */
 export const AssetPage = z.object({ assets: z.array(Asset), nextCursor: z.string().optional() });
 export type AssetPage = z.infer<typeof AssetPage>;
+
+/** Most failed assets one bulk retry takes; more is a second call. */
+export const MAX_BULK_RETRY = 1_000;
+
+/** `POST /v1/admin/failed/retry`: these assets, else up to `limit` failed ones, newest first. */
+export const BulkRetryRequest = z.object({
+  ids: z.array(AssetId).min(1).max(MAX_BULK_RETRY).optional(),
+  limit: z.number().int().min(1).max(MAX_BULK_RETRY).default(100),
+});
+export type BulkRetryRequest = z.infer<typeof BulkRetryRequest>;
+
+/** Its answer: the assets queued again, and why the others could not be. */
+export const BulkRetryResult = z.object({
+  retried: z.array(AssetId),
+  errors: z.array(z.object({ id: z.string(), error: z.object({ code: z.string(), message: z.string() }) })),
+});
+export type BulkRetryResult = z.infer<typeof BulkRetryResult>;

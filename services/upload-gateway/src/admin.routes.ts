@@ -3,22 +3,11 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import express, { Router, type RequestHandler } from 'express';
-import { z } from 'zod';
-import { AssetId, AssetListQuery, isIngestError, toIngestError } from '@ingestkit/contracts';
+import { AssetListQuery, BulkRetryRequest, isIngestError, toIngestError, type BulkRetryResult } from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { IngestQueues } from '@ingestkit/runtime';
 import { parseBody } from './parse-body';
 import { retryAsset } from './retry';
-
-/** Most failed assets one bulk retry takes; more is a second call with the next cursor. */
-export const MAX_BULK_RETRY = 1_000;
-
-export const BulkRetryRequest = z.object({
-  /** These assets; else the oldest… */
-  ids: z.array(AssetId).min(1).max(MAX_BULK_RETRY).optional(),
-  /** …`limit` failed ones, newest first. */
-  limit: z.number().int().min(1).max(MAX_BULK_RETRY).default(100),
-});
 
 export interface AdminRoutesDeps {
   registry: AssetRegistry;
@@ -48,8 +37,7 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   router.post('/v1/admin/failed/retry', deps.requireAdmin, express.json({ limit: '128kb' }), async (req, res) => {
     const body = parseBody(BulkRetryRequest, req.body ?? {}, 'bulk retry');
     const ids = body.ids ?? (await failedAssetIds(deps.registry, body.limit));
-    const retried: string[] = [];
-    const errors: Array<{ id: string; error: { code: string; message: string } }> = [];
+    const { retried, errors }: BulkRetryResult = { retried: [], errors: [] };
     for (const id of ids) {
       try {
         retried.push((await retryAsset(deps, id)).id);

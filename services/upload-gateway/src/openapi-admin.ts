@@ -1,4 +1,5 @@
-import { errorResponse, type JsonSchema } from './openapi-schema';
+import { BulkRetryRequest, BulkRetryResult } from '@ingestkit/contracts';
+import { errorResponse, json, schemaOf, type JsonSchema } from './openapi-schema';
 
 const adminSecurity = [{ adminKey: [] }];
 
@@ -33,21 +34,9 @@ export function adminPaths(): Record<string, JsonSchema> {
       post: {
         summary: 'Re-run failed assets from the stage that failed: the given ids, else up to `limit` (100) of the newest',
         security: adminSecurity,
-        requestBody: {
-          content: {
-            'application/json': {
-              schema: {
-                type: 'object',
-                properties: {
-                  ids: { type: 'array', items: { type: 'string' }, maxItems: 1000 },
-                  limit: { type: 'integer', minimum: 1, maximum: 1000 },
-                },
-              },
-            },
-          },
-        },
+        requestBody: { content: json(schemaOf(BulkRetryRequest, 'input')) },
         responses: {
-          '202': { description: '{retried: [ids], errors: [{id, error}]}' },
+          '202': { description: 'The assets queued again, and per-asset errors', content: json(schemaOf(BulkRetryResult)) },
           '400': errorResponse('bad_request'),
           '401': errorResponse('unauthorized'),
         },
