@@ -19,14 +19,14 @@
 // apt the corpus is the generated images only, with a warning. The JSON report goes to
 // bench/.cache/optimize-report.json. Exits 0 whether or not the goals are met.
 
-const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const fsp = require('node:fs/promises');
 const os = require('node:os');
 const path = require('node:path');
+const { mateBackgrounds } = require('./lib/mate-backgrounds');
+const { graphic: syntheticGraphic, photo } = require('./lib/synthetic-images');
 
 const CACHE = path.join(__dirname, '.cache');
-const MATE_DIR = path.join(CACHE, 'mate');
 const REPORT = path.join(CACHE, 'optimize-report.json');
 const GOALS = { ratio: 0.9, medianBytes: 0.5, medianSsim: 0.95, worstSsim: 0.9, autoCpu: 1.5 };
 
@@ -156,7 +156,7 @@ async function buildCorpus(sharp) {
   const dir = path.join(CACHE, 'corpus');
   await fsp.mkdir(dir, { recursive: true });
   const items = [];
-  for (const file of realImages()) {
+  for (const file of mateBackgrounds()) {
     items.push({ name: path.basename(file), file, bytes: fs.statSync(file).size, photo: file.endsWith('.jpg') });
   }
   for (const [name, make] of generated(sharp)) {
@@ -167,63 +167,10 @@ async function buildCorpus(sharp) {
   return items;
 }
 
-function realImages() {
-  if (!fs.existsSync(MATE_DIR)) {
-    fs.mkdirSync(CACHE, { recursive: true });
-    const download = spawnSync('apt-get', ['download', 'mate-backgrounds'], { cwd: CACHE, encoding: 'utf8' });
-    const deb = fs.readdirSync(CACHE).find((name) => name.startsWith('mate-backgrounds') && name.endsWith('.deb'));
-    if (download.status !== 0 || !deb) {
-      console.warn(
-        `WARNING: apt-get download mate-backgrounds failed (${(download.stderr || download.error || '').toString().trim()}); no real photos`,
-      );
-      return [];
-    }
-    const extract = spawnSync('dpkg-deb', ['-x', path.join(CACHE, deb), MATE_DIR], { encoding: 'utf8' });
-    if (extract.status !== 0) {
-      console.warn(`WARNING: dpkg-deb -x failed (${extract.stderr}); no real photos`);
-      return [];
-    }
-  }
-  const root = path.join(MATE_DIR, 'usr/share/backgrounds/mate');
-  const files = [];
-  for (const sub of fs.existsSync(root) ? fs.readdirSync(root) : []) {
-    for (const name of fs.readdirSync(path.join(root, sub)))
-      if (/\.(jpe?g|png)$/i.test(name)) files.push(path.join(root, sub, name));
-  }
-  return files.sort();
-}
-
 /** Photo-like, graphic, alpha, animated, wide-gamut and rotated images, seeded and cached. */
 function generated(sharp) {
-  const photoPixels = (width, height, seed, grain, pageHeight) => {
-    const data = Buffer.alloc(width * height * 3);
-    let state = seed;
-    for (let y = 0, i = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        state = (state * 1664525 + 1013904223) >>> 0;
-        const noise = ((state >>> 24) - 128) * grain;
-        const wave = Math.sin(x / 37 + Math.sin(y / 53) * 3) * 40;
-        data[i++] = clamp(70 + (x * 120) / width + wave + noise);
-        data[i++] = clamp(90 + (y * 100) / height - wave / 2 + noise);
-        data[i++] = clamp(150 - (x * 60) / width + noise);
-      }
-    }
-    return sharp(data, { raw: { width, height, channels: 3, ...(pageHeight ? { pageHeight } : {}) } });
-  };
-  const graphic = (width, height, alpha) => {
-    const channels = alpha ? 4 : 3;
-    const data = Buffer.alloc(width * height * channels);
-    for (let y = 0, i = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const band = ((x >> 5) + (y >> 5)) % 4;
-        data[i++] = [230, 20, 250, 40][band];
-        data[i++] = [120, 40, 250, 160][band];
-        data[i++] = [30, 200, 250, 90][band];
-        if (alpha) data[i++] = band === 2 ? 0 : 255;
-      }
-    }
-    return sharp(data, { raw: { width, height, channels } });
-  };
+  const photoPixels = (width, height, seed, grain, pageHeight) => photo(sharp, { width, height, seed, grain, pageHeight });
+  const graphic = (width, height, alpha) => syntheticGraphic(sharp, width, height, alpha);
   const list = [];
   for (let seed = 1; seed <= 6; seed++) {
     list.push([
@@ -251,10 +198,6 @@ function generated(sharp) {
         .toBuffer(),
   ]);
   return list;
-}
-
-function clamp(value) {
-  return value < 0 ? 0 : value > 255 ? 255 : value;
 }
 
 // ---------------------------------------------------------------------------------- throughput

@@ -37,7 +37,7 @@ export const queueNames = [
   'asset.notify',
 ] as const;
 
-export const jobOutcomes = ['completed', 'retry', 'failed', 'rejected', 'rate_limited'] as const;
+export const jobOutcomes = ['completed', 'retry', 'failed', 'rejected', 'rate_limited', 'deferred'] as const;
 export const queueStates = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed'] as const;
 export const destinations = ['local', 's3', 'imagekit'] as const;
 export const webhookOutcomes = [

@@ -12,6 +12,8 @@ describe('error codes', () => {
     expect(new IngestError('payload_too_large', 'x')).toMatchObject({ status: 413, retryable: false });
     expect(new IngestError('dependency_unavailable', 'x')).toMatchObject({ status: 503, retryable: true });
     expect(new IngestError('rate_limited', 'x')).toMatchObject({ status: 429, retryable: true });
+    expect(new IngestError('storage_full', 'x')).toMatchObject({ status: 507, retryable: true });
+    expect(new IngestError('storage_read_only', 'x')).toMatchObject({ status: 503, retryable: true });
   });
 });
 

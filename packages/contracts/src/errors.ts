@@ -46,7 +46,15 @@ export const errorCodes = {
   policy_unknown: { status: 422, retryable: false },
   rate_limited: { status: 429, retryable: true },
   internal_error: { status: 500, retryable: true },
+  /** The object store failed or stayed unavailable through the SDK's own retries (S3 5xx, SlowDown, network). */
   storage_error: { status: 502, retryable: true },
+  /**
+   * The store has no space or quota left for the write (local ENOSPC/EDQUOT, MinIO
+   * `XMinioStorageFull`). Nothing partial is kept; retry once space is freed.
+   */
+  storage_full: { status: 507, retryable: true },
+  /** The store refuses writes: a read-only file system (EROFS) or no write permission (EACCES/EPERM). */
+  storage_read_only: { status: 503, retryable: true },
   destination_error: { status: 502, retryable: true },
   dependency_unavailable: { status: 503, retryable: true },
   /** The job's worker process died (or hung) while running it, more often than `maxStalledCount` allows. */

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 const assetIdPattern = /^ast_[A-Za-z0-9_-]{22}$/;
@@ -9,6 +9,14 @@ export type AssetId = z.infer<typeof AssetId>;
 
 export function newAssetId(): AssetId {
   return `ast_${randomBytes(16).toString('base64url')}`;
+}
+
+/**
+ * The asset id a request stands for, derived from a seed that identifies it (the caller and its
+ * `Idempotency-Key`): the same request, retried after a crash, creates or finds the same asset.
+ */
+export function assetIdFrom(seed: string): AssetId {
+  return `ast_${createHash('sha256').update(seed).digest().subarray(0, 16).toString('base64url')}`;
 }
 
 export function isAssetId(value: string): boolean {

@@ -39,9 +39,10 @@ export class FaultController {
     return this.options.down === true;
   }
 
-  /** Delay to add before responding, in ms. */
-  latencyMs(): number {
-    return this.options.latencyMs ?? 0;
+  /** Delay to add before responding, in ms: the fixed latency, plus `slowMs` for the share drawn slow. */
+  latencyMs(route: RouteClass): number {
+    const slow = route !== 'cdn' && this.random() < (this.options.slowRatio ?? 0) ? (this.options.slowMs ?? 5_000) : 0;
+    return (this.options.latencyMs ?? 0) + slow;
   }
 
   /** The fault to inject for one request, if any. Uploads are exempt from rate limiting, as on ImageKit. */
@@ -51,6 +52,7 @@ export class FaultController {
       this.remaining -= 1;
       return this.options.failNext.kind;
     }
+    if (this.random() < (this.options.dropRatio ?? 0)) return this.random() < 0.5 ? 'down' : 'lost-response';
     if (route === 'api' && this.random() < (this.options.rateLimitRatio ?? 0)) return 'rate-limit';
     if (this.random() < (this.options.serverErrorRatio ?? 0)) return this.random() < 0.5 ? 'server-error' : 'non-json-error';
     return undefined;
@@ -63,10 +65,19 @@ export class FaultController {
         req.socket.destroy();
         return;
       }
-      const latency = this.latencyMs();
+      const route = classify(req);
+      const latency = this.latencyMs(route);
       if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
-      const fault = this.decide(classify(req));
+      const fault = this.decide(route);
       if (fault === undefined) return next();
+      if (fault === 'lost-response') {
+        // Handle the request for real, then cut the connection instead of answering.
+        res.end = (() => {
+          req.socket.destroy();
+          return res;
+        }) as Response['end'];
+        return next();
+      }
       req.resume();
       this.respond(fault, req, res);
     };
@@ -76,6 +87,7 @@ export class FaultController {
     res.setHeader('connection', 'close');
     switch (fault) {
       case 'down':
+      case 'lost-response':
         req.socket.destroy();
         return;
       case 'rate-limit':

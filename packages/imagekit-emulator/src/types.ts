@@ -6,6 +6,15 @@ export interface FaultOptions {
   serverErrorRatio?: number;
   /** Added delay before every response (CDN included), in milliseconds. */
   latencyMs?: number;
+  /** Share (0–1) of API and upload requests delayed by `slowMs` more (slow answers, tripping client timeouts). */
+  slowRatio?: number;
+  /** The extra delay of a slow answer, in milliseconds; default 5000. */
+  slowMs?: number;
+  /**
+   * Share (0–1) of API and upload requests whose connection is dropped: half before the request
+   * is handled, half after (the work is done, e.g. the file stored, but the answer is lost).
+   */
+  dropRatio?: number;
   /** When true, every connection is destroyed without a response (clients see a connection error). */
   down?: boolean;
   /** Seed for the ratio draws, so a test sees the same sequence on every run. */
@@ -17,7 +26,7 @@ export interface FaultOptions {
 }
 
 /** The kinds of injected failure. */
-export type FaultKind = 'rate-limit' | 'server-error' | 'non-json-error' | 'down';
+export type FaultKind = 'rate-limit' | 'server-error' | 'non-json-error' | 'down' | 'lost-response';
 
 /** Retry policy for webhook deliveries. */
 export interface WebhookRetryOptions {

@@ -73,6 +73,36 @@ describe('fault injection', () => {
     await expect(ik.assets.list()).resolves.toEqual(expect.any(Array));
   });
 
+  it('drops a share of connections, some after the work is done: the file exists though the upload call failed', async () => {
+    emulator.setFaults({ dropRatio: 1, seed: 7 });
+    const before = emulator.files().length;
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, async (_, index) =>
+        ik.files.upload({ file: await pngFile(1, 1), fileName: `dropped-${index}.png` }).then(
+          () => 'ok',
+          (error: unknown) => (error instanceof APIConnectionError ? 'connection' : 'other'),
+        ),
+      ),
+    );
+    emulator.setFaults({});
+    expect(outcomes.every((outcome) => outcome === 'connection')).toBe(true);
+    // Half the drops happen after the upload was handled: ImageKit stored the file, the answer was lost.
+    const stored = emulator.files().length - before;
+    expect(stored).toBeGreaterThan(0);
+    expect(stored).toBeLessThan(8);
+  });
+
+  it('slows a share of answers by slowMs', async () => {
+    emulator.setFaults({ slowRatio: 1, slowMs: 300 });
+    const started = Date.now();
+    await ik.assets.list();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    emulator.setFaults({ slowRatio: 0, slowMs: 300 });
+    const fast = Date.now();
+    await ik.assets.list();
+    expect(Date.now() - fast).toBeLessThan(290);
+  });
+
   it('delays responses by latencyMs, enough to trip a client timeout', async () => {
     emulator.setFaults({ latencyMs: 300 });
     const started = Date.now();

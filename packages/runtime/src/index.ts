@@ -5,6 +5,7 @@ export * from './metrics';
 export * from './queues';
 export * from './queue-metrics';
 export * from './stage-worker';
+export * from './run-gate';
 export * from './webhook-signing';
 export * from './http';
 export * from './shutdown';

@@ -39,9 +39,10 @@ export function createHttpMetrics(registry: Registry): HttpMetrics {
 
 /**
  * Job outcome: done, will retry, failed for good (retries exhausted), rejected (permanent), or
- * put back because the destination rate-limited us (no attempt spent).
+ * put back without spending an attempt: because the destination rate-limited us, or because a
+ * suspect job runs alone in this process (`deferred`, see run-gate.ts).
  */
-export type JobOutcome = 'completed' | 'retry' | 'failed' | 'rejected' | 'rate_limited';
+export type JobOutcome = 'completed' | 'retry' | 'failed' | 'rejected' | 'rate_limited' | 'deferred';
 
 export interface JobMetrics {
   processed: Counter<'queue' | 'outcome' | 'code'>;

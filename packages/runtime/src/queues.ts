@@ -1,5 +1,13 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import { jobCatalog, jobIdFor, queueNames, type JobPayload, type JobSpec, type QueueName } from '@ingestkit/contracts';
+import {
+  ingestQueues,
+  jobCatalog,
+  jobIdFor,
+  queueNames,
+  type JobPayload,
+  type JobSpec,
+  type QueueName,
+} from '@ingestkit/contracts';
 import type { z } from 'zod';
 
 /** Completed jobs are kept a day (at most 10k), failed ones a week (at most 50k), for inspection. */
@@ -39,13 +47,28 @@ export function createQueue<Q extends QueueName>(name: Q, deps: QueueDeps): Queu
 
 /**
  * Adds a job to its queue. The payload is parsed against the catalog before it is written, and
- * the job id derives from it (`jobIdFor`: the asset id for stages), so adding it twice is a no-op.
+ * the job id derives from it (`jobIdFor`: the asset id for stages), so adding it twice while it
+ * waits or runs is a no-op.
+ *
+ * An ingest stage whose job already finished (completed or failed, kept for inspection) is
+ * asked for again when the asset must go through it again: a retry, or a previous stage that
+ * ran a second time after a crash. `add` would silently keep the finished job and the asset
+ * would wait for ever (found by the chaos suite), so the finished job is replaced by a fresh
+ * one (new attempts, no stalls counted). Running a stage again is safe: each stage starts by
+ * moving the asset from the status before it, and does nothing when the asset is elsewhere.
  */
 export async function enqueueStage<T extends JobPayload<QueueName>>(queue: Queue<T>, payload: T): Promise<void> {
   const name = queue.name as QueueName;
   const parsed: JobPayload<QueueName> = jobCatalog[name].schema.parse(payload);
+  const jobId = jobIdFor(name, parsed);
+  if ((ingestQueues as readonly QueueName[]).includes(name)) {
+    // One round trip on the usual path (no such job): the state, 'unknown' when absent.
+    const state = await queue.getJobState(jobId);
+    // Another producer may replace it at the same moment: then `remove` finds nothing to do.
+    if (state === 'completed' || state === 'failed') await queue.remove(jobId).catch(() => undefined);
+  }
   // BullMQ's typings narrow job names to string literals of the data type; ours is the queue name.
-  await (queue as unknown as Queue).add(name, parsed, { jobId: jobIdFor(name, parsed) });
+  await (queue as unknown as Queue).add(name, parsed, { jobId });
 }
 
 /** The three ingest queues, for producers that may enqueue any stage (intake, retries). */

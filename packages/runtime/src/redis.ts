@@ -34,6 +34,29 @@ export function createRedis(options: { url: string; role: RedisRole; logger?: Lo
   return redis;
 }
 
+/** What ioredis says when Redis cannot be reached (and a request-path connection fails fast). */
+const CONNECTION_FAILURE =
+  /Stream isn't writeable|Connection is closed|Command timed out|Reached the max retries per request|connect ETIMEDOUT/;
+const CONNECTION_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
+
+/**
+ * True for the errors a Redis client raises while Redis is down or unreachable (not for
+ * replies Redis sent, such as OOM or WRONGTYPE): a caller may answer "try again later".
+ */
+export function isRedisUnavailableError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  return err.name === 'MaxRetriesPerRequestError' || CONNECTION_FAILURE.test(err.message) || CONNECTION_ERRNO.has(String(code));
+}
+
+/**
+ * True for Redis refusing a write because it reached `maxmemory` (with `noeviction`, the policy
+ * BullMQ requires): nothing is lost, and the write succeeds once memory frees.
+ */
+export function isRedisOutOfMemoryError(err: unknown): boolean {
+  return err instanceof Error && /^OOM command not allowed/.test(err.message);
+}
+
 /** True when Redis answers PING within the connection's timeouts. */
 export async function isRedisReachable(redis: Redis): Promise<boolean> {
   try {

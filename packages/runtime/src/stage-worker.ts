@@ -1,7 +1,10 @@
-import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { IngestError, jobCatalog, toIngestError, type JobPayload, type QueueName } from '@ingestkit/contracts';
+import { hostname } from 'node:os';
+import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { IngestError, jobCatalog, toIngestError, type JobPayload, type JobSpec, type QueueName } from '@ingestkit/contracts';
+import type { z } from 'zod';
 import type { Logger } from './logger';
 import type { JobMetrics, JobOutcome } from './metrics';
+import { processRunGate, type RunGate } from './run-gate';
 
 export interface StageContext {
   job: Job;
@@ -29,7 +32,15 @@ export interface StageWorkerDeps {
   metrics: JobMetrics;
   /** Lock and stall-check timings; defaults 30 s and 30 s, at most 2 stalls (tests shorten them). */
   stalls?: { lockDurationMs: number; stalledIntervalMs: number; maxStalledCount: number };
+  /** Where jobs that stalled before wait to run alone; default the process's (tests model several processes in one). */
+  runGate?: RunGate;
 }
+
+/** The stall limit of jobs that survive stalls: in effect none (BullMQ needs a number). */
+const SURVIVABLE_STALLS = 1_000_000;
+
+/** How long a job handed back by the run gate waits before a worker may take it again. */
+const DEFERRED_JOB_DELAY_MS = 1_000;
 
 /** BullMQ's failedReason for a job that stalled more often than `maxStalledCount`. */
 const STALLED_TOO_OFTEN = /stalled more than allowable limit/i;
@@ -41,10 +52,13 @@ const STALLED_TOO_OFTEN = /stalled more than allowable limit/i;
  * else is rethrown so BullMQ retries with the catalog's backoff. Errors are never swallowed.
  */
 export function createStageWorker<Q extends QueueName>(processor: StageProcessor<Q>, deps: StageWorkerDeps): Worker {
-  const spec = jobCatalog[processor.queue];
+  const spec: JobSpec<z.ZodType> = jobCatalog[processor.queue];
+  // Jobs that do no image work cannot be what kills a process: stalls never fail them, nor make them suspects.
+  const survivesStalls = spec.survivesStalls === true;
+  const runGate = deps.runGate ?? processRunGate;
   const worker: Worker = new Worker(
     processor.queue,
-    async (job: Job) => {
+    async (job: Job, token?: string) => {
       const started = performance.now();
       const attempts = job.opts.attempts ?? spec.attempts;
       const isLastAttempt = job.attemptsMade + 1 >= attempts;
@@ -53,6 +67,7 @@ export function createStageWorker<Q extends QueueName>(processor: StageProcessor
       let outcome: JobOutcome = 'completed';
       let code = '';
       let isRateLimited = false;
+      let isDeferred = false;
       try {
         const parsed = spec.schema.safeParse(job.data);
         if (!parsed.success) {
@@ -62,8 +77,23 @@ export function createStageWorker<Q extends QueueName>(processor: StageProcessor
         const { assetId } = payload as { assetId?: string };
         if (assetId !== undefined) logger.setBindings({ assetId });
         try {
-          await processor.process(payload, context);
+          if (survivesStalls) {
+            await processor.process(payload, context);
+          } else {
+            // A job that was running when a worker died may be what killed it: it runs alone.
+            const suspect = job.stalledCounter > 0;
+            if (suspect) logger.warn({ stalls: job.stalledCounter }, 'job stalled before; running it alone in this process');
+            const ran = await runGate.run(suspect, () => processor.process(payload, context));
+            if (ran === 'deferred') {
+              outcome = 'deferred';
+              isDeferred = true;
+              logger.debug('a suspect job runs alone in this process; job handed back to the queue');
+              await job.moveToDelayed(Date.now() + DEFERRED_JOB_DELAY_MS, token);
+              throw new DelayedError();
+            }
+          }
         } catch (err) {
+          if (isDeferred) throw err;
           const error = toIngestError(err);
           code = error.code;
           const retryAfterMs = rateLimitDelay(error);
@@ -82,7 +112,7 @@ export function createStageWorker<Q extends QueueName>(processor: StageProcessor
           throw error;
         }
       } catch (err) {
-        if (isRateLimited) throw err;
+        if (isRateLimited || isDeferred) throw err;
         const error = toIngestError(err);
         if (outcome === 'completed') {
           // The payload itself was bad, or onFinalFailure threw.
@@ -104,13 +134,20 @@ export function createStageWorker<Q extends QueueName>(processor: StageProcessor
       prefix: deps.prefix,
       concurrency: deps.concurrency,
       autorun: false,
+      // Recorded on every job it runs (`processedBy`): which host and process holds a job.
+      name: `${hostname()}:${process.pid}`,
       // A job whose lock is not renewed for 30 s (the worker died or its event loop is stuck)
       // is moved back to wait and retried; after 2 such stalls it fails instead of looping.
       lockDuration: deps.stalls?.lockDurationMs ?? 30_000,
       stalledInterval: deps.stalls?.stalledIntervalMs ?? 30_000,
-      maxStalledCount: deps.stalls?.maxStalledCount ?? 2,
+      maxStalledCount: survivesStalls ? SURVIVABLE_STALLS : (deps.stalls?.maxStalledCount ?? 2),
     },
   );
+  // Jobs that survive stalls run beside suspects; the others pause while one is pending here.
+  if (!survivesStalls) {
+    const detach = runGate.attach(worker);
+    worker.on('closing', detach);
+  }
   // A job that keeps killing its worker (a poisoned input) is failed by BullMQ's stall check in
   // whichever worker notices, without running the processor: record its final failure here, so
   // the asset ends `failed` with `worker_lost` instead of staying in its stage forever.

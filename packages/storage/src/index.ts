@@ -2,6 +2,7 @@ export * from './object-store';
 export * from './keys';
 export * from './byte-range';
 export * from './local-store';
+export * from './local-store-errors';
 export * from './s3-client';
 export * from './s3-store';
 export * from './s3-errors';

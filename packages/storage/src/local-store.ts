@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rmdir, stat, unlink } from 'node:fs/promises';
+import { lstat, open, readdir, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { IngestError, isIngestError } from '@ingestkit/contracts';
+import { IngestError } from '@ingestkit/contracts';
 import { type ByteRange, unsatisfiableRange, validateByteRange } from './byte-range';
 import { validateKey, validatePrefix } from './keys';
+import { errnoOf, type LocalErrorContext, toLocalStoreError } from './local-store-errors';
 import { walkLocalObjects } from './local-walk';
+import { makeDirectory } from './make-directory';
 import type { ObjectInfo, ObjectStore, PutObjectInput } from './object-store';
+import { failPutBody } from './put-body';
 
 /** Options of {@link createLocalStore}. */
 export interface LocalStoreOptions {
@@ -20,6 +23,8 @@ export interface LocalStoreOptions {
 
 /** Where in-flight writes live; no valid key starts with `.`, so it never collides with one. */
 const TMP_DIR = '.tmp';
+/** What `ping` writes: one page, so a full disk fails it (an empty file needs no data block). */
+const PING_PROBE_BYTES = 4096;
 
 /**
  * An {@link ObjectStore} on the local filesystem: the object `a/b/c.jpg` is the file
@@ -27,6 +32,8 @@ const TMP_DIR = '.tmp';
  *
  * Writes go to `<root>/.tmp/<uuid>` and are renamed into place once complete, so readers see
  * the old object or the new one, never half of one; a failed write removes its temp file.
+ * A full or read-only disk is reported as `storage_full` / `storage_read_only` (see
+ * `toLocalStoreError`), also to whoever feeds a streamed body, and `ping` reports it too.
  * Content type and cache control are not kept (there is nowhere to put them without a sidecar
  * file; the gateway serves local files with a type sniffed from the bytes). `delete` and
  * `deletePrefix` also remove the directories they leave empty.
@@ -37,7 +44,7 @@ export function createLocalStore(options: LocalStoreOptions): ObjectStore {
   const fsync = options.fsync ?? true;
   const fileFor = (key: string) => path.join(root, ...validateKey(key).split('/'));
 
-  async function writeTemp(body: Readable | Buffer, tmp: string): Promise<number> {
+  async function writeTemp(body: Readable | Buffer, tmp: string, context: LocalErrorContext): Promise<number> {
     let bytes = 0;
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
@@ -50,6 +57,9 @@ export function createLocalStore(options: LocalStoreOptions): ObjectStore {
     // `highWaterMark` (default 16 KiB): while one write is in flight, up to 1 MiB more queues and
     // goes out in one writev, instead of one thread-pool round trip per 64 KiB socket chunk.
     const file = createWriteStream(tmp, { flags: 'wx', flush: fsync, highWaterMark: 1024 * 1024 });
+    // Registered before pipeline's own listeners: the body is destroyed with the normalised
+    // error (e.g. storage_full) before pipeline destroys it with the raw errno error.
+    file.once('error', (err) => failPutBody(source, toLocalStoreError(err, context)));
     await pipeline(source, counter, file);
     return bytes;
   }
@@ -58,7 +68,7 @@ export function createLocalStore(options: LocalStoreOptions): ObjectStore {
   async function moveIntoPlace(tmp: string, file: string, key: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await mkdir(path.dirname(file), { recursive: true });
+        await makeDirectory(path.dirname(file));
         await rename(tmp, file);
         return;
       } catch (err) {
@@ -94,8 +104,10 @@ export function createLocalStore(options: LocalStoreOptions): ObjectStore {
       await unlink(file);
     } catch (err) {
       const code = errnoOf(err);
-      // ENOTDIR: a parent is a file; EISDIR/EPERM: the key names a directory, not an object.
-      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'EPERM') return false;
+      // ENOTDIR: a parent is a file; EISDIR (Linux) or EPERM (macOS): the key names a directory,
+      // not an object. Any other EPERM (an immutable file, a sticky directory) is a refusal.
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return false;
+      if (code === 'EPERM' && (await isDirectory(file))) return false;
       throw err;
     }
     await pruneEmptyDirs(path.dirname(file));
@@ -107,16 +119,18 @@ export function createLocalStore(options: LocalStoreOptions): ObjectStore {
 
     async put({ key, body }: PutObjectInput) {
       const tmp = path.join(tmpDir, randomUUID());
+      const context: LocalErrorContext = { operation: `put ${key}`, key, isWrite: true };
       try {
         const file = fileFor(key);
-        await mkdir(tmpDir, { recursive: true });
-        const bytes = await writeTemp(body, tmp);
+        await makeDirectory(tmpDir);
+        const bytes = await writeTemp(body, tmp, context);
         await moveIntoPlace(tmp, file, key);
         return { bytes };
       } catch (err) {
-        if (!Buffer.isBuffer(body)) body.destroy();
+        const error = toLocalStoreError(err, context);
+        if (!Buffer.isBuffer(body)) failPutBody(body, error);
         await unlink(tmp).catch(() => undefined);
-        throw wrap(err, `put ${key}`, key);
+        throw error;
       }
     },
 
@@ -125,7 +139,7 @@ export function createLocalStore(options: LocalStoreOptions): ObjectStore {
       if (range) validateByteRange(range);
       // Open first, then stat the open handle: a concurrent overwrite (rename) cannot mix files.
       const handle = await open(file, 'r').catch((err: unknown) => {
-        throw isMissing(err) ? notFound(key) : wrap(err, `get ${key}`, key);
+        throw isMissing(err) ? notFound(key) : toLocalStoreError(err, { operation: `get ${key}`, key, isWrite: false });
       });
       try {
         const info = await handle.stat();
@@ -135,7 +149,7 @@ export function createLocalStore(options: LocalStoreOptions): ObjectStore {
         return handle.createReadStream({ start: range?.start, end });
       } catch (err) {
         await handle.close();
-        throw wrap(err, `get ${key}`, key);
+        throw toLocalStoreError(err, { operation: `get ${key}`, key, isWrite: false });
       }
     },
 
@@ -146,14 +160,14 @@ export function createLocalStore(options: LocalStoreOptions): ObjectStore {
         return info.isFile() ? { key, bytes: info.size, lastModified: info.mtime } : null;
       } catch (err) {
         if (isMissing(err)) return null;
-        throw wrap(err, `head ${key}`, key);
+        throw toLocalStoreError(err, { operation: `head ${key}`, key, isWrite: false });
       }
     },
 
     async delete(key: string) {
       fileFor(key);
       await removeFile(key).catch((err: unknown) => {
-        throw wrap(err, `delete ${key}`, key);
+        throw toLocalStoreError(err, { operation: `delete ${key}`, key, isWrite: true });
       });
     },
 
@@ -166,7 +180,7 @@ export function createLocalStore(options: LocalStoreOptions): ObjectStore {
       try {
         for (const { key } of objects) if (await removeFile(key)) deleted++;
       } catch (err) {
-        throw wrap(err, `deletePrefix ${prefix}`);
+        throw toLocalStoreError(err, { operation: `deletePrefix ${prefix}`, isWrite: true });
       }
       return deleted;
     },
@@ -176,7 +190,7 @@ export function createLocalStore(options: LocalStoreOptions): ObjectStore {
       try {
         return await walkLocalObjects(root, prefix);
       } catch (err) {
-        throw wrap(err, `list ${prefix}`);
+        throw toLocalStoreError(err, { operation: `list ${prefix}`, isWrite: false });
       }
     },
 
@@ -185,22 +199,53 @@ export function createLocalStore(options: LocalStoreOptions): ObjectStore {
     },
 
     async ping() {
+      const probe = path.join(tmpDir, `ping-${randomUUID()}`);
       try {
-        await mkdir(tmpDir, { recursive: true });
-        const probe = path.join(tmpDir, `ping-${randomUUID()}`);
+        await makeDirectory(tmpDir);
         const handle = await open(probe, 'wx');
-        await handle.close();
-        await unlink(probe);
+        try {
+          await handle.writeFile(Buffer.alloc(PING_PROBE_BYTES));
+          await handle.sync();
+        } finally {
+          await handle.close();
+          await unlink(probe).catch(() => undefined);
+        }
       } catch (err) {
+        const error = toLocalStoreError(err, { operation: `ping (write a probe under ${root})`, isWrite: true });
+        if (error.code !== 'storage_error') throw error;
         throw new IngestError('storage_error', `local store root ${root} is not writable`, { cause: err });
       }
+    },
+
+    // A process killed mid-write (SIGKILL, OOM, power cut) leaves its temp file: a write in
+    // progress touches its file with every chunk, so one untouched for `olderThanMs` is dead.
+    async sweepAbandonedWrites(olderThanMs: number) {
+      const names = await readdir(tmpDir).catch((err: unknown) => {
+        if (isMissing(err)) return [];
+        throw toLocalStoreError(err, { operation: 'sweep temp files', isWrite: true });
+      });
+      const cutoff = Date.now() - olderThanMs;
+      let removed = 0;
+      for (const name of names) {
+        const file = path.join(tmpDir, name);
+        const info = await stat(file).catch(() => undefined);
+        if (!info || info.mtimeMs >= cutoff) continue;
+        if (
+          await unlink(file).then(
+            () => true,
+            () => false,
+          )
+        )
+          removed++;
+      }
+      return removed;
     },
   };
   return store;
 }
 
-function errnoOf(err: unknown): string | undefined {
-  return (err as NodeJS.ErrnoException | null)?.code;
+async function isDirectory(file: string): Promise<boolean> {
+  return (await lstat(file).catch(() => undefined))?.isDirectory() ?? false;
 }
 
 function isMissing(err: unknown): boolean {
@@ -210,14 +255,4 @@ function isMissing(err: unknown): boolean {
 
 function notFound(key: string): IngestError {
   return new IngestError('not_found', `no object at ${key}`, { details: { key } });
-}
-
-/** IngestErrors (ours, or a body's own) pass through; anything else is the backend failing. */
-function wrap(err: unknown, operation: string, key?: string): IngestError {
-  if (isIngestError(err)) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return new IngestError('storage_error', `local store: ${operation} failed: ${message}`, {
-    details: key === undefined ? undefined : { key },
-    cause: err,
-  });
 }

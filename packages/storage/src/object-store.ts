@@ -16,7 +16,10 @@ export interface ObjectInfo {
 export interface PutObjectInput {
   /** Where to store the object; must pass `validateKey`. */
   key: string;
-  /** The bytes. A stream is consumed (and destroyed if the store fails); it is never buffered whole. */
+  /**
+   * The bytes. A stream is consumed, never buffered whole; if the store fails, it is destroyed
+   * with the same `IngestError` put rejects with, so whatever feeds it learns the reason.
+   */
   body: Readable | Buffer;
   /** Stored as `Content-Type` by the S3 store; the local store does not keep it. */
   contentType?: string;
@@ -28,9 +31,12 @@ export interface PutObjectInput {
  * The storage port: a flat namespace of objects under validated keys.
  *
  * Every method rejects with an `IngestError`: `bad_request` for an invalid key, prefix or byte
- * range (checked before any I/O), `not_found` only where documented, `storage_error` for a
- * failure of the backend. An error raised by a `put` body that is already an `IngestError`
- * (e.g. a size-limiting stream's `payload_too_large`) is passed through unchanged.
+ * range (checked before any I/O), `not_found` only where documented, `storage_full` when a
+ * write finds no space left, `storage_read_only` when the local store refuses writes, and
+ * `storage_error` for any other failure of the backend (for S3, once the SDK's own retries
+ * are spent). All three storage codes are retryable. An error raised by a `put` body that is
+ * already an `IngestError` (e.g. a size-limiting stream's `payload_too_large`) is passed
+ * through unchanged. A stream from `get` that fails mid-way errors with an `IngestError` too.
  *
  * Not promised: ordering between concurrent writers of the same key (the last complete `put`
  * wins), content types on the local store, or a key that is both an object and a "folder" of
@@ -68,6 +74,16 @@ export interface ObjectStore {
    * directly), else undefined. The file may not exist; throws `bad_request` for an invalid key.
    */
   localPath(key: string): string | undefined;
-  /** Checks the store answers (readiness probe); rejects with IngestError storage_error otherwise. */
+  /**
+   * Checks the store answers and, for the local store, takes a small write (readiness probe);
+   * rejects with `storage_full` / `storage_read_only` when the disk is full or read-only, else
+   * `storage_error`.
+   */
   ping(): Promise<void>;
+  /**
+   * Removes what writes of crashed processes left behind (the local store's temp files) that
+   * nothing has written to for `olderThanMs`; returns how many. Stores whose writes are atomic
+   * on the server (S3) have nothing to sweep and do not implement it.
+   */
+  sweepAbandonedWrites?(olderThanMs: number): Promise<number>;
 }

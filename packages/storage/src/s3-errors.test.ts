@@ -32,6 +32,22 @@ describe('toS3StoreError', () => {
     expect(toS3StoreError(sdkError(name, status), context)).toMatchObject({ code: 'storage_error' });
   });
 
+  it.each([
+    ['XMinioStorageFull', 507],
+    ['InsufficientStorage', 507],
+  ])('maps %s (%s) to storage_full with a Retry-After hint', (name, status) => {
+    expect(toS3StoreError(sdkError(name, status), context)).toMatchObject({
+      code: 'storage_full',
+      status: 507,
+      details: { retryAfterSeconds: 60 },
+    });
+  });
+
+  it('says how many tries the SDK made', () => {
+    const err = Object.assign(sdkError('SlowDown', 503), { $metadata: { httpStatusCode: 503, attempts: 5 } });
+    expect(toS3StoreError(err, context)).toMatchObject({ code: 'storage_error', details: { attempts: 5 } });
+  });
+
   it('keeps the SDK error as cause and names the object', () => {
     const original = sdkError('AccessDenied', 403);
     const err = toS3StoreError(original, context);

@@ -14,6 +14,8 @@ import { IngestError } from '@ingestkit/contracts';
 import { type ByteRange, formatRangeHeader, validateByteRange } from './byte-range';
 import { validateKey, validatePrefix } from './keys';
 import type { ObjectInfo, ObjectStore, PutObjectInput } from './object-store';
+import { failPutBody } from './put-body';
+import { normalizeS3Body } from './s3-body-stream';
 import { isS3NotFound, toS3StoreError } from './s3-errors';
 
 /** Options of {@link createS3Store}. */
@@ -36,8 +38,18 @@ export const S3_QUEUE_SIZE = 4;
  * after the body ended, and aborted if the body fails — so S3 never exposes a partial object.
  * (Parts left behind when the abort itself fails are removed by the bucket's
  * `AbortIncompleteMultipartUpload` lifecycle rule.) SDK errors become `IngestError`s here, see
- * `toS3StoreError`. `head` cannot tell a missing object from a missing bucket (both are a bare
- * 404); `ping` can.
+ * `toS3StoreError`; the client (`createS3Client`) has already retried throttling, 5xx and
+ * dropped connections. `head` cannot tell a missing object from a missing bucket (both are a
+ * bare 404); `ping` can.
+ *
+ * Integrity: every put sends a SHA-256 checksum (`x-amz-checksum-sha256`, per part for
+ * multipart uploads), which S3 and MinIO verify before storing (`BadDigest` otherwise), and
+ * every get asks for the stored checksum (`ChecksumMode: 'ENABLED'`): when the store returns a
+ * whole-object checksum the SDK checks the body against it as it streams, and a mismatch
+ * errors the stream (`storage_error`). Multipart objects carry per-part (composite) checksums,
+ * which the SDK cannot check on a get, and ranged gets carry none. s3rver (the tests' fallback
+ * server) neither verifies nor returns checksums; the tests prove the SDK side through a
+ * fault-injecting proxy instead.
  */
 export function createS3Store(options: S3StoreOptions): ObjectStore {
   const { client, bucket } = options;
@@ -73,7 +85,14 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
         }
         const upload = new Upload({
           client,
-          params: { Bucket: bucket, Key: key, Body: counter ?? body, ContentType: contentType, CacheControl: cacheControl },
+          params: {
+            Bucket: bucket,
+            Key: key,
+            Body: counter ?? body,
+            ContentType: contentType,
+            CacheControl: cacheControl,
+            ChecksumAlgorithm: 'SHA256',
+          },
           partSize: S3_PART_SIZE,
           queueSize: S3_QUEUE_SIZE,
           leavePartsOnError: false,
@@ -88,9 +107,10 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
       } catch (err) {
         // The body's own error (or premature close) explains the failure better than the SDK's.
         const cause: unknown = counter?.errored ?? err;
+        const error = toS3StoreError(cause, { operation: 'put', bucket, key });
         counter?.destroy();
-        if (!Buffer.isBuffer(body)) body.destroy();
-        throw toS3StoreError(cause, { operation: 'put', bucket, key });
+        if (!Buffer.isBuffer(body)) failPutBody(body, error);
+        throw error;
       }
     },
 
@@ -98,10 +118,12 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
       validateKey(key);
       if (range) validateByteRange(range);
       const res = await client
-        .send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range && formatRangeHeader(range) }))
+        .send(
+          new GetObjectCommand({ Bucket: bucket, Key: key, Range: range && formatRangeHeader(range), ChecksumMode: 'ENABLED' }),
+        )
         .catch(fail('get', key));
       const body = res.Body;
-      if (body instanceof Readable) return body;
+      if (body instanceof Readable) return normalizeS3Body(body, { operation: 'get', bucket, key });
       throw new IngestError('storage_error', `s3 get ${bucket}/${key} returned no readable body`);
     },
 

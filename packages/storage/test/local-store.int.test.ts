@@ -51,6 +51,17 @@ describe('local store specifics', () => {
     expect(await readdir(root)).not.toContain('broken');
   });
 
+  it('sweeps temp files a killed writer left, only once nothing has written to them for the given time', async () => {
+    await store.put({ key: 'kept.jpg', body: Buffer.from('whole') });
+    await writeFile(path.join(root, '.tmp', 'dead-writer'), 'half an upl');
+    expect(await store.sweepAbandonedWrites!(60_000)).toBe(0);
+    expect(await tmpEntries()).toEqual(['dead-writer']);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(await store.sweepAbandonedWrites!(20)).toBe(1);
+    expect(await tmpEntries()).toEqual([]);
+    expect(await readFile(store.localPath('kept.jpg')!, 'utf8')).toBe('whole');
+  });
+
   it('hides the temp directory and files that are not valid keys from list', async () => {
     await store.put({ key: 'visible', body: Buffer.from('v') });
     await writeFile(path.join(root, '.tmp', 'in-flight'), 'half');

@@ -4,3 +4,5 @@ export * from './redis';
 export * from './s3';
 export * from './fixtures';
 export * from './assets';
+export * from './s3-fault-proxy';
+export * from './tmpfs';

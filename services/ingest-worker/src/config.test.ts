@@ -84,6 +84,13 @@ describe('loadIngestWorkerConfig', () => {
     }
   });
 
+  it('reads stall detection settings, 30 s lock and check and 2 stalls by default', () => {
+    expect(loadIngestWorkerConfig({}).stalls).toEqual({ lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 2 });
+    const config = loadIngestWorkerConfig({ WORKER_LOCK_MS: '5000', WORKER_STALLED_INTERVAL_MS: '2000', WORKER_MAX_STALLS: '1' });
+    expect(config.stalls).toEqual({ lockDurationMs: 5_000, stalledIntervalMs: 2_000, maxStalledCount: 1 });
+    expect(() => loadIngestWorkerConfig({ WORKER_LOCK_MS: '10' })).toThrow(/WORKER_LOCK_MS/);
+  });
+
   it('refuses a concurrency of 0', () => {
     expect(() => loadIngestWorkerConfig({ WORKER_CONCURRENCY: '0' })).toThrow(/WORKER_CONCURRENCY/);
   });

@@ -17,6 +17,7 @@ import {
   redisEnv,
   runtimeEnv,
   sourceFetchEnv,
+  stallSettingsFromEnv,
   storageEnv,
   workerEnv,
   type Env,
@@ -49,6 +50,7 @@ const ingestWorkerEnv = z
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
     concurrency: env.WORKER_CONCURRENCY ?? throughputFor(availableParallelism()).workerConcurrency,
+    stalls: stallSettingsFromEnv(env),
     sharp: throughputFor(availableParallelism()),
     limits: {
       maxInputBytes: env.MAX_UPLOAD_BYTES,

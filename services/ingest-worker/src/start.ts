@@ -116,7 +116,14 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
           : {}),
       },
     },
-    { connection: workerRedis, prefix, concurrency: config.concurrency, logger, metrics: createJobMetrics(metrics) },
+    {
+      connection: workerRedis,
+      prefix,
+      concurrency: config.concurrency,
+      stalls: config.stalls,
+      logger,
+      metrics: createJobMetrics(metrics),
+    },
     { settings: config.notify },
   );
   // One relay per worker process moves the registry's outbox onto asset.notify (the webhook

@@ -1,8 +1,8 @@
 // Proves every stage is safe to run again (BullMQ delivers at least once): a ready asset is not re-processed, re-delivered or left with staging behind.
 import type { Job } from 'bullmq';
-import { stagingKeys } from '@ingestkit/contracts';
+import { IngestError, stagingKeys } from '@ingestkit/contracts';
 import { createLogger, type StageContext } from '@ingestkit/runtime';
-import { makeJpeg, startRedis, type TestRedis } from '@ingestkit/testkit';
+import { makeAsset, makeJpeg, startRedis, type TestRedis } from '@ingestkit/testkit';
 import { ingestPipeline } from '../src/register';
 import { startTestPipeline, type TestPipeline } from './harness';
 
@@ -48,4 +48,23 @@ it('finishes the staging cleanup that a crash after `ready` left undone', async 
   await deliver.process({ version: 1, assetId: id }, context());
 
   expect(await pipeline.staging.list(stagingKeys.prefix(id))).toEqual([]);
+});
+
+it('does not fail an asset that moved on when an earlier stage job fails for good (found by the chaos suite)', async () => {
+  // The optimize job queued the delivery, then its worker was killed before the job completed;
+  // after too many such stalls BullMQ fails it with worker_lost while the asset is being delivered.
+  const asset = makeAsset({ status: 'delivering' });
+  await pipeline.registry.create(asset);
+  const [validate, optimize] = ingestPipeline(pipeline.stageDeps);
+  const lost = new IngestError('worker_lost', 'the worker running this job died too many times');
+  await optimize!.onFinalFailure!({ version: 1, assetId: asset.id }, lost, context());
+  await validate!.onFinalFailure!({ version: 1, assetId: asset.id }, lost, context());
+  expect((await pipeline.registry.get(asset.id))?.status).toBe('delivering');
+
+  const deliver = ingestPipeline(pipeline.stageDeps).find((stage) => stage.queue === 'ingest.deliver')!;
+  await deliver.onFinalFailure!({ version: 1, assetId: asset.id }, lost, context());
+  expect(await pipeline.registry.get(asset.id)).toMatchObject({
+    status: 'failed',
+    error: { code: 'worker_lost', stage: 'deliver' },
+  });
 });

@@ -14,23 +14,42 @@ const RETRY_AFTER_SECONDS = 30;
  * their bytes go to storage, not through the gateway, and refusing their completion would
  * only strand objects already stored; their asset waits in the queue like any other.
  * `maxBacklog` 0 turns the check off.
+ *
+ * The queues are counted at most once a second (concurrent requests share one count), and the
+ * jobs this process admitted since that count began are added to it, so a burst between two
+ * counts cannot overshoot the bound: what can still overshoot it is work admitted before a
+ * count and not yet enqueued when it ran (uploads still streaming), and other gateway replicas.
+ * An admitted request that then fails keeps its place until the next count, at most a second.
+ * The returned function takes the number of jobs the request would add (a batch: its size).
  */
-export function createBackpressure(deps: { queues: readonly Queue[]; maxBacklog: number }): () => Promise<void> {
+export function createBackpressure(deps: {
+  queues: readonly Queue[];
+  maxBacklog: number;
+}): (admitting?: number) => Promise<void> {
   let measured: { at: number; backlog: number } | undefined;
-  const backlog = async (): Promise<number> => {
-    if (measured && Date.now() - measured.at < CACHE_MS) return measured.backlog;
+  let admittedSince = 0;
+  let counting: Promise<void> | undefined;
+  const count = async (): Promise<void> => {
+    const admittedBefore = admittedSince;
     const counts = await Promise.all(deps.queues.map((queue) => queue.getJobCounts('waiting', 'delayed', 'prioritized')));
     const total = counts.reduce((sum, count) => sum + (count.waiting ?? 0) + (count.delayed ?? 0) + (count.prioritized ?? 0), 0);
     measured = { at: Date.now(), backlog: total };
-    return total;
+    // Admissions made while counting may or may not be in the count: keep them, erring on refusing.
+    admittedSince -= admittedBefore;
   };
-  return async () => {
+  return async (admitting = 1) => {
     if (deps.maxBacklog <= 0) return;
-    const current = await backlog();
+    if (!measured || Date.now() - measured.at >= CACHE_MS) {
+      counting ??= count().finally(() => (counting = undefined));
+      await counting;
+    }
+    // No await from here on: the check and the admission are one step for concurrent requests.
+    const current = measured!.backlog + admittedSince;
     if (current >= deps.maxBacklog) {
       throw new IngestError('backlog_full', 'the ingest queues are full; retry later (direct uploads still work)', {
         details: { backlog: current, maxBacklog: deps.maxBacklog, retryAfterSeconds: RETRY_AFTER_SECONDS },
       });
     }
+    admittedSince += admitting;
   };
 }

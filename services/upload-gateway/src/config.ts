@@ -86,6 +86,7 @@ const gatewayEnv = z
         expiresInSeconds: env.PRESIGN_EXPIRES_SECONDS,
         abandonMultipartAfterSeconds: env.MULTIPART_ABANDON_AFTER_SECONDS,
       },
+      staging: { orphanAfterSeconds: env.STAGING_ORPHAN_AFTER_SECONDS },
       cors: { origins: env.CORS_ORIGINS ?? [] },
       s3Events: { token: env.S3_EVENTS_TOKEN },
       rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE },

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Request, RequestHandler } from 'express';
-import { IngestError } from '@ingestkit/contracts';
+import type { Request, RequestHandler, Response } from 'express';
+import { assetIdFrom, IngestError, newAssetId } from '@ingestkit/contracts';
 import type { Redis } from '@ingestkit/runtime';
 import { principalOf } from './auth';
 
@@ -33,7 +33,7 @@ function fingerprintOf(req: Request): string {
 
 /**
  * `Idempotency-Key` on a POST (mount after authentication and body parsing). The first request
- * with a key claims it in Redis (SET NX, 24 h) and runs; a 2xx answer is stored and replayed to
+ * with a key claims it in Redis (SET NX) and runs; a 2xx answer is stored (24 h) and replayed to
  * every later request with the same key and the same fingerprint (with `Idempotent-Replayed:
  * true`). A non-2xx answer releases the key, so a client can fix the problem and retry with it.
  * Keys are per caller (API key, or the key behind an upload token).
@@ -42,9 +42,20 @@ function fingerprintOf(req: Request): string {
  * 409 `idempotency_conflict` (`details.reason: "in_flight"`, `Retry-After: 1`) rather than held
  * open: holding would tie up a connection per impatient retry, and the retry after a second gets
  * the stored answer. A different request under a used key is 409 `idempotency_conflict` too.
+ *
+ * Crashes (found by the chaos suite): the claim is a lease of `leaseSeconds` that the running
+ * request renews, so a key whose gateway was killed mid-request is free again within the lease
+ * instead of answering `in_flight` for 24 h; and a 2xx answer is stored before it is sent, so a
+ * gateway killed just after answering cannot make the client's retry run the request twice.
  */
-export function createIdempotency(deps: { redis: Redis; prefix: string; ttlSeconds?: number }): RequestHandler {
+export function createIdempotency(deps: {
+  redis: Redis;
+  prefix: string;
+  ttlSeconds?: number;
+  leaseSeconds?: number;
+}): RequestHandler {
   const ttl = deps.ttlSeconds ?? IDEMPOTENCY_TTL_SECONDS;
+  const lease = deps.leaseSeconds ?? 10;
   return async (req, res, next) => {
     const header = req.get('Idempotency-Key');
     if (header === undefined) return next();
@@ -54,7 +65,7 @@ export function createIdempotency(deps: { redis: Redis; prefix: string; ttlSecon
     const key = `${deps.prefix}:idempotency:${principalOf(res).id}:${sha256(header)}`;
     const fingerprint = fingerprintOf(req);
     const pending: StoredResponse = { state: 'pending', fingerprint };
-    if ((await deps.redis.set(key, JSON.stringify(pending), 'EX', ttl, 'NX')) === null) {
+    if ((await deps.redis.set(key, JSON.stringify(pending), 'EX', lease, 'NX')) === null) {
       const raw = await deps.redis.get(key);
       const stored = raw === null ? undefined : (JSON.parse(raw) as StoredResponse);
       if (stored && stored.fingerprint !== fingerprint) {
@@ -73,28 +84,43 @@ export function createIdempotency(deps: { redis: Redis; prefix: string; ttlSecon
       res.status(stored.status ?? 200).json(stored.body);
       return;
     }
-    let captured: unknown;
+    // The asset this request creates is named after its key: a retry after a crash that lost the
+    // answer (and the claim) finds the asset the first try created instead of making a second.
+    res.locals.idempotentAssetId = assetIdFrom(`${principalOf(res).id}\n${header}`);
+    const renewal = setInterval(() => void deps.redis.expire(key, lease).catch(() => undefined), (lease * 1000) / 3);
+    renewal.unref();
+    let stored = false;
     const json = res.json.bind(res);
     res.json = (body: unknown) => {
-      captured = body;
-      return json(body);
-    };
-    const release = () => void deps.redis.del(key).catch(() => undefined);
-    res.on('close', () => {
-      if (!res.writableFinished || res.statusCode < 200 || res.statusCode >= 300 || captured === undefined) {
-        release();
-        return;
-      }
+      clearInterval(renewal);
+      if (res.statusCode < 200 || res.statusCode >= 300) return json(body);
       const location = res.getHeader('Location');
       const done: StoredResponse = {
         state: 'done',
         fingerprint,
         status: res.statusCode,
         ...(typeof location === 'string' ? { location } : {}),
-        body: captured,
+        body,
       };
-      deps.redis.set(key, JSON.stringify(done), 'EX', ttl).catch(release);
+      stored = true;
+      // Answer once the record is written; if Redis fails now the lease still frees the key.
+      void deps.redis
+        .set(key, JSON.stringify(done), 'EX', ttl)
+        .catch(() => undefined)
+        .finally(() => json(body));
+      return res;
+    };
+    res.on('close', () => {
+      clearInterval(renewal);
+      // The work of a stored 2xx is done, even if the client left before the answer: keep it.
+      if (!stored) void deps.redis.del(key).catch(() => undefined);
     });
     next();
   };
+}
+
+/** The id of the asset a request creates: derived from its Idempotency-Key when it has one, else random. */
+export function assetIdFor(res: Response): string {
+  const derived: unknown = res.locals.idempotentAssetId;
+  return typeof derived === 'string' ? derived : newAssetId();
 }

@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import {
   IngestError,
+  isIngestError,
   policyOverridesOf,
   toIngestError,
   type Asset,
@@ -73,6 +74,20 @@ export function createIntake(deps: IntakeDeps) {
     };
   }
 
+  /** Creates the asset; when its id exists already, returns the existing asset instead. */
+  async function createOrFind(asset: Asset): Promise<Asset | undefined> {
+    try {
+      await deps.registry.create(asset);
+      return undefined;
+    } catch (err) {
+      if (!isIngestError(err) || err.code !== 'conflict') throw err;
+      const existing = await deps.registry.get(asset.id);
+      if (!existing) throw err;
+      deps.logger.info({ assetId: asset.id }, 'request retried after its answer was lost: the asset exists already');
+      return existing;
+    }
+  }
+
   /** Adds the validate job of a `queued` asset; marks it `failed` and rethrows when the queue refuses. */
   async function enqueueValidation(asset: Asset): Promise<Asset> {
     try {
@@ -94,19 +109,32 @@ export function createIntake(deps: IntakeDeps) {
   }
 
   return {
-    /** A new `queued` asset (its original staged, or a job `source` to fetch), with its validate job. */
+    /**
+     * A new `queued` asset (its original staged, or a job `source` to fetch), with its validate
+     * job. When the asset exists already (the same request, retried after a crash lost its
+     * answer: ids derive from Idempotency-Key), it is that asset, its job added if it is missing.
+     */
     async acceptAsset(input: NewAssetInput): Promise<Asset> {
       const asset = buildAsset(input, 'queued');
-      await deps.registry.create(asset);
-      return enqueueValidation(asset);
+      const existing = await createOrFind(asset);
+      if (!existing) return enqueueValidation(asset);
+      if (existing.status === 'queued') return enqueueValidation(existing);
+      if (existing.status === 'failed' && existing.error?.stage === 'upload') {
+        const requeued = await deps.registry.transition(existing.id, { from: ['failed'], to: 'queued', patch: { error: null } });
+        if (requeued) return enqueueValidation(requeued);
+      }
+      return existing;
     },
-    /** A new `awaiting_upload` asset of a direct upload: nothing is queued until it completes. */
+    /** A new `awaiting_upload` asset of a direct upload (or the one the same request created before a crash). */
     async awaitUpload(input: NewAssetInput): Promise<Asset> {
       const asset = buildAsset(input, 'awaiting_upload');
-      await deps.registry.create(asset);
-      return asset;
+      return (await createOrFind(asset)) ?? asset;
     },
     enqueueValidation,
+    /** Whether an asset with this id exists (so its staged original is its own, not a leftover to delete). */
+    async isRecorded(assetId: string): Promise<boolean> {
+      return (await deps.registry.get(assetId)) !== null;
+    },
   };
 }
 

@@ -11,6 +11,7 @@ import {
 } from '@ingestkit/contracts';
 import type { Intake } from './intake';
 import { parseBody } from './parse-body';
+import { assetIdFor } from './idempotency';
 
 export interface JobRoutesDeps {
   intake: Intake;
@@ -18,8 +19,8 @@ export interface JobRoutesDeps {
   /** S3 buckets jobs may read (`SOURCE_BUCKETS`); others are refused with `source_forbidden`. */
   sourceBuckets: readonly string[];
   assertQueueAvailable(): Promise<void>;
-  /** Rejects with `backlog_full` while the ingest backlog is above its bound. */
-  assertBacklogBelowBound(): Promise<void>;
+  /** Rejects with `backlog_full` while the ingest backlog is above its bound; `jobs`: how many the request adds. */
+  assertBacklogBelowBound(jobs?: number): Promise<void>;
   requireApiKey: RequestHandler;
   idempotent: RequestHandler;
 }
@@ -39,7 +40,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     message: `one of ${deps.destinations.join(', ')}`,
   });
 
-  async function acceptJob(value: unknown): Promise<Asset> {
+  async function acceptJob(value: unknown, assetId: string = newAssetId()): Promise<Asset> {
     const job = parseBody(schema, value, 'job');
     if ('bucket' in job.source && !deps.sourceBuckets.includes(job.source.bucket)) {
       throw new IngestError('source_forbidden', `bucket ${job.source.bucket} is not an allowed source (SOURCE_BUCKETS)`, {
@@ -47,13 +48,13 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
       });
     }
     const { source, ...options } = job;
-    return deps.intake.acceptAsset({ assetId: newAssetId(), options, source, fileName: sourceFileName(source) });
+    return deps.intake.acceptAsset({ assetId, options, source, fileName: sourceFileName(source) });
   }
 
   router.post('/v1/jobs', deps.requireApiKey, express.json({ limit: '64kb' }), deps.idempotent, async (req, res) => {
     await deps.assertQueueAvailable();
     await deps.assertBacklogBelowBound();
-    const asset = await acceptJob(req.body);
+    const asset = await acceptJob(req.body, assetIdFor(res));
     res.locals.assetId = asset.id;
     res.status(202).location(`/v1/assets/${asset.id}`).json({ asset });
   });
@@ -61,7 +62,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
   router.post('/v1/jobs/batch', deps.requireApiKey, express.json({ limit: '32mb' }), deps.idempotent, async (req, res) => {
     const { jobs } = parseBody(JobBatchRequest, req.body, 'batch (1 to 1000 jobs)');
     await deps.assertQueueAvailable();
-    await deps.assertBacklogBelowBound();
+    await deps.assertBacklogBelowBound(jobs.length);
     const results: Array<Asset | IngestError> = new Array(jobs.length);
     for (let start = 0; start < jobs.length; start += BATCH_CONCURRENCY) {
       await Promise.all(

@@ -74,6 +74,8 @@ export function directUploadPaths(): Record<string, JsonSchema> {
           '409': error('conflict: the asset is not awaiting an upload'),
           '413': error('payload_too_large: more bytes than signed for; nothing kept'),
           '415': error('unsupported_media_type'),
+          '503': error('storage_read_only: staging refuses writes; nothing kept, the URL can be used again'),
+          '507': error('storage_full: staging has no space left; nothing kept, the URL can be used again'),
         },
       },
     },

@@ -1,18 +1,12 @@
 import express, { Router, type RequestHandler } from 'express';
-import {
-  IngestError,
-  newAssetId,
-  PresignRequest,
-  stagingKeys,
-  type DestinationKind,
-  type PresignResponse,
-} from '@ingestkit/contracts';
+import { IngestError, PresignRequest, stagingKeys, type DestinationKind, type PresignResponse } from '@ingestkit/contracts';
 import type { Redis } from '@ingestkit/runtime';
 import type { DirectUploadSigner } from '@ingestkit/storage';
 import { principalOf } from './auth';
 import type { Intake } from './intake';
 import { parseBody } from './parse-body';
 import { applyTokenLimits, countTokenUpload } from './token-limits';
+import { assetIdFor } from './idempotency';
 
 export interface PresignRoutesDeps {
   signer: DirectUploadSigner;
@@ -53,7 +47,7 @@ export function presignRoutes(deps: PresignRoutesDeps): Router {
       throw new IngestError('bad_request', `the staging store does not support ${request.method} uploads`);
     }
     await countTokenUpload(deps, principal);
-    const assetId = newAssetId();
+    const assetId = assetIdFor(res);
     res.locals.assetId = assetId;
     const key = stagingKeys.original(assetId);
     const upload = await deps.signer.sign({

@@ -19,6 +19,7 @@ import { createIntake } from './intake';
 import { createMultipartSessions } from './multipart-sessions';
 import { startMultipartSweeper } from './multipart-sweeper';
 import { localUploadSecret } from './signing-keys';
+import { startStagingJanitor } from './staging-janitor';
 
 export interface RunningGateway {
   url: string;
@@ -73,6 +74,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     abandonAfterSeconds: config.directUploads.abandonMultipartAfterSeconds,
     logger,
   });
+  const janitor = startStagingJanitor({
+    staging,
+    registry,
+    validateQueue: queues.validate,
+    orphanAfterSeconds: config.staging.orphanAfterSeconds,
+    logger,
+  });
   const server = await listen(app, config.http);
   logger.info({ url: server.url }, 'upload-gateway listening');
   return {
@@ -80,6 +88,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     shutdownSteps: [
       { name: 'http', close: () => server.close() },
       { name: 'multipart-sweeper', close: () => sweeper.stop() },
+      { name: 'staging-janitor', close: () => janitor.stop() },
       {
         name: 'queues',
         close: async () =>

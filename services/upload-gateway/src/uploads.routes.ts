@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import { newAssetId, stagingKeys, UploadFields, type DestinationKind } from '@ingestkit/contracts';
+import { stagingKeys, UploadFields, type DestinationKind } from '@ingestkit/contracts';
 import type { Redis } from '@ingestkit/runtime';
 import type { ObjectStore } from '@ingestkit/storage';
 import { principalOf } from './auth';
@@ -7,6 +7,7 @@ import type { Intake } from './intake';
 import { receiveMultipartUpload } from './multipart-upload';
 import { parseBody } from './parse-body';
 import { applyTokenLimits, countTokenUpload } from './token-limits';
+import { assetIdFor } from './idempotency';
 
 export interface UploadRoutesDeps {
   staging: ObjectStore;
@@ -38,7 +39,7 @@ export function uploadRoutes(deps: UploadRoutesDeps): Router {
     const { maxBytes } = applyTokenLimits(principal, {}, deps.maxUploadBytes);
     await countTokenUpload(deps, principal);
     const receivedAt = new Date();
-    const assetId = newAssetId();
+    const assetId = assetIdFor(res);
     res.locals.assetId = assetId;
     const key = stagingKeys.original(assetId);
     const upload = await receiveMultipartUpload(req, { store: deps.staging, key, maxBytes }).catch((err: unknown) => {
@@ -70,7 +71,10 @@ export function uploadRoutes(deps: UploadRoutesDeps): Router {
         },
       });
     })().catch(async (err: unknown) => {
-      await deps.staging.delete(key).catch(() => {});
+      // Keep the original of an asset that exists (a retried request whose first try got that
+      // far); when Redis cannot tell, the staging janitor decides later.
+      const recorded = await deps.intake.isRecorded(assetId).catch(() => true);
+      if (!recorded) await deps.staging.delete(key).catch(() => {});
       throw err;
     });
     deps.countBytes(upload.file.bytes);

@@ -84,6 +84,31 @@ describe('Idempotency-Key', () => {
     expect(ttl).toBeGreaterThan(86_000);
   });
 
+  it('gives a request retried after a crash lost its answer the asset its first try created, not a second one', async () => {
+    const png = await makePng({ width: 8, height: 8 });
+    const send = () => {
+      const form = new FormData();
+      form.append('file', new Blob([png], { type: 'image/png' }), 'a.png');
+      return fetch(`${gateway.url}/v1/uploads`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_KEY}`, 'idempotency-key': 'crash-1' },
+        body: form,
+      });
+    };
+    const assets = async () => (await gateway.redis.keys(`${gateway.prefix}:asset:*`)).length;
+    const queued = () => gateway.redis.llen(`${gateway.prefix}:ingest.validate:wait`);
+    const [assetsBefore, queuedBefore] = [await assets(), await queued()];
+    const first = (await (await send()).json()) as { asset: { id: string } };
+    // What a gateway killed between creating the asset and storing the answer leaves: the asset, no record.
+    for (const key of await gateway.redis.keys(`${gateway.prefix}:idempotency:*`)) await gateway.redis.del(key);
+    const retried = await send();
+    expect(retried.status).toBe(202);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
+    expect(((await retried.json()) as { asset: { id: string } }).asset.id).toBe(first.asset.id);
+    expect(await assets()).toBe(assetsBefore + 1);
+    expect(await queued()).toBe(queuedBefore + 1);
+  });
+
   it('answers 409 in_flight to a duplicate while the first request is still running', async () => {
     const png = await makePng({ width: 8, height: 8 });
     const boundary = 'xyz';

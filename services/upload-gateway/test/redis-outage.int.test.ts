@@ -4,14 +4,18 @@ import { postUpload, startTestGateway, type TestGateway } from './harness';
 
 let server: RedisServerProcess;
 let gateway: TestGateway;
+let limited: TestGateway;
 
 beforeAll(async () => {
   server = await startRedisServer({ appendonly: true });
   gateway = await startTestGateway({ redisUrl: server.url });
+  // Rate limits and idempotency keys read Redis before the route runs.
+  limited = await startTestGateway({ redisUrl: server.url, settings: { rateLimit: { perMinute: 600 } } });
 });
 
 afterAll(async () => {
   await gateway.close();
+  await limited.close();
   await server.stop();
 });
 
@@ -35,6 +39,11 @@ it('answers 503 while Redis is down and recovers when it returns', async () => {
   const refused = await postUpload(gateway, { files: [{ data: png }] });
   expect(refused.status).toBe(503);
   expect(refused.body).toMatchObject({ error: { code: 'dependency_unavailable' } });
+  // Found by the chaos suite: the rate limiter's Redis error escaped as a 500 internal_error.
+  const throughLimiter = await postUpload(limited, { files: [{ data: png }] });
+  expect(throughLimiter.status).toBe(503);
+  expect(throughLimiter.body).toMatchObject({ error: { code: 'dependency_unavailable', details: { dependency: 'redis' } } });
+  expect(throughLimiter.headers.get('retry-after')).toBe('1');
   expect(await gateway.staging.list('staging/')).toHaveLength(1);
   expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
 

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import type { ImageKitWebhookScheme } from '@ingestkit/imagekit';
-import { envInt, envList, loadConfig, portsEnv, redisEnv, runtimeEnv, workerEnv, type Env } from '@ingestkit/runtime';
+import {
+  envInt,
+  envList,
+  loadConfig,
+  portsEnv,
+  redisEnv,
+  runtimeEnv,
+  stallSettingsFromEnv,
+  workerEnv,
+  type Env,
+} from '@ingestkit/runtime';
 
 const schemes = ['standard', 'ik-signature'] as const satisfies readonly ImageKitWebhookScheme[];
 
@@ -28,6 +38,7 @@ const webhookReceiverEnv = z
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
     concurrency: env.WORKER_CONCURRENCY,
+    stalls: stallSettingsFromEnv(env),
     webhook: {
       secrets: env.IMAGEKIT_WEBHOOK_SECRET,
       schemes: [...new Set(env.WEBHOOK_SCHEMES)],

@@ -50,6 +50,7 @@ export async function startWebhookReceiver(config: WebhookReceiverConfig, logger
     connection: workerRedis,
     prefix,
     concurrency: config.concurrency,
+    stalls: config.stalls,
     logger,
     metrics: createJobMetrics(metricsRegistry),
   });

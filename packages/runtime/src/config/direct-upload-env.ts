@@ -16,6 +16,11 @@ export const directUploadEnv = z.object({
   RATE_LIMIT_PER_MINUTE: envInt({ min: 0, default: 6000 }),
   /** Multipart uploads (Uppy) not completed after this many seconds are aborted by the gateway's sweeper. */
   MULTIPART_ABANDON_AFTER_SECONDS: envInt({ min: 60, max: 30 * 24 * 3600, default: 24 * 3600 }),
+  /**
+   * What a crashed process left in staging (temp files, objects of assets never recorded) and
+   * `queued` assets without a job are cleaned up or queued again once untouched this long.
+   */
+  STAGING_ORPHAN_AFTER_SECONDS: envInt({ min: 1, max: 30 * 24 * 3600, default: 3600 }),
 });
 
 /**

@@ -116,9 +116,34 @@ export const gatewayAuthEnv = z.object({
   ADMIN_API_KEYS: envList.optional(),
 });
 
+/**
+ * Job consumers. Stall detection: a worker renews the lock of each job it runs every
+ * `WORKER_LOCK_MS / 2`; a job whose lock lapses (its process died, or its event loop was stuck
+ * for `WORKER_LOCK_MS`) is found by another worker's check, run every `WORKER_STALLED_INTERVAL_MS`,
+ * and put back to wait. So a killed worker's jobs resume within lock + interval (60 s by default);
+ * a job that stalls more than `WORKER_MAX_STALLS` times is failed with `worker_lost` instead of
+ * looping. Image work runs in child processes, so the worker's event loop is never blocked for
+ * long and a shorter lock is safe; it only costs more Redis writes.
+ */
 export const workerEnv = z.object({
   WORKER_CONCURRENCY: envInt({ min: 1, max: 64, default: 2 }),
+  WORKER_LOCK_MS: envInt({ min: 1_000, max: 600_000, default: 30_000 }),
+  WORKER_STALLED_INTERVAL_MS: envInt({ min: 1_000, max: 600_000, default: 30_000 }),
+  WORKER_MAX_STALLS: envInt({ min: 0, max: 100, default: 2 }),
 });
+
+/** The stall settings {@link workerEnv} describes, as `createStageWorker` takes them. */
+export function stallSettingsFromEnv(env: {
+  WORKER_LOCK_MS: number;
+  WORKER_STALLED_INTERVAL_MS: number;
+  WORKER_MAX_STALLS: number;
+}): { lockDurationMs: number; stalledIntervalMs: number; maxStalledCount: number } {
+  return {
+    lockDurationMs: env.WORKER_LOCK_MS,
+    stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+    maxStalledCount: env.WORKER_MAX_STALLS,
+  };
+}
 
 export const portsEnv = z.object({
   GATEWAY_PORT: envInt({ min: 0, max: 65_535, default: 8080 }),

@@ -17,6 +17,9 @@ export interface SourceFetcherOptions {
   s3Client?: S3Client;
 }
 
+/** Staging errors that cannot come from the source, so they are not reported as `source_unreachable`. */
+const STAGING_FAULTS: ReadonlySet<string> = new Set(['storage_full', 'storage_read_only']);
+
 /** Copies a job's source into staging and records it as the asset's original. */
 export interface SourceFetcher {
   fetchIntoStaging(asset: Asset, deps: { staging: ObjectStore; registry: AssetRegistry }): Promise<AssetOriginal>;
@@ -26,7 +29,7 @@ export interface SourceFetcher {
  * Streams the source (URL or S3 object) to `staging/<id>/original`, hashing and counting on the
  * way, then records the original on the asset. Safe to repeat: a retried job overwrites the
  * staged copy. Errors are `source_*` codes: permanent ones reject the asset, `source_unreachable`
- * is retried.
+ * is retried; a full or read-only staging store keeps its own (retryable) code.
  */
 export function createSourceFetcher(options: SourceFetcherOptions): SourceFetcher {
   const policy = createAddressPolicy({ allow: options.allowHosts });
@@ -50,7 +53,8 @@ export function createSourceFetcher(options: SourceFetcherOptions): SourceFetche
       opened.body.once('error', (err) => hashing.destroy(err));
       const key = stagingKeys.original(asset.id);
       const { bytes } = await deps.staging.put({ key, body: opened.body.pipe(hashing) }).catch((err: unknown) => {
-        throw isIngestError(err) && err.code.startsWith('source_')
+        // A full or read-only staging disk is staging's fault, not the source's: keep its code.
+        throw isIngestError(err) && (err.code.startsWith('source_') || STAGING_FAULTS.has(err.code))
           ? err
           : new IngestError('source_unreachable', `the source broke off: ${(err as Error).message}`, { cause: err });
       });

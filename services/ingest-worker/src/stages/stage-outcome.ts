@@ -1,25 +1,34 @@
-import type { IngestError, Stage } from '@ingestkit/contracts';
+import type { AssetStatus, IngestError, Stage } from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { ObjectStore } from '@ingestkit/storage';
-import { stagingKeys, terminalStatuses, AssetStatus } from '@ingestkit/contracts';
+import { stagingKeys } from '@ingestkit/contracts';
 
-const nonTerminal = AssetStatus.options.filter((status) => !terminalStatuses.includes(status));
+/** The statuses an asset is in while a stage's job is its next step: the status before the stage, and the stage's own. */
+const awaitingStage: Record<Stage, readonly AssetStatus[]> = {
+  upload: ['queued'],
+  validate: ['queued', 'validating'],
+  optimize: ['validating', 'optimizing'],
+  deliver: ['optimizing', 'delivering'],
+};
 
 /**
  * Records a job that will not run again: `rejected` (the input can never succeed; staging is
- * deleted) or `failed` (retries exhausted; staging is kept so a retry can resume).
+ * deleted) or `failed` (retries exhausted; staging is kept so a retry can resume). Only while
+ * the asset still waits on that stage: a stage job that failed after its work was done (it was
+ * lost in a crash after it queued the next stage) must not fail an asset that moved on (found
+ * by the chaos suite).
  */
 export async function recordFinalFailure(
   deps: { registry: AssetRegistry; staging: ObjectStore },
   input: { assetId: string; stage: Stage; error: IngestError },
 ): Promise<void> {
   const status = input.error.retryable ? 'failed' : 'rejected';
-  await deps.registry.transition(input.assetId, {
-    from: nonTerminal,
+  const recorded = await deps.registry.transition(input.assetId, {
+    from: awaitingStage[input.stage],
     to: status,
     patch: { error: { code: input.error.code, message: input.error.message, stage: input.stage } },
   });
-  if (status === 'rejected') await deps.staging.deletePrefix(stagingKeys.prefix(input.assetId));
+  if (recorded && status === 'rejected') await deps.staging.deletePrefix(stagingKeys.prefix(input.assetId));
 }
 
 /** Runs a stage body and records its timing on the asset. */

@@ -1,0 +1,122 @@
+import type { Queue } from 'bullmq';
+import { jobIdFor, queueNames, stagingKeys, toIngestError, type Asset } from '@ingestkit/contracts';
+import type { AssetRegistry } from '@ingestkit/registry';
+import type { Logger } from '@ingestkit/runtime';
+import type { ObjectStore } from '@ingestkit/storage';
+
+export interface StagingJanitorDeps {
+  staging: ObjectStore;
+  registry: AssetRegistry;
+  validateQueue: Queue;
+  /** Nothing younger than this is touched: uploads and stages in progress are left alone. */
+  orphanAfterSeconds: number;
+  logger: Logger;
+}
+
+export interface SweepResult {
+  /** Temp files of writes whose process died. */
+  abandonedWrites: number;
+  /** Staging objects of assets that were never created, or that ended ready or rejected. */
+  orphanObjects: number;
+  /** `queued` assets whose validate job was never added (the gateway died in between), marked failed. */
+  stranded: number;
+}
+
+const STAGING_ROOT = 'staging/';
+const CLEANED_UP: readonly Asset['status'][] = ['ready', 'rejected'];
+
+/**
+ * Finishes what a process killed at the wrong moment left undone, so a crash never leaves
+ * staging growing or an asset waiting forever:
+ * - temp files of writes cut off mid-upload (the local store's `.tmp`);
+ * - `staging/<id>/` of an asset that does not exist (the gateway died after storing the upload
+ *   and before recording it: the client got no 202 and will upload again) or that is `ready` or
+ *   `rejected` (its worker died before removing it);
+ * - `queued` assets without their validate job (the gateway died, or Redis filled up, between
+ *   the two writes): their client got no 202, so they are not processed behind its back (it
+ *   may have uploaded again) but marked `failed` at the `upload` stage. The same request
+ *   retried with its Idempotency-Key revives such an asset, and so does `POST /retry`.
+ * Only what has not changed for `orphanAfterSeconds` is touched. Failed assets keep their
+ * staging for the retry.
+ */
+export function createStagingJanitor(deps: StagingJanitorDeps) {
+  const orphanAfterMs = deps.orphanAfterSeconds * 1000;
+
+  async function sweepOrphanObjects(cutoff: number): Promise<number> {
+    const newest = new Map<string, number>();
+    for (const object of await deps.staging.list(STAGING_ROOT)) {
+      const assetId = object.key.slice(STAGING_ROOT.length).split('/')[0]!;
+      newest.set(assetId, Math.max(newest.get(assetId) ?? 0, object.lastModified?.getTime() ?? Date.now()));
+    }
+    let removed = 0;
+    for (const [assetId, lastModified] of newest) {
+      if (lastModified >= cutoff) continue;
+      const asset = await deps.registry.get(assetId);
+      if (asset && !CLEANED_UP.includes(asset.status)) continue;
+      removed += await deps.staging.deletePrefix(stagingKeys.prefix(assetId));
+    }
+    return removed;
+  }
+
+  async function failStranded(cutoff: number): Promise<number> {
+    let failed = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await deps.registry.list({ status: 'queued', limit: 200, ...(cursor ? { cursor } : {}) });
+      for (const asset of page.assets) {
+        if (Date.parse(asset.updatedAt) >= cutoff) continue;
+        const payload = { version: 1 as const, assetId: asset.id };
+        if ((await deps.validateQueue.getJobState(jobIdFor(queueNames.validate, payload))) !== 'unknown') continue;
+        const marked = await deps.registry.transition(asset.id, {
+          from: ['queued'],
+          to: 'failed',
+          patch: {
+            error: {
+              code: 'dependency_unavailable',
+              message: 'the gateway stopped before queueing this upload, and its client was not told it was accepted',
+              stage: 'upload',
+            },
+          },
+        });
+        if (marked) failed++;
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    return failed;
+  }
+
+  return {
+    async sweep(): Promise<SweepResult> {
+      const cutoff = Date.now() - orphanAfterMs;
+      return {
+        abandonedWrites: (await deps.staging.sweepAbandonedWrites?.(orphanAfterMs)) ?? 0,
+        orphanObjects: await sweepOrphanObjects(cutoff),
+        stranded: await failStranded(cutoff),
+      };
+    },
+  };
+}
+
+/** Runs the janitor every `orphanAfterSeconds / 2` (at least 1 s, at most 5 min); returns `stop`. */
+export function startStagingJanitor(deps: StagingJanitorDeps): { stop(): Promise<void> } {
+  const janitor = createStagingJanitor(deps);
+  const everyMs = Math.min(300_000, Math.max(1_000, (deps.orphanAfterSeconds * 1000) / 2));
+  let running: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = janitor
+      .sweep()
+      .then((result) => {
+        if (result.abandonedWrites + result.orphanObjects + result.stranded > 0) {
+          deps.logger.info(result, 'staging janitor cleaned up after crashed processes');
+        }
+      })
+      .catch((err: unknown) => deps.logger.warn({ err: toIngestError(err) }, 'staging janitor sweep failed'));
+  }, everyMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
