@@ -86,7 +86,7 @@ export function createIdempotency(deps: {
     }
     // The asset this request creates is named after its key: a retry after a crash that lost the
     // answer (and the claim) finds the asset the first try created instead of making a second.
-    res.locals.idempotentAssetId = assetIdFrom(`${principalOf(res).id}\n${header}`);
+    res.locals.idempotencySeed = `${principalOf(res).id}\n${header}`;
     const renewal = setInterval(() => void deps.redis.expire(key, lease).catch(() => undefined), (lease * 1000) / 3);
     renewal.unref();
     let stored = false;
@@ -119,8 +119,13 @@ export function createIdempotency(deps: {
   };
 }
 
-/** The id of the asset a request creates: derived from its Idempotency-Key when it has one, else random. */
-export function assetIdFor(res: Response): string {
-  const derived: unknown = res.locals.idempotentAssetId;
-  return typeof derived === 'string' ? derived : newAssetId();
+/**
+ * The id of the asset a request creates (or of its `item`th asset, for a batch): derived from
+ * its Idempotency-Key when it has one, else random. The key's fingerprint pins the body, so the
+ * same item of a retried batch gets the same id.
+ */
+export function assetIdFor(res: Response, item?: number): string {
+  const seed: unknown = res.locals.idempotencySeed;
+  if (typeof seed !== 'string') return newAssetId();
+  return assetIdFrom(item === undefined ? seed : `${seed}\nitem ${item}`);
 }

@@ -3,7 +3,6 @@ import {
   IngestError,
   JobBatchRequest,
   JobRequest,
-  newAssetId,
   toIngestError,
   type Asset,
   type DestinationKind,
@@ -40,7 +39,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     message: `one of ${deps.destinations.join(', ')}`,
   });
 
-  async function acceptJob(value: unknown, assetId: string = newAssetId()): Promise<Asset> {
+  async function acceptJob(value: unknown, assetId: string): Promise<Asset> {
     const job = parseBody(schema, value, 'job');
     if ('bucket' in job.source && !deps.sourceBuckets.includes(job.source.bucket)) {
       throw new IngestError('source_forbidden', `bucket ${job.source.bucket} is not an allowed source (SOURCE_BUCKETS)`, {
@@ -67,7 +66,8 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     for (let start = 0; start < jobs.length; start += BATCH_CONCURRENCY) {
       await Promise.all(
         jobs.slice(start, start + BATCH_CONCURRENCY).map(async (job, offset) => {
-          results[start + offset] = await acceptJob(job).catch((err: unknown) => toIngestError(err));
+          const index = start + offset;
+          results[index] = await acceptJob(job, assetIdFor(res, index)).catch((err: unknown) => toIngestError(err));
         }),
       );
     }

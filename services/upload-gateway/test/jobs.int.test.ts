@@ -75,6 +75,26 @@ it('accepts the valid items of a batch and reports each invalid one by index', a
   ]);
 });
 
+it('gives a batch retried after a crash lost its answer the assets its first try created, item by item', async () => {
+  const body = {
+    jobs: [{ source: { url: 'https://images.example/r1.jpg' } }, { source: { url: 'https://images.example/r2.jpg' } }],
+  };
+  const send = () => callJson(gateway, 'POST', '/v1/jobs/batch', { body, headers: { 'idempotency-key': 'batch-crash-1' } });
+  const assets = async () => (await gateway.redis.keys(`${gateway.prefix}:asset:*`)).length;
+  const before = await assets();
+  const first = await send();
+  expect(first.status).toBe(202);
+  // What a gateway killed between creating the assets and storing the answer leaves: the assets, no record.
+  for (const key of await gateway.redis.keys(`${gateway.prefix}:idempotency:*`)) await gateway.redis.del(key);
+  const retried = await send();
+  expect(retried.status).toBe(202);
+  expect(retried.headers.get('idempotent-replayed')).toBeNull();
+  const ids = (res: { body: { assets: Array<{ id: string }> } }) => res.body.assets.map((asset) => asset.id);
+  expect(ids(retried)).toEqual(ids(first));
+  expect(new Set(ids(first)).size).toBe(2);
+  expect(await assets()).toBe(before + 2);
+});
+
 it('accepts 1000 jobs in one batch and refuses 1001 with 400', async () => {
   const jobs = (n: number) => Array.from({ length: n }, (_, i) => ({ source: { url: `https://images.example/${i}.jpg` } }));
   const thousand = await callJson(gateway, 'POST', '/v1/jobs/batch', { body: { jobs: jobs(1000) } });
