@@ -1,5 +1,6 @@
+import type { Job } from 'bullmq';
 import { queueNames } from '@ingestkit/contracts';
-import { by, ingestMany, ingestOne, sleep, waitTerminal, type Scenario } from '../harness/scenario';
+import { by, ingestMany, ingestOne, sleep, waitTerminal, type Scenario, type ScenarioContext } from '../harness/scenario';
 import { holderOfActiveJob } from './worker-kills';
 
 /**
@@ -17,12 +18,17 @@ export const poisonedJob: Scenario = {
       concurrency: 2,
       destination: 'local',
     });
+    // The poison kills its process when it runs. Once it has stalled, it waits in its process
+    // until the jobs already running there finish (it is active in Redis meanwhile) and only
+    // then runs: killing the process before that would blame the innocent jobs for its crash.
+    const isRunning = async (job: Job) =>
+      jobAssetId(job) === poisoned.id && (job.stalledCounter === 0 || !(await othersActiveIn(context, job)));
     const innocentIds = () => [...context.accepted.keys()].filter((id) => id !== poisoned.id);
     let deaths = 0;
     let outcome: string | undefined;
     const deadline = Date.now() + 180_000;
     while (!outcome && Date.now() < deadline) {
-      const victim = await holderOfActiveJob(context, queueNames.optimize, 1_000, (id) => id === poisoned.id);
+      const victim = await holderOfActiveJob(context, queueNames.optimize, 1_000, (job) => isRunning(job));
       if (victim) {
         await victim.worker.kill();
         deaths++;
@@ -43,3 +49,22 @@ export const poisonedJob: Scenario = {
     await sleep(0);
   },
 };
+
+/** The image stages, whose jobs a suspect job waits for (notifications run beside it). */
+const imageStages = [queueNames.validate, queueNames.optimize, queueNames.deliver] as const;
+
+function jobAssetId(job: Job): string {
+  return String((job.data as { assetId?: string }).assetId ?? '');
+}
+
+/** Whether the process holding `job` holds another job of an image stage. */
+async function othersActiveIn(context: ScenarioContext, job: Job): Promise<boolean> {
+  for (const queue of imageStages) {
+    const active = await context.cluster
+      .queue(queue)
+      .getActive()
+      .catch(() => []);
+    if (active.some((other) => other.id !== job.id && other.processedBy === job.processedBy)) return true;
+  }
+  return false;
+}

@@ -1,3 +1,4 @@
+import type { Job } from 'bullmq';
 import type { QueueName } from '@ingestkit/contracts';
 import { Cluster } from '../harness/cluster';
 import type { ServiceProcess } from '../harness/service-process';
@@ -36,7 +37,7 @@ export async function holderOfActiveJob(
   context: ScenarioContext,
   queue: QueueName,
   timeoutMs: number,
-  accept: (assetId: string) => boolean = () => true,
+  accept: (job: Job) => boolean | Promise<boolean> = () => true,
 ): Promise<{ worker: ServiceProcess; assetId: string } | undefined> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -48,7 +49,7 @@ export async function holderOfActiveJob(
       const assetId = String((job.data as { assetId?: string }).assetId ?? '');
       const pid = Number(job.processedBy?.split(':').pop());
       const worker = context.cluster.workers.find((candidate) => candidate.pid === pid);
-      if (worker && accept(assetId)) return { worker, assetId };
+      if (worker && (await accept(job))) return { worker, assetId };
     }
     await sleep(15);
   }
