@@ -40,7 +40,7 @@ async function runScenario(scenario: Scenario): Promise<void> {
   });
   const context: ScenarioContext = { cluster, profile, answers: new AnswerLog(), accepted: new Map<string, Asset>(), notes: [] };
   try {
-    const expectations = (await scenario.run(context)) ?? {};
+    const expectations = { ...(await scenario.run(context)), failuresAllowed: scenario.failuresAllowed ?? [] };
     const result = await audit(cluster, context.accepted, context.answers, expectations);
     const seconds = Math.round((Date.now() - started) / 1000);
     const answers = [...context.answers.counts].map(([answer, n]) => `${n}× ${answer}`).join(', ');

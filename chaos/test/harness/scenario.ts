@@ -23,6 +23,8 @@ export interface Scenario {
   workers?: number;
   /** Extra environment for every service. */
   env?: Record<string, string>;
+  /** Error codes accepted assets may fail with in this scenario (the audit retries them); default none. */
+  failuresAllowed?: readonly string[];
   run(context: ScenarioContext): Promise<Expectations | void>;
 }
 

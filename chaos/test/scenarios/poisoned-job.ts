@@ -11,6 +11,7 @@ import { holderOfActiveJob } from './worker-kills';
  */
 export const poisonedJob: Scenario = {
   name: 'a job that kills its worker every time',
+  failuresAllowed: ['worker_lost'],
   async run(context) {
     const poisoned = await ingestOne(context, { destination: 'local' });
     const innocents = ingestMany(context, {

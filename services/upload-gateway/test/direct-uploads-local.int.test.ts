@@ -74,6 +74,24 @@ it('presigns a PUT, takes the bytes once, and completes the asset into the queue
   expect(repeated.body.asset).toEqual(completed.body.asset);
 });
 
+it('queues the validation a crash cut off when the client completes again (found by the chaos suite)', async () => {
+  const { asset, upload } = (await presign({})).body;
+  expect((await put(upload.url, jpeg)).status).toBe(204);
+  expect((await callJson(gateway, 'POST', `/v1/assets/${asset.id}/complete`)).status).toBe(202);
+  // What a gateway killed between `awaiting_upload → queued` and adding the job leaves: a queued asset, no job.
+  const queue = new Queue(queueNames.validate, { connection: { url: redis.url }, prefix: gateway.prefix });
+  try {
+    const jobId = stageJobId(asset.id, queueNames.validate);
+    await queue.remove(jobId);
+    const retried = await callJson(gateway, 'POST', `/v1/assets/${asset.id}/complete`);
+    expect(retried.status).toBe(200);
+    expect(retried.body.asset).toMatchObject({ id: asset.id, status: 'queued' });
+    expect((await queue.getJob(jobId))?.data).toEqual({ version: 1, assetId: asset.id });
+  } finally {
+    await queue.close();
+  }
+});
+
 it('takes a POST form upload on the local store too', async () => {
   const signed = await presign({ method: 'POST' });
   expect(signed.body.upload).toMatchObject({ method: 'POST', fields: {} });
