@@ -16,8 +16,9 @@ export interface CompleteUploadDeps {
  * then the asset moves `awaiting_upload → queued` (a guarded transition) and its validation is
  * queued. An upload that breaks a rule is deleted and the asset `rejected` with the code.
  * Idempotent: completing an asset that already left `awaiting_upload` returns it unchanged
- * (`completed: false`), which is also how a racing client call and S3 event settle; if it is
- * `queued`, its validation job is added when missing.
+ * (`completed: false`), which is also how a racing client call and S3 event settle. If a crash
+ * cut off its validation job (`queued` without it, or `failed` at `upload` by the janitor since),
+ * the retry queues it (`Intake.requeueIfStranded`).
  */
 export async function completeDirectUpload(
   deps: CompleteUploadDeps,
@@ -25,7 +26,7 @@ export async function completeDirectUpload(
 ): Promise<{ asset: Asset; completed: boolean }> {
   const asset = await deps.registry.get(assetId);
   if (!asset) throw new IngestError('not_found', `asset ${assetId} does not exist`);
-  if (asset.status !== 'awaiting_upload') return { asset: await queueIfStranded(deps, asset), completed: false };
+  if (asset.status !== 'awaiting_upload') return { asset: await deps.intake.requeueIfStranded(asset), completed: false };
   const declared = asset.original ?? { key: stagingKeys.original(assetId), bytes: 0 };
   const stored = await deps.staging.head(declared.key);
   if (!stored) {
@@ -63,16 +64,9 @@ export async function completeDirectUpload(
     to: 'queued',
     patch: { original: { ...declared, bytes: stored.bytes, format } },
   });
-  if (!queued) return { asset: await queueIfStranded(deps, (await deps.registry.get(assetId)) ?? asset), completed: false };
+  if (!queued)
+    return { asset: await deps.intake.requeueIfStranded((await deps.registry.get(assetId)) ?? asset), completed: false };
   return { asset: await deps.intake.enqueueValidation(queued), completed: true };
-}
-
-/**
- * A `queued` asset may have lost its job: the gateway that completed it died before adding it.
- * The client's retry (or the S3 event's redelivery) adds it again; an existing job is kept.
- */
-async function queueIfStranded(deps: CompleteUploadDeps, asset: Asset): Promise<Asset> {
-  return asset.status === 'queued' ? deps.intake.enqueueValidation(asset) : asset;
 }
 
 async function readHead(store: ObjectStore, key: string): Promise<Buffer> {

@@ -108,6 +108,21 @@ export function createIntake(deps: IntakeDeps) {
     return asset;
   }
 
+  /**
+   * An accepted asset whose validation job was never added (the gateway died, or the queue
+   * refused, between the two writes): `queued` without its job, or already marked `failed` at
+   * `upload` for it. The client's retry lands here and queues it; any other asset is returned
+   * as it is (an existing job is kept).
+   */
+  async function requeueIfStranded(asset: Asset): Promise<Asset> {
+    if (asset.status === 'queued') return enqueueValidation(asset);
+    if (asset.status === 'failed' && asset.error?.stage === 'upload') {
+      const requeued = await deps.registry.transition(asset.id, { from: ['failed'], to: 'queued', patch: { error: null } });
+      if (requeued) return enqueueValidation(requeued);
+    }
+    return asset;
+  }
+
   return {
     /**
      * A new `queued` asset (its original staged, or a job `source` to fetch), with its validate
@@ -117,13 +132,7 @@ export function createIntake(deps: IntakeDeps) {
     async acceptAsset(input: NewAssetInput): Promise<Asset> {
       const asset = buildAsset(input, 'queued');
       const existing = await createOrFind(asset);
-      if (!existing) return enqueueValidation(asset);
-      if (existing.status === 'queued') return enqueueValidation(existing);
-      if (existing.status === 'failed' && existing.error?.stage === 'upload') {
-        const requeued = await deps.registry.transition(existing.id, { from: ['failed'], to: 'queued', patch: { error: null } });
-        if (requeued) return enqueueValidation(requeued);
-      }
-      return existing;
+      return existing ? requeueIfStranded(existing) : enqueueValidation(asset);
     },
     /** A new `awaiting_upload` asset of a direct upload (or the one the same request created before a crash). */
     async awaitUpload(input: NewAssetInput): Promise<Asset> {
@@ -131,6 +140,7 @@ export function createIntake(deps: IntakeDeps) {
       return (await createOrFind(asset)) ?? asset;
     },
     enqueueValidation,
+    requeueIfStranded,
     /** Whether an asset with this id exists (so its staged original is its own, not a leftover to delete). */
     async isRecorded(assetId: string): Promise<boolean> {
       return (await deps.registry.get(assetId)) !== null;

@@ -1,6 +1,7 @@
 // Proves the presign → upload → complete flow on the local store: the gateway's own signed URLs are enforced (signature, expiry, single use, size, content) and completion is verified and idempotent.
 import { Queue } from 'bullmq';
 import { queueNames, stageJobId } from '@ingestkit/contracts';
+import { createRedisAssetRegistry } from '@ingestkit/registry';
 import { createLocalUploadSigner } from '@ingestkit/storage';
 import { makeJpeg, makePdf, startRedis, type TestRedis } from '@ingestkit/testkit';
 import { localUploadSecret } from '../src/signing-keys';
@@ -74,19 +75,27 @@ it('presigns a PUT, takes the bytes once, and completes the asset into the queue
   expect(repeated.body.asset).toEqual(completed.body.asset);
 });
 
-it('queues the validation a crash cut off when the client completes again (found by the chaos suite)', async () => {
-  const { asset, upload } = (await presign({})).body;
-  expect((await put(upload.url, jpeg)).status).toBe(204);
-  expect((await callJson(gateway, 'POST', `/v1/assets/${asset.id}/complete`)).status).toBe(202);
-  // What a gateway killed between `awaiting_upload → queued` and adding the job leaves: a queued asset, no job.
+it('queues the validation a crash cut off when the client completes again, even after the janitor failed it (found by the chaos suite)', async () => {
+  const registry = createRedisAssetRegistry({ redis: gateway.redis, prefix: gateway.prefix });
   const queue = new Queue(queueNames.validate, { connection: { url: redis.url }, prefix: gateway.prefix });
   try {
-    const jobId = stageJobId(asset.id, queueNames.validate);
-    await queue.remove(jobId);
-    const retried = await callJson(gateway, 'POST', `/v1/assets/${asset.id}/complete`);
-    expect(retried.status).toBe(200);
-    expect(retried.body.asset).toMatchObject({ id: asset.id, status: 'queued' });
-    expect((await queue.getJob(jobId))?.data).toEqual({ version: 1, assetId: asset.id });
+    for (const janitorCameFirst of [false, true]) {
+      const { asset, upload } = (await presign({})).body;
+      expect((await put(upload.url, jpeg)).status).toBe(204);
+      expect((await callJson(gateway, 'POST', `/v1/assets/${asset.id}/complete`)).status).toBe(202);
+      // What a gateway killed between `awaiting_upload → queued` and adding the job leaves: a queued asset, no job.
+      const jobId = stageJobId(asset.id, queueNames.validate);
+      await queue.remove(jobId);
+      if (janitorCameFirst) {
+        const error = { code: 'dependency_unavailable' as const, message: 'stranded', stage: 'upload' as const };
+        expect(await registry.transition(asset.id, { from: ['queued'], to: 'failed', patch: { error } })).not.toBeNull();
+      }
+      const retried = await callJson(gateway, 'POST', `/v1/assets/${asset.id}/complete`);
+      expect(retried.status).toBe(200);
+      expect(retried.body.asset).toMatchObject({ id: asset.id, status: 'queued' });
+      expect(retried.body.asset.error).toBeUndefined();
+      expect((await queue.getJob(jobId))?.data).toEqual({ version: 1, assetId: asset.id });
+    }
   } finally {
     await queue.close();
   }
