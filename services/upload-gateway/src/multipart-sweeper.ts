@@ -1,6 +1,6 @@
-import { toIngestError } from '@ingestkit/contracts';
 import type { Logger } from '@ingestkit/runtime';
 import type { MultipartSessions } from './multipart-sessions';
+import { runPeriodically } from './periodic-task';
 
 /**
  * Aborts abandoned multipart uploads (`MULTIPART_ABANDON_AFTER_SECONDS`) from the gateway that
@@ -14,20 +14,12 @@ export function startMultipartSweeper(options: { sessions: MultipartSessions; ab
   stop(): Promise<void>;
 } {
   const everyMs = Math.min(300_000, Math.max(10_000, (options.abandonAfterSeconds * 1000) / 4));
-  let running: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = options.sessions
-      .sweep(options.abandonAfterSeconds)
-      .then((swept) => {
-        if (swept > 0) options.logger.info({ swept }, 'aborted abandoned multipart uploads');
-      })
-      .catch((err: unknown) => options.logger.warn({ err: toIngestError(err) }, 'multipart sweep failed'));
-  }, everyMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
+  return runPeriodically(
+    everyMs,
+    async () => {
+      const swept = await options.sessions.sweep(options.abandonAfterSeconds);
+      if (swept > 0) options.logger.info({ swept }, 'aborted abandoned multipart uploads');
     },
-  };
+    { logger: options.logger, failure: 'multipart sweep failed' },
+  );
 }

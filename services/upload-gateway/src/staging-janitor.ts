@@ -1,8 +1,9 @@
 import type { Queue } from 'bullmq';
-import { jobIdFor, queueNames, stagingKeys, toIngestError, type Asset } from '@ingestkit/contracts';
+import { jobIdFor, queueNames, stagingKeys, type Asset } from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { Logger } from '@ingestkit/runtime';
 import type { ObjectStore } from '@ingestkit/storage';
+import { runPeriodically } from './periodic-task';
 
 export interface StagingJanitorDeps {
   staging: ObjectStore;
@@ -101,22 +102,14 @@ export function createStagingJanitor(deps: StagingJanitorDeps) {
 export function startStagingJanitor(deps: StagingJanitorDeps): { stop(): Promise<void> } {
   const janitor = createStagingJanitor(deps);
   const everyMs = Math.min(300_000, Math.max(1_000, (deps.orphanAfterSeconds * 1000) / 2));
-  let running: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = janitor
-      .sweep()
-      .then((result) => {
-        if (result.abandonedWrites + result.orphanObjects + result.stranded > 0) {
-          deps.logger.info(result, 'staging janitor cleaned up after crashed processes');
-        }
-      })
-      .catch((err: unknown) => deps.logger.warn({ err: toIngestError(err) }, 'staging janitor sweep failed'));
-  }, everyMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
+  return runPeriodically(
+    everyMs,
+    async () => {
+      const result = await janitor.sweep();
+      if (result.abandonedWrites + result.orphanObjects + result.stranded > 0) {
+        deps.logger.info(result, 'staging janitor cleaned up after crashed processes');
+      }
     },
-  };
+    { logger: deps.logger, failure: 'staging janitor sweep failed' },
+  );
 }
