@@ -20,6 +20,7 @@ const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { pipeline } = require('node:stream/promises');
+const { waitForIdle } = require('./lib/idle');
 
 const MiB = 1024 * 1024;
 const API_KEY = 'bench-key';
@@ -30,13 +31,6 @@ const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 const UPLOAD_TIMEOUT_MS = 300_000;
 const REDIS_TIMEOUT_MS = 5_000;
-/**
- * Before each run: wait (up to IDLE_WAIT_MS) for a second in which the CPUs are at least 85%
- * idle, so a run does not share the cores with whatever else the machine is doing, nor with the
- * previous run's deletes and writeback. A run that starts on a busy machine is marked.
- */
-const IDLE_WAIT_MS = 60_000;
-const IDLE_THRESHOLD = 0.85;
 const CLOCK_TICKS = 100; // USER_HZ: the unit of utime/stime in /proc/<pid>/stat on Linux
 
 if (process.argv[2] === '--serve') {
@@ -453,23 +447,6 @@ function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-async function waitForIdle() {
-  const deadline = Date.now() + IDLE_WAIT_MS;
-  for (;;) {
-    const before = cpuTimes();
-    await sleep(1_000);
-    const after = cpuTimes();
-    if ((after.idle - before.idle) / (after.total - before.total) >= IDLE_THRESHOLD) return true;
-    if (Date.now() > deadline) return false;
-  }
-}
-
-/** Jiffies since boot over all CPUs (/proc/stat): idle (with iowait) and total. */
-function cpuTimes() {
-  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  return { idle: fields[3] + fields[4], total: fields.reduce((a, b) => a + b, 0) };
 }
 
 function loadAverage() {

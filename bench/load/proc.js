@@ -1,14 +1,10 @@
 'use strict';
-// Linux /proc readings for bench/load.js: resident memory and CPU time of a process, its
-// children, and the machine's idle share (so a run does not start while other work holds the cores).
+// Linux /proc readings for bench/load.js: resident memory and CPU time of a process and its children.
 
 const fs = require('node:fs');
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-/** Before a run: wait up to this long for one second in which the CPUs are at least 85% idle. */
-const IDLE_WAIT_MS = 60_000;
-const IDLE_THRESHOLD = 0.85;
 const CLOCK_TICKS = 100; // USER_HZ: the unit of utime/stime in /proc/<pid>/stat on Linux
 
 /**
@@ -61,22 +57,4 @@ function childrenOf(pid) {
   return [...pids];
 }
 
-/** Waits (up to IDLE_WAIT_MS) for a second with the CPUs ≥ 85% idle; false if none came. */
-async function waitForIdle() {
-  const deadline = Date.now() + IDLE_WAIT_MS;
-  for (;;) {
-    const before = cpuTimes();
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const after = cpuTimes();
-    if ((after.idle - before.idle) / (after.total - before.total) >= IDLE_THRESHOLD) return true;
-    if (Date.now() > deadline) return false;
-  }
-}
-
-/** Jiffies since boot over all CPUs (/proc/stat): idle (with iowait) and total. */
-function cpuTimes() {
-  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  return { idle: fields[3] + fields[4], total: fields.reduce((a, b) => a + b, 0) };
-}
-
-module.exports = { memoryOf, cpuSecondsOf, childrenOf, waitForIdle };
+module.exports = { memoryOf, cpuSecondsOf, childrenOf };
