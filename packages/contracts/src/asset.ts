@@ -29,6 +29,19 @@ export type ImageFormat = z.infer<typeof ImageFormat>;
 export const Stage = z.enum(['upload', 'validate', 'optimize', 'deliver']);
 export type Stage = z.infer<typeof Stage>;
 
+/**
+ * Where each stage sits in the lifecycle: the status an asset is in when the stage's job is its
+ * next step (`before`; the stage starts by moving it on) and the status while the stage runs
+ * (`during`). `upload` ends in `queued`, waiting for validate. Retries resume from `before`;
+ * a stage's final failure applies only while the asset is in one of the two.
+ */
+export const stageStatuses: Readonly<Record<Stage, { before: AssetStatus; during: AssetStatus }>> = {
+  upload: { before: 'queued', during: 'queued' },
+  validate: { before: 'queued', during: 'validating' },
+  optimize: { before: 'validating', during: 'optimizing' },
+  deliver: { before: 'optimizing', during: 'delivering' },
+};
+
 export const AssetOriginal = z.object({
   key: z.string(),
   bytes: z.number().int().nonnegative(),

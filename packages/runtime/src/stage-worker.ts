@@ -64,10 +64,8 @@ export function createStageWorker<Q extends QueueName>(processor: StageProcessor
       const isLastAttempt = job.attemptsMade + 1 >= attempts;
       const logger = deps.logger.child({ queue: processor.queue, jobId: job.id, attempt: job.attemptsMade + 1 });
       const context: StageContext = { job, logger, isLastAttempt };
-      let outcome: JobOutcome = 'completed';
+      let outcome = 'completed' as JobOutcome;
       let code = '';
-      let isRateLimited = false;
-      let isDeferred = false;
       try {
         const parsed = spec.schema.safeParse(job.data);
         if (!parsed.success) {
@@ -76,24 +74,18 @@ export function createStageWorker<Q extends QueueName>(processor: StageProcessor
         const payload = parsed.data as JobPayload<Q>;
         const { assetId } = payload as { assetId?: string };
         if (assetId !== undefined) logger.setBindings({ assetId });
+        let ran: 'ran' | 'deferred';
         try {
           if (survivesStalls) {
             await processor.process(payload, context);
+            ran = 'ran';
           } else {
             // A job that was running when a worker died may be what killed it: it runs alone.
             const suspect = job.stalledCounter > 0;
             if (suspect) logger.warn({ stalls: job.stalledCounter }, 'job stalled before; running it alone in this process');
-            const ran = await runGate.run(suspect, () => processor.process(payload, context));
-            if (ran === 'deferred') {
-              outcome = 'deferred';
-              isDeferred = true;
-              logger.debug('a suspect job runs alone in this process; job handed back to the queue');
-              await job.moveToDelayed(Date.now() + DEFERRED_JOB_DELAY_MS, token);
-              throw new DelayedError();
-            }
+            ran = await runGate.run(suspect, () => processor.process(payload, context));
           }
         } catch (err) {
-          if (isDeferred) throw err;
           const error = toIngestError(err);
           code = error.code;
           const retryAfterMs = rateLimitDelay(error);
@@ -101,7 +93,6 @@ export function createStageWorker<Q extends QueueName>(processor: StageProcessor
             // The destination asked us to wait: pause this queue for every worker until its reset
             // time and put the job back without spending an attempt.
             outcome = 'rate_limited';
-            isRateLimited = true;
             logger.info({ retryAfterMs }, 'rate limited by the destination; queue paused until reset');
             await worker.rateLimit(retryAfterMs);
             throw Worker.RateLimitError();
@@ -111,8 +102,16 @@ export function createStageWorker<Q extends QueueName>(processor: StageProcessor
           if (isFinal) await processor.onFinalFailure?.(payload, error, context);
           throw error;
         }
+        if (ran === 'deferred') {
+          // A suspect job runs alone in this process: hand this one back for another process to take.
+          outcome = 'deferred';
+          logger.debug('a suspect job runs alone in this process; job handed back to the queue');
+          await job.moveToDelayed(Date.now() + DEFERRED_JOB_DELAY_MS, token);
+          throw new DelayedError();
+        }
       } catch (err) {
-        if (isRateLimited || isDeferred) throw err;
+        // Put back without spending an attempt: BullMQ's own signal errors pass through as they are.
+        if (outcome === 'rate_limited' || outcome === 'deferred') throw err;
         const error = toIngestError(err);
         if (outcome === 'completed') {
           // The payload itself was bad, or onFinalFailure threw.

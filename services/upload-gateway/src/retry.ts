@@ -1,13 +1,13 @@
-import { IngestError, type Asset, type AssetStatus, type Stage } from '@ingestkit/contracts';
+import { IngestError, stageStatuses, type Asset, type Stage } from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
 import { enqueueStage, type IngestQueues } from '@ingestkit/runtime';
 
-/** Where a retry resumes: the stage that failed, entered from the status before it. */
-const resumePoints: Partial<Record<Stage, { queue: keyof IngestQueues; from: AssetStatus }>> = {
-  upload: { queue: 'validate', from: 'queued' },
-  validate: { queue: 'validate', from: 'queued' },
-  optimize: { queue: 'optimize', from: 'validating' },
-  deliver: { queue: 'deliver', from: 'optimizing' },
+/** The queue whose job a retry adds: the stage that failed (an upload's next step is validate). */
+const resumeQueue: Record<Stage, keyof IngestQueues> = {
+  upload: 'validate',
+  validate: 'validate',
+  optimize: 'optimize',
+  deliver: 'deliver',
 };
 
 /**
@@ -25,10 +25,14 @@ export async function retryAsset(deps: { registry: AssetRegistry; queues: Ingest
       details: { status: asset.status },
     });
   }
-  const resume = resumePoints[asset.error?.stage ?? 'validate'] ?? resumePoints.validate!;
-  const moved = await deps.registry.transition(assetId, { from: ['failed'], to: resume.from, patch: { error: null } });
+  const stage = asset.error?.stage ?? 'validate';
+  const moved = await deps.registry.transition(assetId, {
+    from: ['failed'],
+    to: stageStatuses[stage].before,
+    patch: { error: null },
+  });
   if (!moved) throw new IngestError('conflict', 'the asset changed while being retried; fetch it and try again');
   // A fresh set of attempts: the retry is a new decision, not the tail of the old one.
-  await enqueueStage(deps.queues[resume.queue], { version: 1, assetId });
+  await enqueueStage(deps.queues[resumeQueue[stage]], { version: 1, assetId });
   return moved;
 }

@@ -36,7 +36,8 @@ const CLEANED_UP: readonly Asset['status'][] = ['ready', 'rejected'];
  * - `queued` assets without their validate job (the gateway died, or Redis filled up, between
  *   the two writes): their client got no 202, so they are not processed behind its back (it
  *   may have uploaded again) but marked `failed` at the `upload` stage. The same request
- *   retried with its Idempotency-Key revives such an asset, and so does `POST /retry`.
+ *   retried (an upload or job with its Idempotency-Key, or a completion) revives such an
+ *   asset (`Intake.requeueIfStranded`), and so does `POST /retry`.
  * Only what has not changed for `orphanAfterSeconds` is touched. Failed assets keep their
  * staging for the retry.
  */

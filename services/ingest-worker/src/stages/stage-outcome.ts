@@ -1,15 +1,7 @@
-import type { AssetStatus, IngestError, Stage } from '@ingestkit/contracts';
+import type { IngestError, Stage } from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { ObjectStore } from '@ingestkit/storage';
-import { stagingKeys } from '@ingestkit/contracts';
-
-/** The statuses an asset is in while a stage's job is its next step: the status before the stage, and the stage's own. */
-const awaitingStage: Record<Stage, readonly AssetStatus[]> = {
-  upload: ['queued'],
-  validate: ['queued', 'validating'],
-  optimize: ['validating', 'optimizing'],
-  deliver: ['optimizing', 'delivering'],
-};
+import { stageStatuses, stagingKeys } from '@ingestkit/contracts';
 
 /**
  * Records a job that will not run again: `rejected` (the input can never succeed; staging is
@@ -24,7 +16,7 @@ export async function recordFinalFailure(
 ): Promise<void> {
   const status = input.error.retryable ? 'failed' : 'rejected';
   const recorded = await deps.registry.transition(input.assetId, {
-    from: awaitingStage[input.stage],
+    from: [stageStatuses[input.stage].before, stageStatuses[input.stage].during],
     to: status,
     patch: { error: { code: input.error.code, message: input.error.message, stage: input.stage } },
   });
