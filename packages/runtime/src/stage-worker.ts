@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
-import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job, type WorkerOptions } from 'bullmq';
 import { IngestError, jobCatalog, toIngestError, type JobPayload, type JobSpec, type QueueName } from '@ingestkit/contracts';
 import type { z } from 'zod';
+import type { StallSettings } from './config/fragments';
 import type { Logger } from './logger';
 import type { JobMetrics, JobOutcome } from './metrics';
 import { processRunGate, type RunGate } from './run-gate';
@@ -31,13 +32,33 @@ export interface StageWorkerDeps {
   logger: Logger;
   metrics: JobMetrics;
   /** Lock and stall-check timings; defaults 30 s and 30 s, at most 2 stalls (tests shorten them). */
-  stalls?: { lockDurationMs: number; stalledIntervalMs: number; maxStalledCount: number };
+  stalls?: StallSettings;
   /** Where jobs that stalled before wait to run alone; default the process's (tests model several processes in one). */
   runGate?: RunGate;
 }
 
 /** The stall limit of jobs that survive stalls: in effect none (BullMQ needs a number). */
 const SURVIVABLE_STALLS = 1_000_000;
+
+/**
+ * The options of a BullMQ worker of `queue` that concern stalls, for every consumer of the
+ * catalog's queues: the worker's name (`host:pid`, recorded on every job it runs as
+ * `processedBy`), the lock (renewed every half of it; a job whose lock lapses because its
+ * process died or its event loop was stuck is put back by the next stall check) and the stall
+ * limit: `WORKER_MAX_STALLS` (default 2), or none for jobs that survive stalls.
+ */
+export function stallOptionsFor(
+  queue: QueueName,
+  stalls?: StallSettings,
+): Pick<WorkerOptions, 'name' | 'lockDuration' | 'stalledInterval' | 'maxStalledCount'> {
+  const spec: JobSpec<z.ZodType> = jobCatalog[queue];
+  return {
+    name: `${hostname()}:${process.pid}`,
+    lockDuration: stalls?.lockDurationMs ?? 30_000,
+    stalledInterval: stalls?.stalledIntervalMs ?? 30_000,
+    maxStalledCount: spec.survivesStalls === true ? SURVIVABLE_STALLS : (stalls?.maxStalledCount ?? 2),
+  };
+}
 
 /** How long a job handed back by the run gate waits before a worker may take it again. */
 const DEFERRED_JOB_DELAY_MS = 1_000;
@@ -133,13 +154,7 @@ export function createStageWorker<Q extends QueueName>(processor: StageProcessor
       prefix: deps.prefix,
       concurrency: deps.concurrency,
       autorun: false,
-      // Recorded on every job it runs (`processedBy`): which host and process holds a job.
-      name: `${hostname()}:${process.pid}`,
-      // A job whose lock is not renewed for 30 s (the worker died or its event loop is stuck)
-      // is moved back to wait and retried; after 2 such stalls it fails instead of looping.
-      lockDuration: deps.stalls?.lockDurationMs ?? 30_000,
-      stalledInterval: deps.stalls?.stalledIntervalMs ?? 30_000,
-      maxStalledCount: survivesStalls ? SURVIVABLE_STALLS : (deps.stalls?.maxStalledCount ?? 2),
+      ...stallOptionsFor(processor.queue, deps.stalls),
     },
   );
   // Jobs that survive stalls run beside suspects; the others pause while one is pending here.

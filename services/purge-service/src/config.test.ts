@@ -26,6 +26,21 @@ describe('loadPurgeServiceConfig', () => {
     });
   });
 
+  it("takes the workers' stall timings (WORKER_LOCK_MS, WORKER_STALLED_INTERVAL_MS, WORKER_MAX_STALLS)", () => {
+    expect(loadPurgeServiceConfig(IMAGEKIT).stalls).toEqual({
+      lockDurationMs: 30_000,
+      stalledIntervalMs: 30_000,
+      maxStalledCount: 2,
+    });
+    const config = loadPurgeServiceConfig({
+      ...IMAGEKIT,
+      WORKER_LOCK_MS: '5000',
+      WORKER_STALLED_INTERVAL_MS: '2000',
+      WORKER_MAX_STALLS: '1',
+    });
+    expect(config.stalls).toEqual({ lockDurationMs: 5_000, stalledIntervalMs: 2_000, maxStalledCount: 1 });
+  });
+
   it('reads every PURGE_* key and the emulator base URL', () => {
     const config = loadPurgeServiceConfig({
       ...IMAGEKIT,

@@ -7,6 +7,8 @@ import {
   portsEnv,
   redisEnv,
   runtimeEnv,
+  stallSettingsFromEnv,
+  workerStallEnv,
   type Env,
   type ImageKitSettings,
 } from '@ingestkit/runtime';
@@ -18,6 +20,7 @@ const purgeServiceEnv = z
     ...runtimeEnv.shape,
     ...redisEnv.shape,
     ...imagekitEnv.shape,
+    ...workerStallEnv.shape,
     PURGE_METRICS_PORT: portsEnv.shape.PURGE_METRICS_PORT,
     /** How long requests are gathered before one plan is made, in ms. */
     PURGE_WINDOW_MS: envInt({ min: 10, max: 600_000, default: 2_000 }),
@@ -43,6 +46,7 @@ const purgeServiceEnv = z
     http: { host: env.HOST, port: env.PURGE_METRICS_PORT },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
+    stalls: stallSettingsFromEnv(env),
     // superRefine guarantees the three keys, so the settings are defined.
     imagekit: imagekitSettingsFromEnv(env) as ImageKitSettings,
     purge: {

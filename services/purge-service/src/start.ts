@@ -10,6 +10,7 @@ import {
   createRedis,
   finishHttpApp,
   listen,
+  stallOptionsFor,
   waitForRedis,
   type Logger,
   type ShutdownStep,
@@ -79,7 +80,14 @@ export async function startPurgeService(
       deferredRetryMs: config.purge.pollMs,
       rateLimit: (delayMs) => worker.rateLimit(delayMs),
     }),
-    { connection: workerRedis, prefix, concurrency: config.purge.batchMax, autorun: false },
+    {
+      connection: workerRedis,
+      prefix,
+      concurrency: config.purge.batchMax,
+      autorun: false,
+      // Purges survive stalls: a crash of this process never fails one (the catalog's survivesStalls).
+      ...stallOptionsFor(queueNames.purge, config.stalls),
+    },
   );
   worker.on('error', (err) => logger.warn({ err: err.message, queue: worker.name }, 'worker error'));
   void worker.run();

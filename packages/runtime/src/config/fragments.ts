@@ -125,19 +125,26 @@ export const gatewayAuthEnv = z.object({
  * looping. Image work runs in child processes, so the worker's event loop is never blocked for
  * long and a shorter lock is safe; it only costs more Redis writes.
  */
-export const workerEnv = z.object({
-  WORKER_CONCURRENCY: envInt({ min: 1, max: 64, default: 2 }),
+export const workerStallEnv = z.object({
   WORKER_LOCK_MS: envInt({ min: 1_000, max: 600_000, default: 30_000 }),
   WORKER_STALLED_INTERVAL_MS: envInt({ min: 1_000, max: 600_000, default: 30_000 }),
   WORKER_MAX_STALLS: envInt({ min: 0, max: 100, default: 2 }),
 });
 
-/** The stall settings {@link workerEnv} describes, as `createStageWorker` takes them. */
-export function stallSettingsFromEnv(env: {
-  WORKER_LOCK_MS: number;
-  WORKER_STALLED_INTERVAL_MS: number;
-  WORKER_MAX_STALLS: number;
-}): { lockDurationMs: number; stalledIntervalMs: number; maxStalledCount: number } {
+export const workerEnv = z.object({
+  WORKER_CONCURRENCY: envInt({ min: 1, max: 64, default: 2 }),
+  ...workerStallEnv.shape,
+});
+
+/** Stall detection of a job consumer (see {@link workerStallEnv}). */
+export interface StallSettings {
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  maxStalledCount: number;
+}
+
+/** The stall settings {@link workerStallEnv} describes, as `createStageWorker` and `stallOptionsFor` take them. */
+export function stallSettingsFromEnv(env: z.output<typeof workerStallEnv>): StallSettings {
   return {
     lockDurationMs: env.WORKER_LOCK_MS,
     stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
