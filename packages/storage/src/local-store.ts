@@ -230,13 +230,12 @@ export function createLocalStore(options: LocalStoreOptions): ObjectStore {
         const file = path.join(tmpDir, name);
         const info = await stat(file).catch(() => undefined);
         if (!info || info.mtimeMs >= cutoff) continue;
-        if (
-          await unlink(file).then(
-            () => true,
-            () => false,
-          )
-        )
+        try {
+          await unlink(file);
           removed++;
+        } catch {
+          // Renamed into place or removed meanwhile: nothing left to sweep.
+        }
       }
       return removed;
     },
