@@ -13,8 +13,8 @@ const workspaces = ['packages', 'services'].flatMap((dir) =>
     .map((name) => join(root, dir, name))
     .filter((path) => existsSync(join(path, 'package.json'))),
 );
-// e2e/ and chaos/ test the services together: they may depend on them, and nothing may depend on them.
-workspaces.push(join(root, 'e2e'), join(root, 'chaos'));
+// e2e/, chaos/ and security/ test the services together: they may depend on them, and nothing may depend on them.
+workspaces.push(join(root, 'e2e'), join(root, 'chaos'), join(root, 'security'));
 // deploy/ holds the operations artefacts and the metrics catalog; it is checked like a package.
 workspaces.push(join(root, 'deploy'));
 
@@ -27,7 +27,7 @@ for (const dir of workspaces) {
   const declared = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((name) => name.startsWith('@ingestkit/'));
   graph.set(pkg.name, declared);
   const place = relative(root, dir);
-  kinds.set(pkg.name, place.startsWith('services') ? 'service' : place === 'e2e' || place === 'chaos' ? 'e2e' : 'package');
+  kinds.set(pkg.name, place.startsWith('services') ? 'service' : ['e2e', 'chaos', 'security'].includes(place) ? 'e2e' : 'package');
   for (const file of sourceFiles(dir)) {
     for (const [, imported] of readFileSync(file, 'utf8').matchAll(
       /from '(@ingestkit\/[a-z-]+)'|require\('(@ingestkit\/[a-z-]+)'\)/g,
