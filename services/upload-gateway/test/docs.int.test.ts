@@ -99,11 +99,19 @@ it('lists every route of the API with schemas generated from the contracts', asy
   expect(refs.filter((name) => !(name in schemas))).toEqual([]);
 });
 
-it('renders /docs as a self-contained page', async () => {
+it('serves /docs as an API reference that loads nothing from other origins', async () => {
   const res = await fetch(`${gateway.url}/docs`);
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toContain('text/html');
+  expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
   const html = await res.text();
-  expect(html).toContain('POST /v1/uploads');
-  expect(html).not.toMatch(/<script|https?:\/\/(?!127)/);
+  expect(html).not.toMatch(/https?:\/\//);
+  const loaded = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
+  expect(loaded).toEqual(expect.arrayContaining(['/docs/assets/swagger-ui-bundle.js', '/docs/init.js']));
+  for (const path of loaded) {
+    const asset = await fetch(`${gateway.url}${path}`);
+    expect([path, asset.status]).toEqual([path, 200]);
+    await asset.arrayBuffer();
+  }
+  expect((await fetch(`${gateway.url}/docs/assets/package.json`)).status).toBe(404);
 });
