@@ -176,6 +176,15 @@ export function buildOpenApiDocument(options: { destinations: readonly Destinati
         get: {
           summary: 'A file delivered to the local destination (public, immutable)',
           security: [],
+          parameters: [
+            {
+              name: 'path',
+              in: 'path',
+              required: true,
+              description: 'The delivered key below assets/, slashes included (e.g. trips/ast_…/photo.webp)',
+              schema: { type: 'string' },
+            },
+          ],
           responses: { '200': { description: 'The image' }, '404': errorResponse('not_found') },
         },
       },

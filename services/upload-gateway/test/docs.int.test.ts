@@ -58,6 +58,22 @@ it("validates as an OpenAPI 3.1 document (the OpenAPI Initiative's JSON schema, 
   }
 });
 
+it('validates under a second, independent parser that also checks path parameters (@readme/openapi-parser)', async () => {
+  const doc = await (await fetch(`${gateway.url}/openapi.json`)).text();
+  const dir = await mkdtemp(join(tmpdir(), 'openapi-'));
+  try {
+    const file = join(dir, 'openapi.json');
+    await writeFile(file, doc);
+    // An ES module too: run it in a child process.
+    const script = `import { validate } from '@readme/openapi-parser'; console.log(JSON.stringify(await validate(${JSON.stringify(file)})));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: __dirname });
+    const result = JSON.parse(stdout) as { valid: boolean; errors?: unknown[] };
+    expect({ valid: result.valid, errors: result.errors ?? [] }).toEqual({ valid: true, errors: [] });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 it('lists every route of the API with schemas generated from the contracts', async () => {
   const doc = (await (await fetch(`${gateway.url}/openapi.json`)).json()) as any;
   const operations = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
