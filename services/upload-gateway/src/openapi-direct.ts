@@ -55,29 +55,17 @@ export function directUploadPaths(): Record<string, JsonSchema> {
       },
     },
     '/v1/local-uploads/{key}': {
-      put: {
-        summary: 'Upload the bytes to a URL signed by presign (local staging store); the signature is the authorization',
-        security: [],
-        parameters: [
-          { name: 'key', in: 'path', required: true, schema: { type: 'string' } },
-          ...['method', 'expires', 'max', 'type', 'signature'].map((name) => ({
-            name,
-            in: 'query',
-            required: true,
-            schema: { type: 'string' },
-          })),
-        ],
-        requestBody: { required: true, content: { 'image/*': { schema: { type: 'string', format: 'binary' } } } },
-        responses: {
-          '204': { description: 'Stored' },
-          '403': error('signature_invalid, url_expired or url_already_used'),
-          '409': error('conflict: the asset is not awaiting an upload'),
-          '413': error('payload_too_large: more bytes than signed for; nothing kept'),
-          '415': error('unsupported_media_type'),
-          '503': error('storage_read_only: staging refuses writes; nothing kept, the URL can be used again'),
-          '507': error('storage_full: staging has no space left; nothing kept, the URL can be used again'),
+      put: localUpload('PUT', { 'image/*': { schema: { type: 'string', format: 'binary' } } }),
+      post: localUpload('POST', {
+        'multipart/form-data': {
+          schema: {
+            type: 'object',
+            description: 'The `upload.fields` of the presign answer, then the `file` part',
+            properties: { file: { type: 'string', format: 'binary' } },
+            required: ['file'],
+          },
         },
-      },
+      }),
     },
     '/v1/assets/{id}/complete': {
       post: {
@@ -162,6 +150,33 @@ export function directUploadPaths(): Record<string, JsonSchema> {
           '401': error('unauthorized'),
         },
       },
+    },
+  };
+}
+
+/** The local store's signed upload URL, for the PUT and the HTML-form POST that presign hands out. */
+function localUpload(method: 'PUT' | 'POST', content: Record<string, unknown>) {
+  return {
+    summary: `Upload the bytes to a URL signed by presign (${method}, local staging store); the signature is the authorization`,
+    security: [],
+    parameters: [
+      { name: 'key', in: 'path', required: true, schema: { type: 'string' } },
+      ...['method', 'expires', 'max', 'type', 'signature'].map((name) => ({
+        name,
+        in: 'query',
+        required: true,
+        schema: { type: 'string' },
+      })),
+    ],
+    requestBody: { required: true, content },
+    responses: {
+      '204': { description: 'Stored' },
+      '403': error('signature_invalid, url_expired or url_already_used'),
+      '409': error('conflict: the asset is not awaiting an upload'),
+      '413': error('payload_too_large: more bytes than signed for; nothing kept'),
+      '415': error('unsupported_media_type'),
+      '503': error('storage_read_only: staging refuses writes; nothing kept, the URL can be used again'),
+      '507': error('storage_full: staging has no space left; nothing kept, the URL can be used again'),
     },
   };
 }

@@ -188,6 +188,9 @@ export function buildOpenApiDocument(options: { destinations: readonly Destinati
           responses: { '200': { description: 'The image' }, '404': errorResponse('not_found') },
         },
       },
+      '/openapi.json': {
+        get: { summary: 'This OpenAPI document', security: [], responses: { '200': { description: 'OpenAPI 3.1 JSON' } } },
+      },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'alive' } } } },
       '/readyz': {
         get: {

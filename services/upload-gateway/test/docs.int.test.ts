@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startRedis, type TestRedis } from '@ingestkit/testkit';
 import { startTestGateway, type TestGateway } from './harness';
+import { mountedRoutes } from './mounted-routes';
 
 let redis: TestRedis;
 let gateway: TestGateway;
@@ -130,4 +131,20 @@ it('serves /docs as an API reference that loads nothing from other origins', asy
     await asset.arrayBuffer();
   }
   expect((await fetch(`${gateway.url}/docs/assets/package.json`)).status).toBe(404);
+});
+
+it('documents exactly the routes the gateway mounts, both ways', async () => {
+  const doc = (await (await fetch(`${gateway.url}/openapi.json`)).json()) as { paths: Record<string, object> };
+  const documented = Object.entries(doc.paths)
+    .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`))
+    .sort();
+  // Routes that are not part of the HTTP API: the reference itself and its static files.
+  const notApi = ['GET /docs', 'GET /docs/init.js', 'GET /docs/assets/{file}'];
+  const mounted = mountedRoutes(gateway.app).filter((route) => !notApi.includes(route));
+  expect({ undocumented: mounted.filter((route) => !documented.includes(route)) }).toEqual({ undocumented: [] });
+  // Bull Board is a sub-application mounted at /admin/queues: its entry is documented, its own routes are Bull Board's.
+  const subApps = ['GET /admin/queues'];
+  expect({ notMounted: documented.filter((route) => !mounted.includes(route) && !subApps.includes(route)) }).toEqual({
+    notMounted: [],
+  });
 });

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { Express } from 'express';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { queueNames } from '@ingestkit/contracts';
@@ -34,6 +35,8 @@ export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 
 export interface TestGateway {
   url: string;
+  /** The express app, for tests that read its mounted routes. */
+  app: Express;
   prefix: string;
   dataDir: string;
   staging: ObjectStore;
@@ -105,6 +108,7 @@ export async function startTestGateway(options: {
   url = server.url;
   return {
     url: server.url,
+    app,
     prefix,
     dataDir,
     staging,
