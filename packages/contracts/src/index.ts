@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './ids';
 export * from './asset';
+export * from './lifecycle';
 export * from './policies';
 export * from './uploads';
 export * from './imagekit-events';

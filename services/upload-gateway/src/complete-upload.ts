@@ -1,4 +1,4 @@
-import { IngestError, stagingKeys, type Asset } from '@ingestkit/contracts';
+import { IngestError, lifecycle, stagingKeys, type Asset } from '@ingestkit/contracts';
 import { sniffImageFormat, SNIFF_BYTES } from '@ingestkit/imaging';
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { ObjectStore } from '@ingestkit/storage';
@@ -35,12 +35,7 @@ export async function completeDirectUpload(
     });
   }
   const refuse = async (error: IngestError) => {
-    await deps.staging.deletePrefix(stagingKeys.prefix(assetId));
-    await deps.registry.transition(assetId, {
-      from: ['awaiting_upload'],
-      to: 'rejected',
-      patch: { error: { code: error.code, message: error.message, stage: 'upload' } },
-    });
+    await refuseUpload(deps, assetId, error);
     return error;
   };
   if (stored.bytes > declared.bytes) {
@@ -60,8 +55,7 @@ export async function completeDirectUpload(
     );
   }
   const queued = await deps.registry.transition(assetId, {
-    from: ['awaiting_upload'],
-    to: 'queued',
+    ...lifecycle.uploadArrived,
     patch: { original: { ...declared, bytes: stored.bytes, format } },
   });
   if (!queued)
@@ -78,4 +72,21 @@ async function readHead(store: ObjectStore, key: string): Promise<Buffer> {
     if (bytes >= SNIFF_BYTES) break;
   }
   return Buffer.concat(chunks).subarray(0, SNIFF_BYTES);
+}
+
+/**
+ * A direct upload that will never be queued (too large, not an image, abandoned, expired):
+ * its staging is removed and the asset, while still `awaiting_upload`, ends `rejected` with
+ * `error`. Safe to repeat.
+ */
+export async function refuseUpload(
+  deps: Pick<CompleteUploadDeps, 'registry' | 'staging'>,
+  assetId: string,
+  error: IngestError,
+): Promise<void> {
+  await deps.staging.deletePrefix(stagingKeys.prefix(assetId));
+  await deps.registry.transition(assetId, {
+    ...lifecycle.uploadRefused,
+    patch: { error: { code: error.code, message: error.message, stage: 'upload' } },
+  });
 }

@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import {
   IngestError,
   isIngestError,
+  lifecycle,
   policyOverridesOf,
   toIngestError,
   type Asset,
@@ -96,8 +97,7 @@ export function createIntake(deps: IntakeDeps) {
       const error = new IngestError('dependency_unavailable', 'the queue (Redis) is unavailable', { cause: err });
       await deps.registry
         .transition(asset.id, {
-          from: ['queued'],
-          to: 'failed',
+          ...lifecycle.stranded,
           patch: { error: { code: error.code, message: error.message, stage: 'upload' } },
         })
         .catch((markErr: unknown) =>
@@ -117,7 +117,7 @@ export function createIntake(deps: IntakeDeps) {
   async function requeueIfStranded(asset: Asset): Promise<Asset> {
     if (asset.status === 'queued') return enqueueValidation(asset);
     if (asset.status === 'failed' && asset.error?.stage === 'upload') {
-      const requeued = await deps.registry.transition(asset.id, { from: ['failed'], to: 'queued', patch: { error: null } });
+      const requeued = await deps.registry.transition(asset.id, { ...lifecycle.revived, patch: { error: null } });
       if (requeued) return enqueueValidation(requeued);
     }
     return asset;

@@ -1,7 +1,7 @@
 import { IngestError, isAssetId, stagingKeys, toIngestError, type Asset } from '@ingestkit/contracts';
 import type { Logger, Redis } from '@ingestkit/runtime';
 import type { MultipartUploadRef, MultipartUploads } from '@ingestkit/storage';
-import { completeDirectUpload, type CompleteUploadDeps } from './complete-upload';
+import { completeDirectUpload, refuseUpload, type CompleteUploadDeps } from './complete-upload';
 
 export interface MultipartSessionsDeps extends CompleteUploadDeps {
   multipart: MultipartUploads;
@@ -37,14 +37,7 @@ export function createMultipartSessions(deps: MultipartSessionsDeps) {
     await deps.redis.multi().zrem(openKey, assetId).del(sessionKey(assetId)).exec();
   }
 
-  async function reject(assetId: string, error: IngestError): Promise<void> {
-    await deps.staging.deletePrefix(stagingKeys.prefix(assetId));
-    await deps.registry.transition(assetId, {
-      from: ['awaiting_upload'],
-      to: 'rejected',
-      patch: { error: { code: error.code, message: error.message, stage: 'upload' } },
-    });
-  }
+  const reject = (assetId: string, error: IngestError) => refuseUpload(deps, assetId, error);
 
   return {
     /** Starts the store's multipart upload for a new asset's staging key and records the session. */

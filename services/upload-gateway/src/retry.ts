@@ -1,14 +1,6 @@
-import { IngestError, stageStatuses, type Asset, type Stage } from '@ingestkit/contracts';
+import { IngestError, lifecycle, resumeStage, type Asset } from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
 import { enqueueStage, type IngestQueues } from '@ingestkit/runtime';
-
-/** The queue whose job a retry adds: the stage that failed (an upload's next step is validate). */
-const resumeQueue: Record<Stage, keyof IngestQueues> = {
-  upload: 'validate',
-  validate: 'validate',
-  optimize: 'optimize',
-  deliver: 'deliver',
-};
 
 /**
  * Re-runs a `failed` asset from the stage that failed (the staged original and outputs were
@@ -26,13 +18,9 @@ export async function retryAsset(deps: { registry: AssetRegistry; queues: Ingest
     });
   }
   const stage = asset.error?.stage ?? 'validate';
-  const moved = await deps.registry.transition(assetId, {
-    from: ['failed'],
-    to: stageStatuses[stage].before,
-    patch: { error: null },
-  });
+  const moved = await deps.registry.transition(assetId, { ...lifecycle.retry(stage), patch: { error: null } });
   if (!moved) throw new IngestError('conflict', 'the asset changed while being retried; fetch it and try again');
   // A fresh set of attempts: the retry is a new decision, not the tail of the old one.
-  await enqueueStage(deps.queues[resumeQueue[stage]], { version: 1, assetId });
+  await enqueueStage(deps.queues[resumeStage[stage]], { version: 1, assetId });
   return moved;
 }

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import { jobIdFor, queueNames, stagingKeys, type Asset } from '@ingestkit/contracts';
+import { jobIdFor, lifecycle, queueNames, stagingKeys, type Asset } from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { Logger } from '@ingestkit/runtime';
 import type { ObjectStore } from '@ingestkit/storage';
@@ -70,8 +70,7 @@ export function createStagingJanitor(deps: StagingJanitorDeps) {
         const payload = { version: 1 as const, assetId: asset.id };
         if ((await deps.validateQueue.getJobState(jobIdFor(queueNames.validate, payload))) !== 'unknown') continue;
         const marked = await deps.registry.transition(asset.id, {
-          from: ['queued'],
-          to: 'failed',
+          ...lifecycle.stranded,
           patch: {
             error: {
               code: 'dependency_unavailable',

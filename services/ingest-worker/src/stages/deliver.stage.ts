@@ -1,4 +1,4 @@
-import { IngestError, queueNames, stagingKeys, type AssetOutput } from '@ingestkit/contracts';
+import { IngestError, lifecycle, queueNames, stagingKeys, type AssetOutput } from '@ingestkit/contracts';
 import type { StageProcessor } from '@ingestkit/runtime';
 import { enterStage } from './enter-stage';
 import type { StageDeps } from './stage-deps';
@@ -18,7 +18,7 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
   return {
     queue: queueNames.deliver,
     async process({ assetId }, { logger }) {
-      const asset = await enterStage(deps.registry, { assetId, from: ['optimizing', 'delivering'], to: 'delivering', logger });
+      const asset = await enterStage(deps.registry, { assetId, stage: 'deliver', logger });
       if (!asset) {
         // A crash between `ready` and the cleanup below leaves staging behind: finish it now.
         if ((await deps.registry.get(assetId))?.status === 'ready') await deps.staging.deletePrefix(stagingKeys.prefix(assetId));
@@ -44,8 +44,7 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
       // Index before `ready`, so the ImageKit webhook for this file finds its asset.
       if (delivered.imagekit) await deps.registry.indexImageKitFile(delivered.imagekit.fileId, assetId);
       const ready = await deps.registry.transition(assetId, {
-        from: ['delivering'],
-        to: 'ready',
+        ...lifecycle.delivered,
         patch: {
           output: {
             ...withoutVariants(output),

@@ -1,7 +1,7 @@
 import type { IngestError, Stage } from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { ObjectStore } from '@ingestkit/storage';
-import { stageStatuses, stagingKeys } from '@ingestkit/contracts';
+import { lifecycle, stagingKeys } from '@ingestkit/contracts';
 
 /**
  * Records a job that will not run again: `rejected` (the input can never succeed; staging is
@@ -14,13 +14,12 @@ export async function recordFinalFailure(
   deps: { registry: AssetRegistry; staging: ObjectStore },
   input: { assetId: string; stage: Stage; error: IngestError },
 ): Promise<void> {
-  const status = input.error.retryable ? 'failed' : 'rejected';
+  const move = lifecycle.finalFailure(input.stage, input.error.retryable);
   const recorded = await deps.registry.transition(input.assetId, {
-    from: [stageStatuses[input.stage].before, stageStatuses[input.stage].during],
-    to: status,
+    ...move,
     patch: { error: { code: input.error.code, message: input.error.message, stage: input.stage } },
   });
-  if (recorded && status === 'rejected') await deps.staging.deletePrefix(stagingKeys.prefix(input.assetId));
+  if (recorded && move.to === 'rejected') await deps.staging.deletePrefix(stagingKeys.prefix(input.assetId));
 }
 
 /** Runs a stage body and records its timing on the asset. */

@@ -1,0 +1,38 @@
+import { AssetStatus, terminalStatuses } from './asset';
+import { allowedTransitions, isAllowedTransition, lifecycle, pipelineStages, resumeStage } from './lifecycle';
+
+describe('lifecycle', () => {
+  it('is the pipeline: awaiting_upload → queued → validating → optimizing → delivering → ready', () => {
+    const path: AssetStatus[] = ['awaiting_upload', 'queued', 'validating', 'optimizing', 'delivering', 'ready'];
+    for (let i = 1; i < path.length; i++)
+      expect([path[i - 1], isAllowedTransition(path[i - 1]!, path[i]!)]).toEqual([path[i - 1], true]);
+  });
+
+  it('never leaves ready or rejected, and leaves failed only by a retry or a revival', () => {
+    expect(allowedTransitions.ready).toEqual([]);
+    expect(allowedTransitions.rejected).toEqual([]);
+    expect([...allowedTransitions.failed].sort()).toEqual(['optimizing', 'queued', 'validating']);
+    expect(terminalStatuses).toEqual(expect.arrayContaining(['ready', 'rejected', 'failed']));
+  });
+
+  it('lets every stage repeat its own status (BullMQ runs a job at least once)', () => {
+    for (const stage of pipelineStages) {
+      const move = lifecycle.enter(stage);
+      expect(move.from).toContain(move.to);
+    }
+  });
+
+  it('retries a stage from the status before it and resumes it with its own job', () => {
+    expect(lifecycle.retry('optimize')).toEqual({ from: ['failed'], to: 'validating' });
+    expect(lifecycle.retry('upload')).toEqual({ from: ['failed'], to: 'queued' });
+    expect(resumeStage.upload).toBe('validate');
+    expect(resumeStage.deliver).toBe('deliver');
+  });
+
+  it('has a row for every status and only statuses in its rows', () => {
+    expect(Object.keys(allowedTransitions).sort()).toEqual([...AssetStatus.options].sort());
+    for (const targets of Object.values(allowedTransitions)) {
+      for (const target of targets) expect(AssetStatus.options).toContain(target);
+    }
+  });
+});
