@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
-const assetIdPattern = /^ast_[A-Za-z0-9_-]{22}$/;
+/** The asset id's shape (also published in the OpenAPI document). */
+export const assetIdPattern = /^ast_[A-Za-z0-9_-]{22}$/;
 
 /** An asset id: `ast_` and 22 URL-safe base64 characters (128 random bits). */
 export const AssetId = z.string().regex(assetIdPattern, 'not an asset id');

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { Router, type RequestHandler } from 'express';
-import { IngestError, isAssetId, S3EventNotification, toIngestError } from '@ingestkit/contracts';
+import { IngestError, isAssetId, S3EventNotification, stagingKeys, toIngestError } from '@ingestkit/contracts';
 import { principalOf } from './auth';
 import { completeDirectUpload, type CompleteUploadDeps } from './complete-upload';
 import { parseBody } from './parse-body';
@@ -13,8 +13,6 @@ export interface CompleteRoutesDeps extends CompleteUploadDeps {
   /** The bearer MinIO/S3 notifications present (`S3_EVENTS_TOKEN`); without it only API keys may post events. */
   s3EventsToken: string | undefined;
 }
-
-const stagedOriginal = /^staging\/(ast_[A-Za-z0-9_-]{22})\/original$/;
 
 /**
  * `POST /v1/assets/:id/complete` (the client finished its direct upload) and `POST /v1/events/s3`
@@ -47,7 +45,7 @@ export function completeRoutes(deps: CompleteRoutesDeps): Router {
     let ignored = 0;
     for (const record of event.Records) {
       const key = decodeEventKey(record.s3.object.key);
-      const assetId = stagedOriginal.exec(key)?.[1];
+      const assetId = stagingKeys.assetIdOfOriginal(key);
       const isCreated = record.eventName === undefined || /ObjectCreated/.test(record.eventName);
       if (!assetId || !isCreated) {
         ignored++;

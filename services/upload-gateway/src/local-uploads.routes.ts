@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { IngestError, isAssetId } from '@ingestkit/contracts';
+import { IngestError, stagingKeys } from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { Redis } from '@ingestkit/runtime';
 import { verifyLocalUpload, type LocalUploadGrant, type ObjectStore } from '@ingestkit/storage';
@@ -30,8 +30,8 @@ export function localUploadRoutes(deps: LocalUploadRoutesDeps): Router {
   const handler = (method: 'PUT' | 'POST') => async (req: Request, res: Response) => {
     const key = ((req.params as { key?: string[] }).key ?? []).join('/');
     const grant = verifyLocalUpload({ key, method, query: req.query, secret: deps.secret });
-    const assetId = /^staging\/([^/]+)\/original$/.exec(key)?.[1];
-    if (!assetId || !isAssetId(assetId)) throw new IngestError('signature_invalid', 'not an upload URL');
+    const assetId = stagingKeys.assetIdOfOriginal(key);
+    if (!assetId) throw new IngestError('signature_invalid', 'not an upload URL');
     res.locals.assetId = assetId;
     const declared = Number(req.headers['content-length'] ?? 0);
     if (method === 'PUT' && declared > grant.maxBytes) {

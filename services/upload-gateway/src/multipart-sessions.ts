@@ -1,4 +1,4 @@
-import { IngestError, isAssetId, stagingKeys, toIngestError, type Asset } from '@ingestkit/contracts';
+import { IngestError, stagingKeys, toIngestError, type Asset } from '@ingestkit/contracts';
 import type { Logger, Redis } from '@ingestkit/runtime';
 import type { MultipartUploadRef, MultipartUploads } from '@ingestkit/storage';
 import { completeDirectUpload, refuseUpload, type CompleteUploadDeps } from './complete-upload';
@@ -19,8 +19,6 @@ export interface Session extends MultipartUploadRef {
   /** Set once completed: the session is kept an hour more, so a retried completion gets the same answer. */
   completedAt?: number;
 }
-
-const stagedOriginal = /^staging\/(ast_[A-Za-z0-9_-]{22})\/original$/;
 
 /**
  * The gateway's side of multipart uploads (Uppy's S3 routes): each upload belongs to one
@@ -58,8 +56,8 @@ export function createMultipartSessions(deps: MultipartSessionsDeps) {
      * the gateway started no such upload for it (unknown id, finished, or another asset's).
      */
     async find(ref: MultipartUploadRef): Promise<Session> {
-      const assetId = stagedOriginal.exec(ref.key)?.[1];
-      const raw = assetId && isAssetId(assetId) ? await deps.redis.get(sessionKey(assetId)) : null;
+      const assetId = stagingKeys.assetIdOfOriginal(ref.key);
+      const raw = assetId ? await deps.redis.get(sessionKey(assetId)) : null;
       const session = raw === null ? undefined : (JSON.parse(raw) as Session);
       if (!session || session.uploadId !== ref.uploadId) {
         throw new IngestError('not_found', 'no open multipart upload with this uploadId and key', {

@@ -1,8 +1,8 @@
-import { AssetStatus, MAX_BATCH_JOBS } from '@ingestkit/contracts';
+import { AssetStatus, assetIdPattern, MAX_BATCH_JOBS } from '@ingestkit/contracts';
 import { errorResponse, json, ref, type JsonSchema } from './openapi-schema';
 
 const error = errorResponse;
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^ast_[A-Za-z0-9_-]{22}$' } };
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: assetIdPattern.source } };
 const idempotencyKey = {
   name: 'Idempotency-Key',
   in: 'header',

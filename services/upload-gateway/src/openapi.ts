@@ -1,5 +1,6 @@
 import {
   Asset,
+  assetIdPattern,
   AssetAccepted,
   AssetPage,
   ErrorBody,
@@ -125,9 +126,7 @@ export function buildOpenApiDocument(options: { destinations: readonly Destinati
       '/v1/assets/{id}': {
         get: {
           summary: 'An asset: status, original, output, error and per-stage timings',
-          parameters: [
-            { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^ast_[A-Za-z0-9_-]{22}$' } },
-          ],
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: assetIdPattern.source } }],
           responses: {
             '200': {
               description: 'The asset',
@@ -143,9 +142,7 @@ export function buildOpenApiDocument(options: { destinations: readonly Destinati
       '/v1/assets/{id}/retry': {
         post: {
           summary: 'Re-run a failed asset from the stage that failed',
-          parameters: [
-            { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^ast_[A-Za-z0-9_-]{22}$' } },
-          ],
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: assetIdPattern.source } }],
           responses: {
             '202': {
               description: 'Queued again',
