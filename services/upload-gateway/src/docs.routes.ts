@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import express, { Router } from 'express';
 import type { DestinationKind } from '@ingestkit/contracts';
 import { buildOpenApiDocument } from './openapi';
+import type { Route } from './http/route';
 
 /** The files of Swagger UI the page loads, served from the installed package (no CDN). */
 const SWAGGER_UI_FILES = ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js'];
@@ -51,7 +52,7 @@ const INIT = `window.ui = SwaggerUIBundle({
  * reference (Swagger UI from the installed `swagger-ui-dist`, no CDN) whose "Try it out" sends
  * requests to this gateway.
  */
-export function docsRoutes(options: { destinations: readonly DestinationKind[] }): Router {
+export function docsRoutes(options: { destinations: readonly DestinationKind[]; routes: readonly Route[] }): Router {
   const router = Router();
   const document = buildOpenApiDocument(options);
   const assets = dirname(require.resolve('swagger-ui-dist/package.json'));

@@ -1,4 +1,4 @@
-import type { Express, RequestHandler } from 'express';
+import { Router, type Express, type RequestHandler } from 'express';
 import { IngestError } from '@ingestkit/contracts';
 import type { PurgeStore } from '@ingestkit/purge';
 import type { AssetRegistry } from '@ingestkit/registry';
@@ -26,6 +26,7 @@ import { createIdempotency } from './idempotency';
 import { requireAdminKey } from './admin-auth';
 import { adminRoutes } from './admin.routes';
 import { imagekitRoutes } from './imagekit.routes';
+import { mountRoutes, type AuthChains } from './http/mount-routes';
 import { purgeRoutes } from './purge.routes';
 import { createIntake } from './intake';
 import { jobRoutes } from './jobs.routes';
@@ -95,6 +96,14 @@ export function createGateway(deps: GatewayDeps): Express {
   const requireApiKey = limited(auth.requireApiKey);
   const requireUploader = limited(auth.requireUploader);
   const idempotent = createIdempotency({ redis, prefix });
+  const authChains: AuthChains = {
+    apiKey: [requireApiKey],
+    uploader: [requireUploader],
+    admin: [requireAdminKey(config.auth.adminKeys)],
+    s3Events: [],
+    signed: [],
+    public: [],
+  };
   const assertQueueAvailable = async () => {
     if (!(await isRedisReachable(redis))) {
       throw new IngestError('dependency_unavailable', 'the queue (Redis) is unavailable; retry later', {
@@ -201,8 +210,8 @@ export function createGateway(deps: GatewayDeps): Express {
     }),
   );
   app.use(assetRoutes({ registry: deps.registry, queues: deps.queues, requireAuth: requireApiKey, idempotent }));
-  app.use(localFilesRoutes({ store: deps.localAssets }));
-  app.use(imagekitRoutes({ imagekit: config.imagekit, requireAuth: requireApiKey }));
+  const routes = [...localFilesRoutes({ store: deps.localAssets }), ...imagekitRoutes({ imagekit: config.imagekit })];
+  app.use(mountRoutes(Router(), routes, { auth: authChains, idempotent }));
   app.use(
     purgeRoutes({
       store: deps.purges,
@@ -222,7 +231,7 @@ export function createGateway(deps: GatewayDeps): Express {
       requireAdmin: requireAdminKey(config.auth.adminKeys),
     }),
   );
-  app.use(docsRoutes({ destinations: config.destinations }));
+  app.use(docsRoutes({ destinations: config.destinations, routes }));
   app.use(countUploadRejections(gatewayMetrics));
   return finishHttpApp(app, deps.logger);
 }

@@ -21,12 +21,19 @@ import { directUploadPaths } from './openapi-direct';
 import { purgePaths, purgeSchemas } from './openapi-purge';
 import { uppyPaths, uppySchemas } from './openapi-uppy';
 import { errorResponse, schemaOf, type JsonSchema } from './openapi-schema';
+import { openApiPaths } from './docs/openapi-paths';
+import type { Route } from './http/route';
 
 /**
  * The OpenAPI 3.1 document of the gateway, generated from the zod contracts (never written by
  * hand): what `/openapi.json` serves and `/docs` renders.
  */
-export function buildOpenApiDocument(options: { destinations: readonly DestinationKind[]; serverUrl?: string }): JsonSchema {
+export function buildOpenApiDocument(options: {
+  destinations: readonly DestinationKind[];
+  /** Routes declared with `defineRoute`: their operations come from their declarations. */
+  routes?: readonly Route[];
+  serverUrl?: string;
+}): JsonSchema {
   const uploadForm = schemaOf(UploadFields, 'input');
   return {
     openapi: '3.1.0',
@@ -154,37 +161,9 @@ export function buildOpenApiDocument(options: { destinations: readonly Destinati
           },
         },
       },
-      '/v1/imagekit/auth': {
-        get: {
-          summary: 'Client-side upload parameters for ImageKit ({token, expire, signature, publicKey}); one per upload',
-          responses: {
-            '200': {
-              description: 'Fresh parameters, expiring within 30 minutes',
-              content: { 'application/json': { schema: { $ref: '#/components/schemas/ImageKitUploadAuth' } } },
-            },
-            '401': errorResponse('unauthorized'),
-            '404': errorResponse('not_found: ImageKit is not configured'),
-          },
-        },
-      },
       ...purgePaths(),
       ...adminPaths(),
-      '/files/assets/{path}': {
-        get: {
-          summary: 'A file delivered to the local destination (public, immutable)',
-          security: [],
-          parameters: [
-            {
-              name: 'path',
-              in: 'path',
-              required: true,
-              description: 'The delivered key below assets/, slashes included (e.g. trips/ast_…/photo.webp)',
-              schema: { type: 'string' },
-            },
-          ],
-          responses: { '200': { description: 'The image' }, '404': errorResponse('not_found') },
-        },
-      },
+      ...openApiPaths(options.routes ?? []),
       '/openapi.json': {
         get: { summary: 'This OpenAPI document', security: [], responses: { '200': { description: 'OpenAPI 3.1 JSON' } } },
       },

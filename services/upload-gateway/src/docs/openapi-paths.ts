@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { errorCodes, type ErrorCode } from '@ingestkit/contracts';
+import { openApiPath, pathParameterNames, type JsonSchema, type Route, type RouteAuth, type SchemaRef } from '../http/route';
+
+/** The security requirement of each kind of caller (the schemes are the document's components). */
+const securityOf: Record<RouteAuth, JsonSchema[]> = {
+  apiKey: [{ apiKey: [] }],
+  uploader: [{ apiKey: [] }, { uploadToken: [] }],
+  admin: [{ adminKey: [] }],
+  s3Events: [{ s3EventsToken: [] }],
+  signed: [],
+  public: [],
+};
+
+const IDEMPOTENCY_KEY = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description: 'The same key and request within 24 h answers the first answer again instead of repeating the work',
+  schema: { type: 'string', maxLength: 255 },
+};
+
+/** A zod contract as JSON Schema for OpenAPI 3.1 (JSON Schema 2020-12 without `$schema`). */
+export function schemaOf(schema: z.ZodType, io: 'input' | 'output' = 'output'): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
+function render(schema: SchemaRef, io: 'input' | 'output'): JsonSchema {
+  if (schema instanceof z.ZodType) return schemaOf(schema, io);
+  if (typeof schema.component === 'string' && Object.keys(schema).length === 1) {
+    return { $ref: `#/components/schemas/${schema.component}` };
+  }
+  return schema;
+}
+
+export function errorAnswer(description: string): JsonSchema {
+  return { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } };
+}
+
+/** The route's error codes grouped by their status in the error table. */
+function errorAnswers(route: Route): Record<string, JsonSchema> {
+  const listed: Array<readonly [ErrorCode, string?]> = (route.errors ?? []).map((entry) =>
+    typeof entry === 'string' ? ([entry] as const) : entry,
+  );
+  const isAuthenticated = !['public', 'signed'].includes(route.auth);
+  if (isAuthenticated && !listed.some(([code]) => code === 'unauthorized')) listed.unshift(['unauthorized']);
+  const byStatus = new Map<number, string[]>();
+  for (const [code, note] of listed) {
+    const status = errorCodes[code].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), note ? `${code}: ${note}` : code]);
+  }
+  return Object.fromEntries([...byStatus].map(([status, texts]) => [String(status), errorAnswer(texts.join('; '))]));
+}
+
+function parametersOf(route: Route): JsonSchema[] {
+  const declared = route.parameters ?? [];
+  const path = pathParameterNames(route.path).map(
+    (name) => declared.find((parameter) => parameter.in === 'path' && parameter.name === name) ?? { name, in: 'path' },
+  );
+  const query: JsonSchema[] = [];
+  if (route.query) {
+    const schema = schemaOf(route.query, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+    for (const [name, property] of Object.entries(schema.properties ?? {})) {
+      const { description, ...rest } = property as { description?: string };
+      query.push({
+        name,
+        in: 'query',
+        required: schema.required?.includes(name) ?? false,
+        schema: rest,
+        ...(description ? { description } : {}),
+      });
+    }
+  }
+  const others = declared.filter((parameter) => parameter.in !== 'path');
+  return [
+    ...path.map((parameter) => ({ schema: { type: 'string' }, ...parameter, required: true })),
+    ...query,
+    ...others.map((parameter) => ({ schema: { type: 'string' }, required: false, ...parameter })),
+    ...(route.idempotent ? [IDEMPOTENCY_KEY] : []),
+  ];
+}
+
+/** One operation of the document, from its route. */
+export function operationOf(route: Route): JsonSchema {
+  const parameters = parametersOf(route);
+  const answers = Object.fromEntries(
+    Object.entries(route.answers).map(([status, answer]) => [
+      status,
+      {
+        description: answer.description,
+        ...(answer.headers
+          ? {
+              headers: Object.fromEntries(
+                Object.entries(answer.headers).map(([name, header]) => [name, { ...header, schema: { type: 'string' } }]),
+              ),
+            }
+          : {}),
+        ...(answer.body
+          ? { content: { [answer.contentType ?? 'application/json']: { schema: render(answer.body, 'output') } } }
+          : {}),
+        ...(!answer.body && answer.contentType ? { content: { [answer.contentType]: {} } } : {}),
+      },
+    ]),
+  );
+  return {
+    summary: route.summary,
+    security: securityOf[route.auth],
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(route.body
+      ? {
+          requestBody: {
+            required: route.body.required ?? true,
+            content: {
+              [route.body.contentType]: {
+                schema: render(route.body.schema, 'input'),
+                ...(route.body.encoding ? { encoding: route.body.encoding } : {}),
+              },
+            },
+          },
+        }
+      : {}),
+    responses: { ...answers, ...errorAnswers(route) },
+  };
+}
+
+/** The document's `paths`, from every route. */
+export function openApiPaths(routes: readonly Route[]): Record<string, Record<string, JsonSchema>> {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const route of routes) {
+    (paths[openApiPath(route.path)] ??= {})[route.method] = operationOf(route);
+  }
+  return paths;
+}

@@ -1,0 +1,83 @@
+import type { RequestHandler } from 'express';
+import type { z } from 'zod';
+import type { ErrorCode } from '@ingestkit/contracts';
+
+/** An OpenAPI / JSON Schema fragment, as written in the document. */
+export type JsonSchema = Record<string, unknown>;
+
+/**
+ * Who may call a route. The gateway maps each to its authentication chain (`mountRoutes`) and
+ * the document to its security schemes (`openApiPaths`):
+ * - `apiKey`: an API key; `uploader`: an API key or an upload token; `admin`: an admin key;
+ * - `s3Events`: the S3 events token; `signed`: the URL's own signature (local direct uploads);
+ * - `public`: nobody (health, docs, delivered files).
+ */
+export type RouteAuth = 'apiKey' | 'uploader' | 'admin' | 's3Events' | 'signed' | 'public';
+
+/** A schema for the document: a zod contract (rendered to JSON Schema), a component's name, or JSON Schema. */
+export type SchemaRef = z.ZodType | { component: string } | JsonSchema;
+
+/** One success answer of a route. */
+export interface RouteAnswer {
+  description: string;
+  /** The JSON body's schema; absent for an empty body. */
+  body?: SchemaRef;
+  /** Another content type than JSON (an image, HTML). */
+  contentType?: string;
+  headers?: Record<string, { description: string }>;
+}
+
+/** A request parameter in the path, the query or a header. */
+export interface RouteParameter {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  required?: boolean;
+  description?: string;
+  schema?: JsonSchema;
+}
+
+/**
+ * A route, declared once: the gateway's router and the OpenAPI document are both derived from
+ * it, so a path or a schema is never written twice.
+ */
+export interface Route {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Express's path syntax: `/v1/assets/:id`, a wildcard as `*key`. */
+  path: string;
+  summary: string;
+  auth: RouteAuth;
+  /** Path parameters default to strings; name them here to type or describe them. */
+  parameters?: RouteParameter[];
+  /** The query contract (its fields become query parameters). */
+  query?: z.ZodObject;
+  /** The request body: its content type and schema (the handler parses it). */
+  body?: { contentType: string; schema: SchemaRef; required?: boolean; encoding?: JsonSchema };
+  /** Success answers by status. */
+  answers: Record<number, RouteAnswer>;
+  /**
+   * The error codes this route answers, from the one error table (each grouped under its
+   * status), optionally with a note on when: `['not_found', ['conflict', 'only failed assets']]`.
+   * `unauthorized` is added for every authenticated route.
+   */
+  errors?: ReadonlyArray<ErrorCode | readonly [ErrorCode, string]>;
+  /** Honours `Idempotency-Key` (documents the header; `mountRoutes` adds the middleware). */
+  idempotent?: boolean;
+  /** Middleware after authentication (body parsers, limits), before the handler. */
+  before?: RequestHandler[];
+  handle: RequestHandler;
+}
+
+/** Declares a route (an identity: it gives the object its type where it is written). */
+export function defineRoute(route: Route): Route {
+  return route;
+}
+
+/** `/v1/assets/:id` → `/v1/assets/{id}`; a wildcard `*key` → `{key}`. */
+export function openApiPath(path: string): string {
+  return path.replace(/\{?\*(\w+)\}?/g, '{$1}').replace(/:(\w+)/g, '{$1}');
+}
+
+/** The names of a path's parameters, in order. */
+export function pathParameterNames(path: string): string[] {
+  return [...openApiPath(path).matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
+}
