@@ -36,9 +36,7 @@ function dashboardQueries(options = {}) {
       key: `${panel.title} / ${target.refId}`,
       panel: panel.title,
       refId: target.refId,
-      expr: target.expr
-        .replaceAll('$__rate_interval', rateInterval)
-        .replace(/\$\{?(queue|destination)\}?/g, '.*'),
+      expr: target.expr.replaceAll('$__rate_interval', rateInterval).replace(/\$\{?(queue|destination)\}?/g, '.*'),
     })),
   );
 }

@@ -141,8 +141,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const values = async (expr: string) =>
-  (await check.query(prometheus.url, expr)).map((series) => Number(series.value[1]));
+const values = async (expr: string) => (await check.query(prometheus.url, expr)).map((series) => Number(series.value[1]));
 
 /** Alerts pending or firing, as `Name{label}:state` for readable failures. */
 async function alerts(label = 'queue'): Promise<string[]> {
@@ -189,12 +188,22 @@ async function settled(response: Response): Promise<string> {
   });
 }
 
-/** Waits until no queue holds a job (as Prometheus sees it) and the purge API is quiet. */
+/**
+ * Waits until no queue holds a job, read from Redis (Prometheus lags a scrape behind), then one
+ * second more: purges still in flight are polled `Completed` by then (200 ms polls, 100 ms in the
+ * emulator), so the next fault injected hits the request the test aims at.
+ */
 async function drained(): Promise<void> {
-  await waitFor('every queue empty', async () => {
-    const jobs = await values('sum(ingestkit:queue_jobs:max{state=~"waiting|active|delayed|prioritized"})');
-    return jobs[0] === 0 ? true : undefined;
-  });
+  const queues = Object.values(queueNames).map((name) => new Queue(name, { connection: { url: redis.url }, prefix }));
+  try {
+    await waitFor('every queue empty', async () => {
+      const counts = await Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
+      return counts.every((count) => Object.values(count).every((n) => n === 0)) ? true : undefined;
+    });
+  } finally {
+    await Promise.all(queues.map((queue) => queue.close()));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
 }
 
 const jpeg = (width: number) => makeJpeg({ width, height: Math.round(width * 0.75) });
@@ -219,7 +228,9 @@ it('is quiet when idle: no alert pending, the zero panels read zero and the purg
 it('answers every dashboard query after traffic that touches every panel, and settles without an alert', async () => {
   // Uploads to each destination, and an explicit purge.
   const uploads = await Promise.all(
-    ['local', 's3', 'imagekit'].flatMap((destination) => [400, 480, 560].map(async (w) => upload({ destination }, await jpeg(w)))),
+    ['local', 's3', 'imagekit'].flatMap((destination) =>
+      [400, 480, 560].map(async (w) => upload({ destination }, await jpeg(w))),
+    ),
   );
   expect(await Promise.all(uploads.map(settled))).toEqual(Array(9).fill('ready'));
   expect((await post('/v1/purge', { urls: [`${emulator.urlEndpoint}/obs/one.jpg`] })).status).toBe(202);
@@ -229,9 +240,7 @@ it('answers every dashboard query after traffic that touches every panel, and se
   expect((await upload({}, makeText(), 'notes.txt')).status).toBe(415);
   const corrupt = (await jpeg(400)).subarray(0, 300);
   expect(await settled(await upload({}, corrupt, 'broken.jpg'))).toBe('rejected');
-  expect(await settled(await post('/v1/jobs', { source: { url: 'http://169.254.169.254/latest/photo.jpg' } }))).toBe(
-    'rejected',
-  );
+  expect(await settled(await post('/v1/jobs', { source: { url: 'http://169.254.169.254/latest/photo.jpg' } }))).toBe('rejected');
   expect(await settled(await post('/v1/jobs', { source: { url: `${sourceUrl}/flaky.jpg` } }))).toBe('ready');
   expect(await settled(await post('/v1/jobs', { source: { url: `${sourceUrl}/photo.jpg` }, destination: 'imagekit' }))).toBe(
     'ready',
@@ -253,6 +262,17 @@ it('answers every dashboard query after traffic that touches every panel, and se
   expect(notifications).toEqual(expect.arrayContaining(['asset.ready', 'asset.rejected', 'asset.version.created']));
 
   await settledRules();
+  // The mix did what it says, as Prometheus saw it.
+  const counted = async (expr: string) => (await values(expr))[0] ?? 0;
+  expect({
+    destinationsOk: await counted('count(ingestkit_destination_requests_total{outcome="ok"} > 0)'),
+    deliveryRateLimited: await counted(
+      'sum(ingestkit_destination_requests_total{destination="imagekit",outcome="rate_limited"})',
+    ),
+    validateRetried: await counted('sum(ingestkit_jobs_processed_total{queue="ingest.validate",outcome="retry"})'),
+    purgeRateLimited: await counted('sum(ingestkit_jobs_processed_total{queue="cdn.purge",outcome="rate_limited"})'),
+    purgesCompleted: await counted('sum(ingestkit_jobs_processed_total{queue="cdn.purge",outcome="completed"})'),
+  }).toEqual({ destinationsOk: 3, deliveryRateLimited: 1, validateRetried: 1, purgeRateLimited: 1, purgesCompleted: 3 });
   const results = await check.checkDashboard(prometheus.url, { rateInterval: '1m' });
   expect(results.length).toBeGreaterThan(60);
   expect(results.filter((result) => result.error)).toEqual([]);
@@ -267,7 +287,9 @@ it('answers every dashboard query after traffic that touches every panel, and se
 it('puts the destination and purge API alerts in pending while the emulator is down', async () => {
   emulator.setFaults({ down: true });
   try {
-    await Promise.all([460, 500].map(async (w) => expect((await upload({ destination: 'imagekit' }, await jpeg(w))).status).toBe(202)));
+    await Promise.all(
+      [460, 500].map(async (w) => expect((await upload({ destination: 'imagekit' }, await jpeg(w))).status).toBe(202)),
+    );
     const urls = ['a', 'b', 'c'].map((folder) => `${emulator.urlEndpoint}/obs-down/${folder}/photo.jpg`);
     expect((await post('/v1/purge', { urls })).status).toBe(202);
     const expected = ['IngestkitDestinationErrors{imagekit}:pending', 'IngestkitPurgeApiErrors{}:pending'];
