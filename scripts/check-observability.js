@@ -80,6 +80,10 @@ async function main(argv) {
     return index >= 0 && argv[index + 1] ? argv[index + 1] : fallback;
   };
   const prometheusUrl = option('--prometheus', 'http://127.0.0.1:9090');
+  // One clear line when Prometheus itself does not answer, rather than every query failing.
+  await apiGet(prometheusUrl, '/api/v1/status/buildinfo').catch((err) => {
+    throw new Error(`Prometheus at ${prometheusUrl} does not answer: ${err.cause?.message ?? err.message}`);
+  });
   const results = await checkDashboard(prometheusUrl, { rateInterval: option('--rate-interval', '1m') });
   let problems = 0;
   for (const result of results) {
