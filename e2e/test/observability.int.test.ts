@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { queueNames } from '@ingestkit/contracts';
+import { purgeIdFrom, queueNames } from '@ingestkit/contracts';
 import { startEmulator, type Emulator } from '@ingestkit/imagekit-emulator';
 import {
   deletePrefix,
@@ -178,23 +178,36 @@ const post = (path: string, body: unknown) =>
     body: JSON.stringify(body),
   });
 
-/** The asset's final status (ready, rejected or failed). */
-async function settled(response: Response): Promise<string> {
+interface AssetView {
+  status: string;
+  output?: { imagekit?: { fileId: string; versionId: string } };
+}
+
+/** The asset once it is ready, rejected or failed. */
+async function settledAsset(response: Response): Promise<AssetView> {
   expect(response.status).toBe(202);
   const location = response.headers.get('location')!;
   return waitFor(`asset ${location}`, async () => {
-    const { asset } = (await (await fetch(`${app.gatewayUrl}${location}`, { headers: auth })).json()) as {
-      asset: { status: string };
-    };
-    return ['ready', 'rejected', 'failed'].includes(asset.status) ? asset.status : undefined;
+    const { asset } = (await (await fetch(`${app.gatewayUrl}${location}`, { headers: auth })).json()) as { asset: AssetView };
+    return ['ready', 'rejected', 'failed'].includes(asset.status) ? asset : undefined;
   });
 }
 
+const settled = async (response: Response) => (await settledAsset(response)).status;
+
 /**
- * Waits until no queue holds a job, read from Redis (Prometheus lags a scrape behind), then one
- * second more: purges still in flight are polled `Completed` by then (200 ms polls, 100 ms in the
- * emulator), so the next fault injected hits the request the test aims at.
+ * Waits until the purge at `location` is completed: its rule is no longer in flight, so the purge
+ * service stops polling ImageKit for it and the next fault injected hits the request aimed at.
  */
+async function purgeCompleted(location: string): Promise<void> {
+  await waitFor(`purge ${location}`, async () => {
+    const response = await fetch(`${app.gatewayUrl}${location}`, { headers: auth });
+    const body = response.ok ? ((await response.json()) as { purge: { status: string } }) : undefined;
+    return body?.purge.status === 'completed' ? true : undefined;
+  });
+}
+
+/** Waits until no queue holds a job, read from Redis (Prometheus lags a scrape behind). */
 async function drained(): Promise<void> {
   const queues = Object.values(queueNames).map((name) => new Queue(name, { connection: { url: redis.url }, prefix }));
   try {
@@ -205,7 +218,6 @@ async function drained(): Promise<void> {
   } finally {
     await Promise.all(queues.map((queue) => queue.close()));
   }
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
 }
 
 const jpeg = (width: number) => makeJpeg({ width, height: Math.round(width * 0.75) });
@@ -235,7 +247,8 @@ it('answers every dashboard query after traffic that touches every panel, and se
     ),
   );
   expect(await Promise.all(uploads.map(settled))).toEqual(Array(9).fill('ready'));
-  expect((await post('/v1/purge', { urls: [`${emulator.urlEndpoint}/obs/one.jpg`] })).status).toBe(202);
+  const purgeOne = await post('/v1/purge', { urls: [`${emulator.urlEndpoint}/obs/one.jpg`] });
+  expect(purgeOne.status).toBe(202);
 
   // Rejections: refused at the gateway, a corrupt image, a forbidden URL job; and a URL job whose
   // first fetch fails (503) and is retried.
@@ -250,15 +263,21 @@ it('answers every dashboard query after traffic that touches every panel, and se
 
   // ImageKit overwrites: version 2 of one path, which purges the old plain URL.
   const hero = { destination: 'imagekit', folder: 'obs/hero', fileName: 'banner.jpg', overwrite: 'true' };
-  expect(await settled(await upload(hero, await jpeg(600)))).toBe('ready');
+  const heroFirst = await settledAsset(await upload(hero, await jpeg(600)));
+  expect(heroFirst.status).toBe('ready');
   expect(await settled(await upload(hero, await jpeg(640)))).toBe('ready');
+  const superseded = heroFirst.output!.imagekit!;
+  await purgeCompleted(`/v1/purge/${purgeIdFrom(`${superseded.fileId} ${superseded.versionId}`)}`);
+  await purgeCompleted(purgeOne.headers.get('location')!);
   await drained();
 
   // A 429 burst: one delivery and one purge call are refused, paused until the reset, then done.
   emulator.setFaults({ failNext: { count: 1, kind: 'rate-limit' } });
   expect(await settled(await upload({ destination: 'imagekit' }, await jpeg(420)))).toBe('ready');
   emulator.setFaults({ failNext: { count: 1, kind: 'rate-limit' } });
-  expect((await post('/v1/purge', { urls: [`${emulator.urlEndpoint}/obs/two.jpg`] })).status).toBe(202);
+  const purgeTwo = await post('/v1/purge', { urls: [`${emulator.urlEndpoint}/obs/two.jpg`] });
+  expect(purgeTwo.status).toBe(202);
+  await purgeCompleted(purgeTwo.headers.get('location')!);
   await drained();
   emulator.setFaults({});
   expect(notifications).toEqual(expect.arrayContaining(['asset.ready', 'asset.rejected', 'asset.version.created']));
