@@ -53,7 +53,7 @@ export const webhookOutcomes = [
 ] as const;
 
 /** Services that run BullMQ processors through the runtime's stage worker (job metrics). */
-const jobServices: readonly ServiceName[] = ['ingest-worker', 'webhook-receiver'];
+const jobServices: readonly ServiceName[] = ['ingest-worker', 'webhook-receiver', 'purge-service'];
 /**
  * Services that report queue depth, each for the queues it consumes: the ingest worker
  * (ingest.*, asset.notify), the webhook receiver (imagekit.event), the purge service (cdn.purge).
@@ -237,7 +237,7 @@ const ingestkitMetrics: readonly MetricDefinition[] = [
   {
     name: 'ingestkit_purge_budget_remaining',
     type: 'gauge',
-    help: 'Purges left this UTC month, as of the last batch',
+    help: 'Purges left this UTC month, read from Redis at scrape time (NaN until Redis first answers)',
     labels: ['service'],
     services: ['purge-service'],
     origin: 'ingestkit',

@@ -1,7 +1,10 @@
 import type { Queue } from 'bullmq';
 import { Gauge, type Registry } from 'prom-client';
 
-/** States reported per queue; `completed` is left out (retention makes it meaningless as a depth). */
+/**
+ * States reported per queue; `completed` is left out (retention makes it meaningless as a depth).
+ * `waiting` includes the jobs of a paused queue (BullMQ counts those as `paused`).
+ */
 const states = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed'] as const;
 
 /** How many delayed jobs are inspected for the oldest one; a backlog larger than this is already an alert. */
@@ -23,7 +26,11 @@ export function registerQueueMetrics(registry: Registry, queues: readonly Queue[
       const counts = await Promise.all(queues.map((queue) => queue.getJobCounts(...states).catch(() => undefined)));
       queues.forEach((queue, index) => {
         const count = counts[index];
-        if (count) for (const state of states) this.set({ queue: queue.name, state }, count[state] ?? 0);
+        if (!count) return;
+        for (const state of states) this.set({ queue: queue.name, state }, count[state] ?? 0);
+        // Jobs of a paused queue sit in BullMQ's `paused` list: they are waiting all the same,
+        // and a paused (stalled) queue must not read as an empty backlog.
+        this.set({ queue: queue.name, state: 'waiting' }, (count.waiting ?? 0) + (count.paused ?? 0));
       });
     },
   });

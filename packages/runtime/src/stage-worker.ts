@@ -14,9 +14,18 @@ export interface StageContext {
   isLastAttempt: boolean;
 }
 
+/**
+ * What a processor may ask for instead of completing: put the job back for `deferMs` without
+ * spending an attempt (metric outcome `deferred`), e.g. a purge held until the budget allows it.
+ */
+export interface StageDeferral {
+  deferMs: number;
+}
+
 export interface StageProcessor<Q extends QueueName> {
   queue: Q;
-  process(payload: JobPayload<Q>, context: StageContext): Promise<void>;
+  /** Runs one attempt; resolves to complete the job, or with a {@link StageDeferral} to put it back. */
+  process(payload: JobPayload<Q>, context: StageContext): Promise<void | StageDeferral>;
   /**
    * Called once when the job will not run again (permanent error or last attempt), before the
    * error is rethrown to BullMQ; typically marks the asset `rejected` or `failed`. Runs inside
@@ -77,6 +86,9 @@ export function createStageWorker<Q extends QueueName>(processor: StageProcessor
   // Jobs that do no image work cannot be what kills a process: stalls never fail them, nor make them suspects.
   const survivesStalls = spec.survivesStalls === true;
   const runGate = deps.runGate ?? processRunGate;
+  // The queue's job counter exists at 0 from start-up, so its panels read 0 on an idle system
+  // rather than "No data" (which cannot be told apart from a worker that is not scraped).
+  deps.metrics.processed.inc({ queue: processor.queue, outcome: 'completed', code: '' }, 0);
   const worker: Worker = new Worker(
     processor.queue,
     async (job: Job, token?: string) => {
@@ -96,15 +108,20 @@ export function createStageWorker<Q extends QueueName>(processor: StageProcessor
         const { assetId } = payload as { assetId?: string };
         if (assetId !== undefined) logger.setBindings({ assetId });
         let ran: 'ran' | 'deferred';
+        // Typed by assertion: it is set inside `attempt`, which control-flow analysis does not follow.
+        let deferral = undefined as StageDeferral | undefined;
+        const attempt = async () => {
+          deferral = (await processor.process(payload, context)) ?? undefined;
+        };
         try {
           if (survivesStalls) {
-            await processor.process(payload, context);
+            await attempt();
             ran = 'ran';
           } else {
             // A job that was running when a worker died may be what killed it: it runs alone.
             const suspect = job.stalledCounter > 0;
             if (suspect) logger.warn({ stalls: job.stalledCounter }, 'job stalled before; running it alone in this process');
-            ran = await runGate.run(suspect, () => processor.process(payload, context));
+            ran = await runGate.run(suspect, attempt);
           }
         } catch (err) {
           const error = toIngestError(err);
@@ -123,11 +140,12 @@ export function createStageWorker<Q extends QueueName>(processor: StageProcessor
           if (isFinal) await processor.onFinalFailure?.(payload, error, context);
           throw error;
         }
-        if (ran === 'deferred') {
-          // A suspect job runs alone in this process: hand this one back for another process to take.
+        if (ran === 'deferred' || deferral) {
+          // A suspect job runs alone in this process: hand this one back for another process to
+          // take. Or the processor asked to be put back later.
           outcome = 'deferred';
-          logger.debug('a suspect job runs alone in this process; job handed back to the queue');
-          await job.moveToDelayed(Date.now() + DEFERRED_JOB_DELAY_MS, token);
+          if (ran === 'deferred') logger.debug('a suspect job runs alone in this process; job handed back to the queue');
+          await job.moveToDelayed(Date.now() + (deferral ? deferral.deferMs : DEFERRED_JOB_DELAY_MS), token);
           throw new DelayedError();
         }
       } catch (err) {

@@ -1,4 +1,4 @@
-// Proves the worker factory retries retryable errors with the catalog's attempts, stops at once on permanent ones, and reports the final failure exactly once.
+// Proves the worker factory retries retryable errors with the catalog's attempts, stops at once on permanent ones, reports the final failure exactly once, and puts a job back without spending an attempt when rate limited or when its processor asks to.
 import { QueueEvents } from 'bullmq';
 import { IngestError, jobCatalog, queueNames } from '@ingestkit/contracts';
 import { deletePrefix, startRedis, uniquePrefix, type TestRedis } from '@ingestkit/testkit';
@@ -73,6 +73,11 @@ it('stops after one attempt on a permanent error and records it once', async () 
   expect(result.failedReason).toBe('corrupt_image: premature end of JPEG');
   const processed = result.metrics.find((metric) => metric.name === 'ingestkit_jobs_processed_total');
   expect(processed?.values).toEqual([
+    // Exported from start-up, so an idle queue reads 0 rather than nothing.
+    expect.objectContaining({
+      value: 0,
+      labels: { service: 'test', queue: 'ingest.validate', outcome: 'completed', code: '' },
+    }),
     expect.objectContaining({
       value: 1,
       labels: { service: 'test', queue: 'ingest.validate', outcome: 'rejected', code: 'corrupt_image' },
@@ -134,6 +139,53 @@ it('puts a rate-limited job back without spending an attempt, and runs it after 
   expect(attemptsSeen).toEqual([0, 0]);
   expect(Date.now() - started).toBeGreaterThanOrEqual(250);
   for (const close of afterRun.splice(0)) await close();
+  workerConnection.disconnect();
+  await queue.close();
+  producer.disconnect();
+  await deletePrefix(redis.url, prefix);
+});
+
+it('puts a job back for as long as its processor asks, without spending an attempt, counted as deferred', async () => {
+  const started = Date.now();
+  const prefix = uniquePrefix('runtime');
+  const producer = createRedis({ url: redis.url, role: 'producer' });
+  await waitForRedis(producer, 5_000);
+  const queue = createQueue(queueNames.validate, { connection: producer, prefix });
+  const workerConnection = createRedis({ url: redis.url, role: 'worker' });
+  const registry = createMetricsRegistry({ service: 'test', defaultMetrics: false });
+  const attemptsSeen: number[] = [];
+  const done = new Promise<void>((resolve) => {
+    const worker = createStageWorker(
+      {
+        queue: queueNames.validate,
+        process: async (_payload, context) => {
+          attemptsSeen.push(context.job.attemptsMade);
+          if (attemptsSeen.length === 1) return { deferMs: 300 };
+          resolve();
+          return undefined;
+        },
+      },
+      {
+        connection: workerConnection,
+        prefix,
+        concurrency: 1,
+        logger: createLogger({ name: 'test', level: 'silent' }),
+        metrics: createJobMetrics(registry),
+      },
+    );
+    void worker.run();
+    afterRun.push(() => worker.close());
+  });
+  await enqueueStage(queue, { version: 1, assetId: 'ast_CCCCCCCCCCCCCCCCCCCCCC' });
+  await done;
+  expect(attemptsSeen).toEqual([0, 0]);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+  for (const close of afterRun.splice(0)) await close();
+  const processed = (await registry.getMetricsAsJSON()).find((metric) => metric.name === 'ingestkit_jobs_processed_total');
+  expect(processed?.values.map(({ labels, value }) => [labels.outcome, value])).toEqual([
+    ['completed', 1],
+    ['deferred', 1],
+  ]);
   workerConnection.disconnect();
   await queue.close();
   producer.disconnect();

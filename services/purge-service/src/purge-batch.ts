@@ -72,7 +72,6 @@ export function purgeBatchHandler(deps: PurgeBatchDeps) {
       plan.coveredByPending.reduce((sum, entry) => sum + entry.covers.length, 0),
     );
     deps.metrics.held.inc(plan.held.length);
-    deps.metrics.budgetRemaining.set(await deps.budget.remaining());
     deps.logger.info(
       {
         requests: requests.length,

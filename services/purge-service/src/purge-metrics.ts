@@ -1,4 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { PurgeBudget } from './purge-budget';
 
 export interface PurgeMetrics {
   requests: Counter;
@@ -6,10 +7,28 @@ export interface PurgeMetrics {
   wildcards: Counter;
   held: Counter;
   apiCalls: Counter<'outcome'>;
-  budgetRemaining: Gauge;
 }
 
-export function createPurgeMetrics(registry: Registry): PurgeMetrics {
+/**
+ * The purge service's metrics. The budget gauge is read from Redis at scrape time, so it holds the
+ * true value from the first scrape after a start (not 0 until a batch runs, which made
+ * IngestkitPurgeBudgetLow fire after every restart of a quiet service) and follows what other
+ * replicas spend and the turn of the month.
+ */
+export function createPurgeMetrics(registry: Registry, deps: { budget: Pick<PurgeBudget, 'remaining'> }): PurgeMetrics {
+  const budgetRemaining = new Gauge({
+    name: 'ingestkit_purge_budget_remaining',
+    help: 'Purges left this UTC month, read from Redis at scrape time',
+    registers: [registry],
+    async collect() {
+      // During a Redis outage the last value read stays: nothing can spend the budget meanwhile.
+      const remaining = await deps.budget.remaining().catch(() => undefined);
+      if (remaining !== undefined) this.set(remaining);
+    },
+  });
+  // Unknown until Redis first answers: NaN, never below the alert's threshold, rather than
+  // prom-client's default 0, which reads as "budget spent".
+  budgetRemaining.set(Number.NaN);
   return {
     requests: new Counter({
       name: 'ingestkit_purge_requests_total',
@@ -36,11 +55,6 @@ export function createPurgeMetrics(registry: Registry): PurgeMetrics {
       name: 'ingestkit_purge_api_calls_total',
       help: 'Purge calls made to the CDN, by outcome (ok, rate_limited or error)',
       labelNames: ['outcome'],
-      registers: [registry],
-    }),
-    budgetRemaining: new Gauge({
-      name: 'ingestkit_purge_budget_remaining',
-      help: 'Purges left this UTC month, as of the last batch',
       registers: [registry],
     }),
   };

@@ -1,5 +1,5 @@
-import { DelayedError, RateLimitError, type Job } from 'bullmq';
-import { isIngestError, PurgeJob } from '@ingestkit/contracts';
+import { queueNames } from '@ingestkit/contracts';
+import type { StageProcessor } from '@ingestkit/runtime';
 import type { Batcher } from './batcher';
 import type { PurgeOutcome, TrackedPurgeRequest } from './purge-batch';
 import type { PurgeMetrics } from './purge-metrics';
@@ -11,40 +11,31 @@ export interface PurgeProcessorDeps {
   heldRetryMs: number;
   /** How long a request deferred behind an in-flight purge waits (the poll interval). */
   deferredRetryMs: number;
-  /** Pauses the whole worker after a 429 (BullMQ's `worker.rateLimit`). */
-  rateLimit(delayMs: number): Promise<void>;
 }
 
 /**
- * The `cdn.purge` processor. Each job joins the open batch and stays active until the batch is
- * flushed, so the job completes only once its URL's purge was accepted by the CDN (or needs none).
- * Held and deferred jobs move to delayed and come back later — never failed, never dropped, and
- * without using up an attempt. A 429 pauses the worker until the CDN's reset time, also without
- * using up an attempt; other failures are retried with the catalog's backoff.
+ * The `cdn.purge` processor, run by the runtime's stage worker like every other queue (payload
+ * parsing, job metrics, error mapping). Each job joins the open batch and stays active until the
+ * batch is flushed, so the job completes only once its URL's purge was accepted by the CDN (or
+ * needs none). Held and deferred jobs are put back for later — never failed, never dropped, and
+ * without using up an attempt. A 429 with a reset time pauses the worker until then, also without
+ * using up an attempt (the stage worker does this for every queue); other failures are retried
+ * with the catalog's backoff.
  */
-export function purgeProcessor(deps: PurgeProcessorDeps) {
-  return async (job: Job, token?: string): Promise<PurgeOutcome> => {
-    const payload = PurgeJob.parse(job.data);
-    deps.metrics.requests.inc();
-    let outcome: PurgeOutcome;
-    try {
-      outcome = await deps.batcher.add({
+export function purgeProcessor(deps: PurgeProcessorDeps): StageProcessor<typeof queueNames.purge> {
+  return {
+    queue: queueNames.purge,
+    async process(payload, { job }) {
+      deps.metrics.requests.inc();
+      const outcome = await deps.batcher.add({
         id: job.id ?? payload.url,
         url: payload.url,
         receivedAt: job.timestamp,
         ...(payload.purgeId ? { purgeId: payload.purgeId } : {}),
       });
-    } catch (err) {
-      const retryAfterMs =
-        isIngestError(err) && err.code === 'rate_limited' ? Number(err.details?.retryAfterMs ?? 1_000) : undefined;
-      if (retryAfterMs === undefined) throw err;
-      await deps.rateLimit(retryAfterMs);
-      throw new RateLimitError();
-    }
-    if (outcome.status === 'held' || outcome.status === 'deferred') {
-      await job.moveToDelayed(Date.now() + (outcome.status === 'held' ? deps.heldRetryMs : deps.deferredRetryMs), token);
-      throw new DelayedError();
-    }
-    return outcome;
+      if (outcome.status === 'held') return { deferMs: deps.heldRetryMs };
+      if (outcome.status === 'deferred') return { deferMs: deps.deferredRetryMs };
+      return undefined;
+    },
   };
 }

@@ -1,16 +1,16 @@
-import { Worker } from 'bullmq';
 import { queueNames } from '@ingestkit/contracts';
 import { createImageKitClient } from '@ingestkit/imagekit';
 import { createRedisPurgeStore } from '@ingestkit/purge';
 import {
-  createQueue,
-  registerQueueMetrics,
   createHttpApp,
+  createJobMetrics,
+  createQueue,
+  createStageWorker,
+  registerQueueMetrics,
   createMetricsRegistry,
   createRedis,
   finishHttpApp,
   listen,
-  stallOptionsFor,
   waitForRedis,
   type Logger,
   type ShutdownStep,
@@ -51,8 +51,8 @@ export async function startPurgeService(
   if (!(await waitForRedis(redis, 5_000))) logger.warn({ url: config.redis.url }, 'Redis is not reachable yet');
 
   const metricsRegistry = createMetricsRegistry({ service: 'purge-service' });
-  const metrics = createPurgeMetrics(metricsRegistry);
   const budget = createPurgeBudget({ redis, prefix, monthly: config.purge.monthlyBudget });
+  const metrics = createPurgeMetrics(metricsRegistry, { budget });
   const store = createRedisPurgeStore({ redis, prefix });
   const backend = options.backend ?? createImageKitPurgeBackend({ client: createImageKitClient(config.imagekit) });
   const purgeQueue = createQueue(queueNames.purge, { connection: redis, prefix });
@@ -71,22 +71,22 @@ export async function startPurgeService(
     }),
   });
 
-  const worker: Worker = new Worker(
-    queueNames.purge,
+  // Concurrency is the batch size: up to batchMax jobs wait, active, in one windowed batch.
+  // Purges survive stalls (the catalog's survivesStalls), which the stage worker applies.
+  const worker = createStageWorker(
     purgeProcessor({
       batcher,
       metrics,
       heldRetryMs: config.purge.heldRetryMs,
       deferredRetryMs: config.purge.pollMs,
-      rateLimit: (delayMs) => worker.rateLimit(delayMs),
     }),
     {
       connection: workerRedis,
       prefix,
       concurrency: config.purge.batchMax,
-      autorun: false,
-      // Purges survive stalls: a crash of this process never fails one (the catalog's survivesStalls).
-      ...stallOptionsFor(queueNames.purge, config.stalls),
+      logger,
+      metrics: createJobMetrics(metricsRegistry),
+      stalls: config.stalls,
     },
   );
   worker.on('error', (err) => logger.warn({ err: err.message, queue: worker.name }, 'worker error'));
