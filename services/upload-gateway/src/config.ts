@@ -4,6 +4,8 @@ import {
   envInt,
   directUploadEnv,
   gatewayAuthEnv,
+  httpEdgeEnv,
+  httpEdgeFromEnv,
   imagekitEnv,
   imagekitSettingsFromEnv,
   limitsEnv,
@@ -27,6 +29,7 @@ export const DEV_SIGNING_SECRET = 'dev-signing-secret-DO-NOT-USE-IN-PRODUCTION';
 const gatewayEnv = z
   .object({
     ...runtimeEnv.shape,
+    ...httpEdgeEnv.shape,
     ...redisEnv.shape,
     ...storageEnv.shape,
     ...limitsEnv.shape,
@@ -68,6 +71,7 @@ const gatewayEnv = z
       env: env.NODE_ENV,
       logLevel: env.LOG_LEVEL,
       http: { host: env.HOST, port: env.GATEWAY_PORT },
+      edge: httpEdgeFromEnv(env),
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
       redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
       auth: {

@@ -81,7 +81,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     orphanAfterSeconds: config.staging.orphanAfterSeconds,
     logger,
   });
-  const server = await listen(app, config.http);
+  const server = await listen(app, { ...config.http, timeouts: config.edge.server });
   logger.info({ url: server.url }, 'upload-gateway listening');
   return {
     url: server.url,

@@ -121,8 +121,18 @@ export function uppySignRoutes(deps: UppySignRoutesDeps): Router {
       `<ListPartsResult><Key>${session.key}</Key><UploadId>${escapeXml(session.uploadId)}</UploadId>${items.join('')}</ListPartsResult>`,
     );
   });
-  router.post(`${API_PATH}/complete`, express.text({ type: () => true, limit: '2mb' }), async (req, res) => {
-    const session = await verify(req, 'complete');
+  // The signature is in the query: check it before reading (up to 2 MB of) the part list.
+  const verifyComplete: RequestHandler = async (req, res, next) => {
+    try {
+      res.locals.uppySession = await verify(req, 'complete');
+    } catch (err) {
+      res.setHeader('Connection', 'close');
+      throw err;
+    }
+    next();
+  };
+  router.post(`${API_PATH}/complete`, verifyComplete, express.text({ type: () => true, limit: '2mb' }), async (req, res) => {
+    const session = res.locals.uppySession as Awaited<ReturnType<typeof verify>>;
     const parts = [
       ...String(req.body).matchAll(/<Part>\s*<PartNumber>(\d+)<\/PartNumber>\s*<ETag>([^<]*)<\/ETag>\s*<\/Part>/g),
     ].map(([, partNumber, etag]) => ({ partNumber: Number(partNumber), etag: unescapeXml(etag ?? '') }));
