@@ -69,8 +69,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     defaultDestination: config.defaultDestination,
     logger,
   });
+  const sessions = createMultipartSessions({ multipart, redis, prefix: config.redis.prefix, logger, registry, staging, intake });
   const sweeper = startMultipartSweeper({
-    sessions: createMultipartSessions({ multipart, redis, prefix: config.redis.prefix, logger, registry, staging, intake }),
+    sessions,
     abandonAfterSeconds: config.directUploads.abandonMultipartAfterSeconds,
     logger,
   });
@@ -79,6 +80,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     registry,
     validateQueue: queues.validate,
     orphanAfterSeconds: config.staging.orphanAfterSeconds,
+    expireAwaitingAfterSeconds: config.directUploads.expireAwaitingAfterSeconds,
+    hasMultipartSession: (assetId) => sessions.hasSession(assetId),
     logger,
   });
   const server = await listen(app, { ...config.http, timeouts: config.edge.server });
