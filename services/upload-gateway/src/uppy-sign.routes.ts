@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { IngestError, UppySignRequest, type UppySignResponse } from '@ingestkit/contracts';
+import { jsonBody } from '@ingestkit/runtime';
 import type { MultipartUploads } from '@ingestkit/storage';
 import type { MultipartSessions } from './multipart-sessions';
 import { parseBody } from './parse-body';
@@ -85,8 +86,8 @@ export function uppySignRoutes(deps: UppySignRoutesDeps): Router {
     }
     res.json(body);
   };
-  router.post('/v1/uppy/sign', ...deps.auth.header, express.json({ limit: '16kb' }), handler);
-  router.post('/v1/uppy/:token/sign', ...deps.auth.path, express.json({ limit: '16kb' }), handler);
+  router.post('/v1/uppy/sign', ...deps.auth.header, jsonBody({ limit: '16kb' }), handler);
+  router.post('/v1/uppy/:token/sign', ...deps.auth.path, jsonBody({ limit: '16kb' }), handler);
 
   /** The facade: what S3 would answer, in S3's XML, for the calls signed above. */
   const verify = (req: Request, op: Operation) => {
