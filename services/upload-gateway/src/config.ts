@@ -89,10 +89,12 @@ const gatewayEnv = z
       directUploads: {
         expiresInSeconds: env.PRESIGN_EXPIRES_SECONDS,
         abandonMultipartAfterSeconds: env.MULTIPART_ABANDON_AFTER_SECONDS,
+      },
+      staging: {
+        orphanAfterSeconds: env.STAGING_ORPHAN_AFTER_SECONDS,
         /** An `awaiting_upload` asset older than this (its URL's lifetime plus the grace) expires. */
         expireAwaitingAfterSeconds: env.PRESIGN_EXPIRES_SECONDS + env.AWAITING_UPLOAD_GRACE_SECONDS,
       },
-      staging: { orphanAfterSeconds: env.STAGING_ORPHAN_AFTER_SECONDS },
       cors: { origins: env.CORS_ORIGINS ?? [] },
       s3Events: { token: env.S3_EVENTS_TOKEN },
       rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE },

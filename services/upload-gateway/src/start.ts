@@ -80,7 +80,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     registry,
     validateQueue: queues.validate,
     orphanAfterSeconds: config.staging.orphanAfterSeconds,
-    expireAwaitingAfterSeconds: config.directUploads.expireAwaitingAfterSeconds,
+    expireAwaitingAfterSeconds: config.staging.expireAwaitingAfterSeconds,
     hasMultipartSession: (assetId) => sessions.hasSession(assetId),
     logger,
   });
