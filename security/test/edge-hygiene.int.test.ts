@@ -43,11 +43,7 @@ describe('JSON metadata', () => {
     const token = await stack.mintToken({ maxBytes: 1_000_000, maxFiles: 5 });
     const asToken = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const requests: [string, Record<string, string>, string][] = [
-      [
-        '/v1/uploads/presign',
-        asToken,
-        `{"fileName":"a.jpg","contentType":"image/jpeg","size":1000,"metadata":${metadata}}`,
-      ],
+      ['/v1/uploads/presign', asToken, `{"fileName":"a.jpg","contentType":"image/jpeg","size":1000,"metadata":${metadata}}`],
       ['/v1/uppy/s3/multipart', asToken, `{"filename":"a.jpg","type":"image/jpeg","metadata":{"m":${metadata}}}`],
       [
         '/v1/jobs',

@@ -1,6 +1,9 @@
 import { isCrossSiteStateChange } from './cross-site';
 
-const request = (method: string, headers: Record<string, string>) => ({ method, headers: { host: 'gw.example:8080', ...headers } });
+const request = (method: string, headers: Record<string, string>) => ({
+  method,
+  headers: { host: 'gw.example:8080', ...headers },
+});
 
 describe('isCrossSiteStateChange', () => {
   it.each([

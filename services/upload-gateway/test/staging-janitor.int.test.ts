@@ -104,14 +104,21 @@ it('marks failed (at upload) a queued asset whose validate job was never added, 
 
 it('expires awaiting_upload assets past URL expiry plus grace: rejected with upload_expired, staging removed', async () => {
   const expired = makeAsset({ status: 'awaiting_upload', createdAt: HOUR_AGO.toISOString(), updatedAt: HOUR_AGO.toISOString() });
-  const multipart = makeAsset({ status: 'awaiting_upload', createdAt: HOUR_AGO.toISOString(), updatedAt: HOUR_AGO.toISOString() });
+  const multipart = makeAsset({
+    status: 'awaiting_upload',
+    createdAt: HOUR_AGO.toISOString(),
+    updatedAt: HOUR_AGO.toISOString(),
+  });
   const fresh = makeAsset({ status: 'awaiting_upload' });
   for (const asset of [expired, multipart, fresh]) await registry.create(asset);
   for (const asset of [expired, multipart, fresh]) await stageOriginal(asset.id, false);
   multipartAssets.add(multipart.id);
 
   expect(await janitor().sweep()).toMatchObject({ expiredUploads: 1 });
-  expect(await registry.get(expired.id)).toMatchObject({ status: 'rejected', error: { code: 'upload_expired', stage: 'upload' } });
+  expect(await registry.get(expired.id)).toMatchObject({
+    status: 'rejected',
+    error: { code: 'upload_expired', stage: 'upload' },
+  });
   expect((await registry.get(multipart.id))?.status).toBe('awaiting_upload');
   expect((await registry.get(fresh.id))?.status).toBe('awaiting_upload');
   expect(await staged()).toEqual([multipart.id, fresh.id].sort());
