@@ -119,7 +119,25 @@ describe('docker-compose.yml', () => {
       const job = scrape.find((config) => config.job_name === name);
       const port = Number(services[name].environment[key] ?? 8080);
       expect({ name, sd: job?.dns_sd_configs }).toEqual({ name, sd: [{ names: [name], type: 'A', port }] });
+      expect({ name, auth: job?.authorization }).toEqual({ name, auth: { credentials_file: 'secrets/metrics-token' } });
     }
+  });
+
+  it('hands METRICS_TOKEN to the services and, as the scrape bearer, to Prometheus', () => {
+    const rendered = compose(['config'], { ...secrets, METRICS_TOKEN: 'a-metrics-token-of-the-operator' });
+    expect(rendered.status).toBe(0);
+    const withToken = parse(rendered.stdout).services;
+    for (const name of ['upload-gateway', 'ingest-worker', 'prometheus']) {
+      expect({ name, token: withToken[name].environment.METRICS_TOKEN }).toEqual({
+        name,
+        token: 'a-metrics-token-of-the-operator',
+      });
+    }
+    const command = [withToken.prometheus.entrypoint, withToken.prometheus.command].flat().join(' ');
+    // `config` keeps compose's `$$` escape of the shell variable.
+    expect(command).toMatch(/"\$\$?METRICS_TOKEN" > \/etc\/prometheus\/secrets\/metrics-token &&/);
+    expect(command).toContain('--config.file=/etc/prometheus/prometheus.yml');
+    expect(JSON.stringify(withToken.prometheus.tmpfs)).toContain('/etc/prometheus/secrets');
   });
 });
 

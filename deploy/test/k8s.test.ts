@@ -16,6 +16,7 @@ const secretKeys = [
   'IMAGEKIT_PRIVATE_KEY',
   'IMAGEKIT_WEBHOOK_SECRET',
   'NOTIFY_SECRET',
+  'METRICS_TOKEN',
 ];
 const portKeys: Record<string, string> = {
   'upload-gateway': 'GATEWAY_PORT',

@@ -10,6 +10,8 @@ export const errorCodes = {
   url_not_purgeable: { status: 400, retryable: false },
   /** A direct upload was declared complete but its object is not in staging (yet). */
   upload_missing: { status: 409, retryable: false },
+  /** A direct upload not completed before its URL expired (plus the grace period): its staging was removed. */
+  upload_expired: { status: 410, retryable: false },
   unauthorized: { status: 401, retryable: false },
   forbidden: { status: 403, retryable: false },
   /** A signed URL (local direct upload) whose signature does not match what was signed. */

@@ -14,3 +14,5 @@ export * from './upload-tokens';
 export * from './server-jobs';
 export * from './asset-list';
 export * from './uppy-s3';
+export * from './json-limits';
+export * from './key-limits';

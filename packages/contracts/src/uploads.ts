@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { Asset, DestinationKind } from './asset';
+import { AssetMetadata } from './json-limits';
+import { keyPathProblem, MAX_FOLDER_LENGTH } from './key-limits';
 import { OutputFormatChoice, PolicyName, QualityChoice, type PolicyOverrides } from './policies';
 
 /** One tag: letters, digits, space, `_ . : -`. */
@@ -33,7 +35,7 @@ const jsonObject = z
       return z.NEVER;
     }
   })
-  .pipe(z.record(z.string(), z.unknown()));
+  .pipe(AssetMetadata);
 
 /** A box dimension sent as a form field: 16–16384. */
 const formInt = z
@@ -42,10 +44,13 @@ const formInt = z
   .transform(Number)
   .pipe(z.number().int().min(16).max(16_384));
 
-/** A folder path: `/`-separated segments of letters, digits, `_ - .`, none starting with a dot. */
+/**
+ * A folder path: `/`-separated segments of letters, digits, `_ - .`, none starting with a dot,
+ * within the key lengths of `keyPathProblem` (segments of at most 255 characters).
+ */
 export const FolderPath = z
   .string()
-  .max(512)
+  .max(MAX_FOLDER_LENGTH)
   .transform((value) => value.replace(/^\/+|\/+$/g, ''))
   .pipe(
     z
@@ -53,7 +58,11 @@ export const FolderPath = z
       .regex(
         /^([A-Za-z0-9_-][A-Za-z0-9._-]*)(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/,
         'folder is /-separated segments of letters, digits, _ - . (not starting with a dot)',
-      ),
+      )
+      .superRefine((value, ctx) => {
+        const problem = keyPathProblem(value);
+        if (problem) ctx.addIssue({ code: 'custom', message: `folder is ${problem}` });
+      }),
   );
 
 /** The optional text fields of `POST /v1/uploads` (multipart form fields, all strings). */
@@ -92,10 +101,7 @@ export const AssetOptions = z.object({
   tags: TagList.optional(),
   destination: DestinationKind.optional(),
   policy: PolicyName.optional(),
-  metadata: z
-    .record(z.string(), z.unknown())
-    .refine((value) => JSON.stringify(value).length <= 16 * 1024, 'metadata is larger than 16 KiB')
-    .optional(),
+  metadata: AssetMetadata.optional(),
   /** `true`: deliver to `<folder>/<fileName>` itself, replacing what an earlier upload put there. */
   overwrite: z.boolean().optional(),
   format: OutputFormatChoice.optional(),

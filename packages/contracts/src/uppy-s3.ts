@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AssetMetadata } from './json-limits';
 
 /**
  * The request and response shapes of Uppy's Companion S3 routes (`@uppy/aws-s3` 5.x with
@@ -11,7 +12,7 @@ import { z } from 'zod';
  * Uppy's file metadata (its `allowedMetaFields`). `folder`, `destination`, `policy` and `tags`
  * (comma list) are read as asset options; everything else becomes the asset's metadata.
  */
-export const UppyMetadata = z.record(z.string(), z.unknown());
+export const UppyMetadata = AssetMetadata;
 
 /** `POST <base>/s3/multipart`: start a multipart upload. The key is the server's, never `filename`. */
 export const UppyCreateMultipartRequest = z.object({

@@ -23,3 +23,4 @@ export {
   type WebhookHeaders,
   type WebhookRejection,
 } from './verify-webhook';
+export { checkImageKitWebhookHeaders } from './webhook-headers';

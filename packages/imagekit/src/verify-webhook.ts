@@ -1,4 +1,5 @@
 import { IngestError } from '@ingestkit/contracts';
+import { headerOf } from './webhook-headers';
 import { type SchemeFailure, type SchemeResult, checkLegacySignature, checkStandardSignature } from './webhook-signatures';
 
 /** The two signature schemes ImageKit sends on every delivery (CONTRACTS §4.3). */
@@ -36,14 +37,6 @@ export type WebhookRejection = SchemeFailure | 'missing_headers';
 
 const DEFAULT_TOLERANCE_MS = 5 * 60 * 1000;
 
-function header(headers: WebhookHeaders, name: string): string | undefined {
-  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
-  const record = headers as Record<string, string | readonly string[] | undefined>;
-  const key = Object.keys(record).find((candidate) => candidate.toLowerCase() === name);
-  const value = key === undefined ? undefined : record[key];
-  return typeof value === 'string' ? value : value?.[0];
-}
-
 function reject(reason: WebhookRejection, schemes: Record<string, SchemeFailure>): never {
   throw new IngestError('unauthorized', `ImageKit webhook rejected: ${reason}`, { details: { reason, schemes } });
 }
@@ -73,7 +66,7 @@ export function verifyImageKitWebhook(options: VerifyImageKitWebhookOptions): Im
       'standard',
       () => {
         const [id, timestamp, signature] = ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) =>
-          header(options.headers, name),
+          headerOf(options.headers, name),
         );
         if (!id || !timestamp || !signature) return undefined;
         return checkStandardSignature({ id, timestamp, signature }, body, secrets, now, tolerance);
@@ -82,7 +75,7 @@ export function verifyImageKitWebhook(options: VerifyImageKitWebhookOptions): Im
     [
       'ik-signature',
       () => {
-        const value = header(options.headers, 'x-ik-signature');
+        const value = headerOf(options.headers, 'x-ik-signature');
         return value ? checkLegacySignature(value, body, secrets, now, tolerance) : undefined;
       },
     ],

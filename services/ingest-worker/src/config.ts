@@ -4,6 +4,8 @@ import { throughputFor } from '@ingestkit/imaging';
 import {
   checkImageKitEnv,
   checkNotifyEnv,
+  httpEdgeEnv,
+  httpEdgeFromEnv,
   imagekitEnv,
   imagekitSettingsFromEnv,
   limitsEnv,
@@ -27,6 +29,7 @@ import { storeSettingsFromEnv } from '@ingestkit/storage';
 const ingestWorkerEnv = z
   .object({
     ...runtimeEnv.shape,
+    ...httpEdgeEnv.shape,
     ...redisEnv.shape,
     ...storageEnv.shape,
     ...limitsEnv.shape,
@@ -47,6 +50,7 @@ const ingestWorkerEnv = z
   .transform((env, ctx) => ({
     logLevel: env.LOG_LEVEL,
     metricsHttp: { host: env.HOST, port: env.WORKER_METRICS_PORT },
+    edge: httpEdgeFromEnv(env),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
     concurrency: env.WORKER_CONCURRENCY ?? throughputFor(availableParallelism()).workerConcurrency,

@@ -143,6 +143,7 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
     createHttpApp({
       logger,
       registry: metrics,
+      edge: config.edge,
       readiness: [
         { name: 'redis', check: async () => void (await redis.ping()) },
         { name: 'staging', check: () => staging.ping() },
@@ -150,7 +151,7 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
     }),
     logger,
   );
-  const server = await listen(app, config.metricsHttp);
+  const server = await listen(app, { ...config.metricsHttp, timeouts: config.edge.server });
   logger.info(
     {
       metricsUrl: `${server.url}/metrics`,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   envInt,
+  httpEdgeEnv,
+  httpEdgeFromEnv,
   imagekitEnv,
   imagekitSettingsFromEnv,
   loadConfig,
@@ -18,6 +20,7 @@ const requiredImageKit = ['IMAGEKIT_PRIVATE_KEY', 'IMAGEKIT_PUBLIC_KEY', 'IMAGEK
 const purgeServiceEnv = z
   .object({
     ...runtimeEnv.shape,
+    ...httpEdgeEnv.shape,
     ...redisEnv.shape,
     ...imagekitEnv.shape,
     ...workerStallEnv.shape,
@@ -44,6 +47,7 @@ const purgeServiceEnv = z
   .transform((env) => ({
     logLevel: env.LOG_LEVEL,
     http: { host: env.HOST, port: env.PURGE_METRICS_PORT },
+    edge: httpEdgeFromEnv(env),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
     stalls: stallSettingsFromEnv(env),

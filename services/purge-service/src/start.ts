@@ -96,9 +96,10 @@ export async function startPurgeService(
   const app = createHttpApp({
     logger,
     registry: metricsRegistry,
+    edge: config.edge,
     readiness: [{ name: 'redis', check: async () => void (await redis.ping()) }],
   });
-  const server = await listen(finishHttpApp(app, logger), config.http);
+  const server = await listen(finishHttpApp(app, logger), { ...config.http, timeouts: config.edge.server });
   logger.info({ url: server.url, windowMs: config.purge.windowMs, batchMax: config.purge.batchMax }, 'purge-service running');
   return {
     url: server.url,

@@ -2,10 +2,10 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import express, { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { AssetListQuery, BulkRetryRequest, isIngestError, toIngestError, type BulkRetryResult } from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
-import type { IngestQueues } from '@ingestkit/runtime';
+import { jsonBody, type IngestQueues } from '@ingestkit/runtime';
 import { parseBody } from './parse-body';
 import { retryAsset } from './retry';
 
@@ -34,7 +34,7 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
     res.json(await deps.registry.list({ ...query, status: 'failed' }));
   });
 
-  router.post('/v1/admin/failed/retry', deps.requireAdmin, express.json({ limit: '128kb' }), async (req, res) => {
+  router.post('/v1/admin/failed/retry', deps.requireAdmin, jsonBody({ limit: '128kb' }), async (req, res) => {
     const body = parseBody(BulkRetryRequest, req.body ?? {}, 'bulk retry');
     const ids = body.ids ?? (await failedAssetIds(deps.registry, body.limit));
     const { retried, errors }: BulkRetryResult = { retried: [], errors: [] };

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import express, { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { IngestError, isAssetId, S3EventNotification, stagingKeys, toIngestError } from '@ingestkit/contracts';
+import { jsonBody } from '@ingestkit/runtime';
 import { principalOf } from './auth';
 import { completeDirectUpload, type CompleteUploadDeps } from './complete-upload';
 import { parseBody } from './parse-body';
@@ -38,7 +39,7 @@ export function completeRoutes(deps: CompleteRoutesDeps): Router {
       .json({ asset });
   });
 
-  router.post('/v1/events/s3', eventsAuth(deps), express.json({ limit: '1mb' }), async (req, res) => {
+  router.post('/v1/events/s3', eventsAuth(deps), jsonBody({ limit: '1mb' }), async (req, res) => {
     const event = parseBody(S3EventNotification, req.body, 'S3 event');
     const completed: string[] = [];
     const errors: Array<{ key: string; error: { code: string; message: string } }> = [];

@@ -4,6 +4,8 @@ import {
   envInt,
   directUploadEnv,
   gatewayAuthEnv,
+  httpEdgeEnv,
+  httpEdgeFromEnv,
   imagekitEnv,
   imagekitSettingsFromEnv,
   limitsEnv,
@@ -27,6 +29,7 @@ export const DEV_SIGNING_SECRET = 'dev-signing-secret-DO-NOT-USE-IN-PRODUCTION';
 const gatewayEnv = z
   .object({
     ...runtimeEnv.shape,
+    ...httpEdgeEnv.shape,
     ...redisEnv.shape,
     ...storageEnv.shape,
     ...limitsEnv.shape,
@@ -68,6 +71,7 @@ const gatewayEnv = z
       env: env.NODE_ENV,
       logLevel: env.LOG_LEVEL,
       http: { host: env.HOST, port: env.GATEWAY_PORT },
+      edge: httpEdgeFromEnv(env),
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
       redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
       auth: {
@@ -86,7 +90,11 @@ const gatewayEnv = z
         expiresInSeconds: env.PRESIGN_EXPIRES_SECONDS,
         abandonMultipartAfterSeconds: env.MULTIPART_ABANDON_AFTER_SECONDS,
       },
-      staging: { orphanAfterSeconds: env.STAGING_ORPHAN_AFTER_SECONDS },
+      staging: {
+        orphanAfterSeconds: env.STAGING_ORPHAN_AFTER_SECONDS,
+        /** An `awaiting_upload` asset older than this (its URL's lifetime plus the grace) expires. */
+        expireAwaitingAfterSeconds: env.PRESIGN_EXPIRES_SECONDS + env.AWAITING_UPLOAD_GRACE_SECONDS,
+      },
       cors: { origins: env.CORS_ORIGINS ?? [] },
       s3Events: { token: env.S3_EVENTS_TOKEN },
       rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE },

@@ -58,7 +58,8 @@ export interface GatewayDeps {
     | 'rateLimit'
     | 'sources'
     | 'purge'
-  > & { redis: Pick<GatewayConfig['redis'], 'prefix'> };
+  > &
+    Partial<Pick<GatewayConfig, 'edge'>> & { redis: Pick<GatewayConfig['redis'], 'prefix'> };
   logger: Logger;
   metrics: Registry;
   /** A fail-fast (producer) connection: requests answer 503 at once while Redis is away. */
@@ -114,6 +115,7 @@ export function createGateway(deps: GatewayDeps): Express {
   const app = createHttpApp({
     logger: deps.logger,
     registry: deps.metrics,
+    edge: config.edge,
     readiness: [
       { name: 'redis', check: async () => void (await redis.ping()) },
       { name: 'staging', check: () => deps.staging.ping() },

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { assetIdFrom, IngestError, newAssetId } from '@ingestkit/contracts';
 import type { Redis } from '@ingestkit/runtime';
-import { principalOf } from './auth';
+import { principalOf, type Principal } from './auth';
 
 /** How long a key and its response are kept: 24 h, as the API promises. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
@@ -32,11 +32,20 @@ function fingerprintOf(req: Request): string {
 }
 
 /**
+ * Whose keys these are: an API key's own requests, or one upload token's (its `jti` under the
+ * key that minted it). Tokens of one API key are handed to different browsers, so they must not
+ * see each other's answers (signed upload URLs included) or derive each other's asset ids.
+ */
+export function idempotencyScopeOf(principal: Principal): string {
+  return principal.kind === 'uploadToken' ? `${principal.id}:token:${principal.claims.jti}` : principal.id;
+}
+
+/**
  * `Idempotency-Key` on a POST (mount after authentication and body parsing). The first request
  * with a key claims it in Redis (SET NX) and runs; a 2xx answer is stored (24 h) and replayed to
  * every later request with the same key and the same fingerprint (with `Idempotent-Replayed:
  * true`). A non-2xx answer releases the key, so a client can fix the problem and retry with it.
- * Keys are per caller (API key, or the key behind an upload token).
+ * Keys are per caller: an API key, or one upload token (`idempotencyScopeOf`).
  *
  * Decided: a duplicate that arrives while the first is still running is answered at once with
  * 409 `idempotency_conflict` (`details.reason: "in_flight"`, `Retry-After: 1`) rather than held
@@ -62,7 +71,8 @@ export function createIdempotency(deps: {
     if (header.length === 0 || header.length > 255) {
       throw new IngestError('bad_request', 'Idempotency-Key must be 1 to 255 characters');
     }
-    const key = `${deps.prefix}:idempotency:${principalOf(res).id}:${sha256(header)}`;
+    const scope = idempotencyScopeOf(principalOf(res));
+    const key = `${deps.prefix}:idempotency:${scope}:${sha256(header)}`;
     const fingerprint = fingerprintOf(req);
     const pending: StoredResponse = { state: 'pending', fingerprint };
     if ((await deps.redis.set(key, JSON.stringify(pending), 'EX', lease, 'NX')) === null) {
@@ -86,7 +96,7 @@ export function createIdempotency(deps: {
     }
     // The asset this request creates is named after its key: a retry after a crash that lost the
     // answer (and the claim) finds the asset the first try created instead of making a second.
-    res.locals.idempotencySeed = `${principalOf(res).id}\n${header}`;
+    res.locals.idempotencySeed = `${scope}\n${header}`;
     const renewal = setInterval(() => void deps.redis.expire(key, lease).catch(() => undefined), (lease * 1000) / 3);
     renewal.unref();
     let stored = false;

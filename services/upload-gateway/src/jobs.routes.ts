@@ -1,4 +1,4 @@
-import express, { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import {
   IngestError,
   JobBatchRequest,
@@ -8,6 +8,7 @@ import {
   type DestinationKind,
   type JobBatchResponse,
 } from '@ingestkit/contracts';
+import { jsonBody } from '@ingestkit/runtime';
 import type { Intake } from './intake';
 import { parseBody } from './parse-body';
 import { assetIdFor } from './idempotency';
@@ -50,7 +51,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     return deps.intake.acceptAsset({ assetId, options, source, fileName: sourceFileName(source) });
   }
 
-  router.post('/v1/jobs', deps.requireApiKey, express.json({ limit: '64kb' }), deps.idempotent, async (req, res) => {
+  router.post('/v1/jobs', deps.requireApiKey, jsonBody({ limit: '64kb' }), deps.idempotent, async (req, res) => {
     await deps.assertQueueAvailable();
     await deps.assertBacklogBelowBound();
     const asset = await acceptJob(req.body, assetIdFor(res));
@@ -58,7 +59,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     res.status(202).location(`/v1/assets/${asset.id}`).json({ asset });
   });
 
-  router.post('/v1/jobs/batch', deps.requireApiKey, express.json({ limit: '32mb' }), deps.idempotent, async (req, res) => {
+  router.post('/v1/jobs/batch', deps.requireApiKey, jsonBody({ limit: '32mb' }), deps.idempotent, async (req, res) => {
     const { jobs } = parseBody(JobBatchRequest, req.body, 'batch (1 to 1000 jobs)');
     await deps.assertQueueAvailable();
     await deps.assertBacklogBelowBound(jobs.length);

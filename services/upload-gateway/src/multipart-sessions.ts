@@ -108,6 +108,11 @@ export function createMultipartSessions(deps: MultipartSessionsDeps) {
       return (await completeDirectUpload(deps, session.assetId)).asset;
     },
 
+    /** Whether the asset has an open (or just completed) multipart upload: its expiry is the sweeper's. */
+    async hasSession(assetId: string): Promise<boolean> {
+      return (await deps.redis.exists(sessionKey(assetId))) === 1;
+    },
+
     /** Aborts the upload and rejects its asset (`upload_incomplete`). Idempotent. */
     async abort(session: Session, reason: string): Promise<void> {
       if (session.completedAt !== undefined) {

@@ -1,6 +1,6 @@
-import express, { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { IngestError, PresignRequest, stagingKeys, type DestinationKind, type PresignResponse } from '@ingestkit/contracts';
-import type { Redis } from '@ingestkit/runtime';
+import { jsonBody, type Redis } from '@ingestkit/runtime';
 import type { DirectUploadSigner } from '@ingestkit/storage';
 import { principalOf } from './auth';
 import type { Intake } from './intake';
@@ -33,7 +33,7 @@ export function presignRoutes(deps: PresignRoutesDeps): Router {
     path: ['destination'],
     message: `one of ${deps.destinations.join(', ')}`,
   });
-  router.post('/v1/uploads/presign', deps.requireUploader, express.json({ limit: '64kb' }), deps.idempotent, async (req, res) => {
+  router.post('/v1/uploads/presign', deps.requireUploader, jsonBody({ limit: '64kb' }), deps.idempotent, async (req, res) => {
     await deps.assertQueueAvailable();
     const principal = principalOf(res);
     const request = parseBody(schema, req.body);

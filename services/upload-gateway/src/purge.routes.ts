@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
-import express, { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { IngestError, PurgeId, PurgeRequestBody } from '@ingestkit/contracts';
+import { jsonBody } from '@ingestkit/runtime';
 import { requestPurge, type PurgeStore } from '@ingestkit/purge';
 
 export interface PurgeRoutesDeps {
@@ -27,7 +28,7 @@ export function purgeRoutes(deps: PurgeRoutesDeps): Router {
       throw new IngestError('not_found', 'purging needs a CDN: configure ImageKit (IMAGEKIT_* keys) on this gateway');
     }
   };
-  router.post('/v1/purge', deps.requireAuth, express.json({ limit: '2mb' }), deps.idempotent, async (req, res) => {
+  router.post('/v1/purge', deps.requireAuth, jsonBody({ limit: '2mb' }), deps.idempotent, async (req, res) => {
     assertEnabled();
     const body = PurgeRequestBody.safeParse(req.body);
     if (!body.success) throw new IngestError('bad_request', 'expected a JSON body {"urls": ["https://…", …]}');

@@ -11,6 +11,10 @@ export interface StagingJanitorDeps {
   validateQueue: Queue;
   /** Nothing younger than this is touched: uploads and stages in progress are left alone. */
   orphanAfterSeconds: number;
+  /** `awaiting_upload` assets created longer ago than this (URL lifetime + grace) expire. */
+  expireAwaitingAfterSeconds: number;
+  /** Whether the asset is a multipart upload's (left to the multipart sweeper, which aborts it itself). */
+  hasMultipartSession(assetId: string): Promise<boolean>;
   logger: Logger;
 }
 
@@ -21,6 +25,8 @@ export interface SweepResult {
   orphanObjects: number;
   /** `queued` assets whose validate job was never added (the gateway died in between), marked failed. */
   stranded: number;
+  /** Direct uploads never completed: `awaiting_upload` past their URL's expiry and the grace, rejected. */
+  expiredUploads: number;
 }
 
 const STAGING_ROOT = 'staging/';
@@ -40,6 +46,11 @@ const CLEANED_UP: readonly Asset['status'][] = ['ready', 'rejected'];
  *   asset (`Intake.requeueIfStranded`), and so does `POST /retry`.
  * Only what has not changed for `orphanAfterSeconds` is touched. Failed assets keep their
  * staging for the retry.
+ *
+ * It also expires direct uploads never completed: an `awaiting_upload` asset created more than
+ * `expireAwaitingAfterSeconds` ago (the URL's lifetime plus `AWAITING_UPLOAD_GRACE_SECONDS`) is
+ * `rejected` with `upload_expired` and its staging removed. Multipart uploads are the
+ * multipart sweeper's.
  */
 export function createStagingJanitor(deps: StagingJanitorDeps) {
   const orphanAfterMs = deps.orphanAfterSeconds * 1000;
@@ -58,6 +69,35 @@ export function createStagingJanitor(deps: StagingJanitorDeps) {
       removed += await deps.staging.deletePrefix(stagingKeys.prefix(assetId));
     }
     return removed;
+  }
+
+  async function expireAwaitingUploads(now: number): Promise<number> {
+    const cutoff = now - deps.expireAwaitingAfterSeconds * 1000;
+    let expired = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await deps.registry.list({ status: 'awaiting_upload', limit: 200, ...(cursor ? { cursor } : {}) });
+      for (const asset of page.assets) {
+        if (Date.parse(asset.createdAt) >= cutoff || (await deps.hasMultipartSession(asset.id))) continue;
+        // Reject first (guarded): a completion racing this one either won (the staging is kept) or finds it rejected.
+        const rejected = await deps.registry.transition(asset.id, {
+          from: ['awaiting_upload'],
+          to: 'rejected',
+          patch: {
+            error: {
+              code: 'upload_expired',
+              message: 'the upload was not completed before its URL expired; start a new upload',
+              stage: 'upload',
+            },
+          },
+        });
+        if (!rejected) continue;
+        await deps.staging.deletePrefix(stagingKeys.prefix(asset.id));
+        expired++;
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    return expired;
   }
 
   async function failStranded(cutoff: number): Promise<number> {
@@ -93,6 +133,7 @@ export function createStagingJanitor(deps: StagingJanitorDeps) {
         abandonedWrites: (await deps.staging.sweepAbandonedWrites?.(orphanAfterMs)) ?? 0,
         orphanObjects: await sweepOrphanObjects(cutoff),
         stranded: await failStranded(cutoff),
+        expiredUploads: await expireAwaitingUploads(Date.now()),
       };
     },
   };
@@ -106,8 +147,8 @@ export function startStagingJanitor(deps: StagingJanitorDeps): { stop(): Promise
     everyMs,
     async () => {
       const result = await janitor.sweep();
-      if (result.abandonedWrites + result.orphanObjects + result.stranded > 0) {
-        deps.logger.info(result, 'staging janitor cleaned up after crashed processes');
+      if (result.abandonedWrites + result.orphanObjects + result.stranded + result.expiredUploads > 0) {
+        deps.logger.info(result, 'staging janitor cleaned up after crashed processes and expired uploads');
       }
     },
     { logger: deps.logger, failure: 'staging janitor sweep failed' },

@@ -69,8 +69,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     defaultDestination: config.defaultDestination,
     logger,
   });
+  const sessions = createMultipartSessions({ multipart, redis, prefix: config.redis.prefix, logger, registry, staging, intake });
   const sweeper = startMultipartSweeper({
-    sessions: createMultipartSessions({ multipart, redis, prefix: config.redis.prefix, logger, registry, staging, intake }),
+    sessions,
     abandonAfterSeconds: config.directUploads.abandonMultipartAfterSeconds,
     logger,
   });
@@ -79,9 +80,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     registry,
     validateQueue: queues.validate,
     orphanAfterSeconds: config.staging.orphanAfterSeconds,
+    expireAwaitingAfterSeconds: config.staging.expireAwaitingAfterSeconds,
+    hasMultipartSession: (assetId) => sessions.hasSession(assetId),
     logger,
   });
-  const server = await listen(app, config.http);
+  const server = await listen(app, { ...config.http, timeouts: config.edge.server });
   logger.info({ url: server.url }, 'upload-gateway listening');
   return {
     url: server.url,

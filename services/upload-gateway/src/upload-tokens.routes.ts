@@ -1,5 +1,6 @@
-import express, { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { IngestError, UploadTokenRequest, type DestinationKind, type UploadTokenResponse } from '@ingestkit/contracts';
+import { jsonBody } from '@ingestkit/runtime';
 import { principalOf } from './auth';
 import { parseBody } from './parse-body';
 import type { UploadTokens } from './upload-token';
@@ -19,7 +20,7 @@ export function uploadTokenRoutes(deps: {
     path: ['destination'],
     message: `one of ${deps.destinations.join(', ')}`,
   });
-  router.post('/v1/upload-tokens', deps.requireApiKey, express.json({ limit: '16kb' }), deps.idempotent, (req, res) => {
+  router.post('/v1/upload-tokens', deps.requireApiKey, jsonBody({ limit: '16kb' }), deps.idempotent, (req, res) => {
     const principal = principalOf(res);
     if (principal.kind !== 'apiKey') throw new IngestError('forbidden', 'only API keys mint upload tokens');
     const { expiresInSeconds, ...limits } = parseBody(schema, req.body);

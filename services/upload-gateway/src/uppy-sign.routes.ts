@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { IngestError, UppySignRequest, type UppySignResponse } from '@ingestkit/contracts';
+import { jsonBody } from '@ingestkit/runtime';
 import type { MultipartUploads } from '@ingestkit/storage';
 import type { MultipartSessions } from './multipart-sessions';
 import { parseBody } from './parse-body';
@@ -85,8 +86,8 @@ export function uppySignRoutes(deps: UppySignRoutesDeps): Router {
     }
     res.json(body);
   };
-  router.post('/v1/uppy/sign', ...deps.auth.header, express.json({ limit: '16kb' }), handler);
-  router.post('/v1/uppy/:token/sign', ...deps.auth.path, express.json({ limit: '16kb' }), handler);
+  router.post('/v1/uppy/sign', ...deps.auth.header, jsonBody({ limit: '16kb' }), handler);
+  router.post('/v1/uppy/:token/sign', ...deps.auth.path, jsonBody({ limit: '16kb' }), handler);
 
   /** The facade: what S3 would answer, in S3's XML, for the calls signed above. */
   const verify = (req: Request, op: Operation) => {
@@ -121,8 +122,18 @@ export function uppySignRoutes(deps: UppySignRoutesDeps): Router {
       `<ListPartsResult><Key>${session.key}</Key><UploadId>${escapeXml(session.uploadId)}</UploadId>${items.join('')}</ListPartsResult>`,
     );
   });
-  router.post(`${API_PATH}/complete`, express.text({ type: () => true, limit: '2mb' }), async (req, res) => {
-    const session = await verify(req, 'complete');
+  // The signature is in the query: check it before reading (up to 2 MB of) the part list.
+  const verifyComplete: RequestHandler = async (req, res, next) => {
+    try {
+      res.locals.uppySession = await verify(req, 'complete');
+    } catch (err) {
+      res.setHeader('Connection', 'close');
+      throw err;
+    }
+    next();
+  };
+  router.post(`${API_PATH}/complete`, verifyComplete, express.text({ type: () => true, limit: '2mb' }), async (req, res) => {
+    const session = res.locals.uppySession as Awaited<ReturnType<typeof verify>>;
     const parts = [
       ...String(req.body).matchAll(/<Part>\s*<PartNumber>(\d+)<\/PartNumber>\s*<ETag>([^<]*)<\/ETag>\s*<\/Part>/g),
     ].map(([, partNumber, etag]) => ({ partNumber: Number(partNumber), etag: unescapeXml(etag ?? '') }));

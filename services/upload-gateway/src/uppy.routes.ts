@@ -1,4 +1,4 @@
-import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import {
   IngestError,
   UppyCompleteRequest,
@@ -8,6 +8,7 @@ import {
   type UppySignedPart,
   type UppySignedParts,
 } from '@ingestkit/contracts';
+import { jsonBody } from '@ingestkit/runtime';
 import type { MultipartUploads } from '@ingestkit/storage';
 import type { MultipartSessions } from './multipart-sessions';
 import { parseBody } from './parse-body';
@@ -66,7 +67,7 @@ export function uppyRoutes(deps: UppyRoutesDeps): Router {
       res.json(body);
     });
 
-    router.post(`${base}/s3/multipart`, ...auth, express.json({ limit: '64kb' }), deps.idempotent, async (req, res) => {
+    router.post(`${base}/s3/multipart`, ...auth, jsonBody({ limit: '64kb' }), deps.idempotent, async (req, res) => {
       const request = parseBody(UppyCreateMultipartRequest, req.body);
       const body = await uploads.multipart(res, {
         filename: request.filename,
@@ -113,7 +114,7 @@ export function uppyRoutes(deps: UppyRoutesDeps): Router {
     router.post(
       `${base}/s3/multipart/:uploadId/complete`,
       ...auth,
-      express.json({ limit: '2mb' }),
+      jsonBody({ limit: '2mb' }),
       deps.idempotent,
       async (req, res) => {
         const session = await findSession(req, res);

@@ -46,8 +46,11 @@ const janitor = () =>
     registry,
     validateQueue,
     orphanAfterSeconds: 600,
+    expireAwaitingAfterSeconds: 1800,
+    hasMultipartSession: async (assetId) => multipartAssets.has(assetId),
     logger: createLogger({ name: 'test', level: 'silent' }),
   });
+const multipartAssets = new Set<string>();
 
 /** Stages an object for `assetId`, last written an hour ago or now. */
 async function stageOriginal(assetId: string, old: boolean): Promise<void> {
@@ -97,4 +100,27 @@ it('marks failed (at upload) a queued asset whose validate job was never added, 
   expect((await registry.get(fresh.id))?.status).toBe('queued');
   const waiting = (await validateQueue.getWaiting()).map((job) => (job.data as { assetId: string }).assetId);
   expect(waiting).toEqual([withJob.id]);
+});
+
+it('expires awaiting_upload assets past URL expiry plus grace: rejected with upload_expired, staging removed', async () => {
+  const expired = makeAsset({ status: 'awaiting_upload', createdAt: HOUR_AGO.toISOString(), updatedAt: HOUR_AGO.toISOString() });
+  const multipart = makeAsset({
+    status: 'awaiting_upload',
+    createdAt: HOUR_AGO.toISOString(),
+    updatedAt: HOUR_AGO.toISOString(),
+  });
+  const fresh = makeAsset({ status: 'awaiting_upload' });
+  for (const asset of [expired, multipart, fresh]) await registry.create(asset);
+  for (const asset of [expired, multipart, fresh]) await stageOriginal(asset.id, false);
+  multipartAssets.add(multipart.id);
+
+  expect(await janitor().sweep()).toMatchObject({ expiredUploads: 1 });
+  expect(await registry.get(expired.id)).toMatchObject({
+    status: 'rejected',
+    error: { code: 'upload_expired', stage: 'upload' },
+  });
+  expect((await registry.get(multipart.id))?.status).toBe('awaiting_upload');
+  expect((await registry.get(fresh.id))?.status).toBe('awaiting_upload');
+  expect(await staged()).toEqual([multipart.id, fresh.id].sort());
+  expect(await janitor().sweep()).toMatchObject({ expiredUploads: 0 });
 });

@@ -3,6 +3,8 @@ import type { ImageKitWebhookScheme } from '@ingestkit/imagekit';
 import {
   envInt,
   envList,
+  httpEdgeEnv,
+  httpEdgeFromEnv,
   loadConfig,
   portsEnv,
   redisEnv,
@@ -17,6 +19,7 @@ const schemes = ['standard', 'ik-signature'] as const satisfies readonly ImageKi
 const webhookReceiverEnv = z
   .object({
     ...runtimeEnv.shape,
+    ...httpEdgeEnv.shape,
     ...redisEnv.shape,
     ...workerEnv.shape,
     WEBHOOK_PORT: portsEnv.shape.WEBHOOK_PORT,
@@ -35,6 +38,7 @@ const webhookReceiverEnv = z
   .transform((env) => ({
     logLevel: env.LOG_LEVEL,
     http: { host: env.HOST, port: env.WEBHOOK_PORT },
+    edge: httpEdgeFromEnv(env),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
     concurrency: env.WORKER_CONCURRENCY,

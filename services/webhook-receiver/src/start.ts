@@ -60,6 +60,7 @@ export async function startWebhookReceiver(config: WebhookReceiverConfig, logger
   const app = createHttpApp({
     logger,
     registry: metricsRegistry,
+    edge: config.edge,
     readiness: [{ name: 'redis', check: async () => void (await redis.ping()) }],
   });
   app.use(
@@ -71,7 +72,7 @@ export async function startWebhookReceiver(config: WebhookReceiverConfig, logger
       logger,
     }),
   );
-  const server = await listen(finishHttpApp(app, logger), config.http);
+  const server = await listen(finishHttpApp(app, logger), { ...config.http, timeouts: config.edge.server });
   logger.info({ url: `${server.url}/webhooks/imagekit`, schemes: config.webhook.schemes }, 'webhook-receiver running');
   return {
     url: server.url,

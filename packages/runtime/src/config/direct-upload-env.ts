@@ -9,7 +9,14 @@ import { envInt, envList } from './env-types';
  */
 export const directUploadEnv = z.object({
   GATEWAY_SIGNING_SECRET: z.string().min(32, 'at least 32 characters (e.g. openssl rand -hex 32)').optional(),
-  PRESIGN_EXPIRES_SECONDS: envInt({ min: 60, max: 7 * 24 * 3600, default: 900 }),
+  PRESIGN_EXPIRES_SECONDS: envInt({ min: 1, max: 7 * 24 * 3600, default: 900 }),
+  /**
+   * A direct upload not completed within its URL's lifetime plus this many seconds expires: its
+   * staging is removed and its asset `rejected` (`upload_expired`). The grace lets an upload
+   * started just before expiry finish and be completed. Multipart uploads are left to
+   * `MULTIPART_ABANDON_AFTER_SECONDS`.
+   */
+  AWAITING_UPLOAD_GRACE_SECONDS: envInt({ min: 0, max: 7 * 24 * 3600, default: 3600 }),
   CORS_ORIGINS: envList.optional(),
   S3_EVENTS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   /** Requests per minute per API key and per upload token; 0: off. */

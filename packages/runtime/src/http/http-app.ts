@@ -1,8 +1,12 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
+import { IngestError } from '@ingestkit/contracts';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logger';
 import { createHttpMetrics } from '../metrics';
+import type { HttpEdgeSettings } from '../config/http-edge-env';
 import { createErrorHandler, notFoundHandler } from './error-handler';
+import { minBodyRate } from './min-body-rate';
 
 /** A named readiness check: resolves when the dependency answers, rejects otherwise. */
 export interface ReadinessCheck {
@@ -14,6 +18,12 @@ export interface HttpAppDeps {
   logger: Logger;
   registry: Registry;
   readiness: readonly ReadinessCheck[];
+  /**
+   * The service's `httpEdgeFromEnv` settings: request bodies slower than `minBodyRate` are cut
+   * (`UPLOAD_MIN_KIB_PER_SECOND`), and `/metrics` answers only `Authorization: Bearer
+   * <metricsToken>` (`METRICS_TOKEN`). Absent: no minimum rate, open metrics.
+   */
+  edge?: Pick<HttpEdgeSettings, 'minBodyRate' | 'metricsToken'>;
 }
 
 const READINESS_TIMEOUT_MS = 2_000;
@@ -21,13 +31,15 @@ const READINESS_TIMEOUT_MS = 2_000;
 /**
  * The express bootstrap every service shares: request log line and RED metrics (by route
  * template), `/healthz` (the process is alive), `/readyz` (every dependency answers) and
- * `/metrics`. Mount routes on the returned app, then call `finishHttpApp`.
+ * `/metrics` (behind a bearer token when one is configured), and the minimum body rate for
+ * every route. Mount routes on the returned app, then call `finishHttpApp`.
  */
 export function createHttpApp(deps: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(observeRequests(deps));
+  if (deps.edge?.minBodyRate) app.use(minBodyRate(deps.edge.minBodyRate, deps.logger));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -37,7 +49,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
     const isReady = results.every((result) => result.ok);
     res.status(isReady ? 200 : 503).json({ status: isReady ? 'ready' : 'unavailable', checks: results });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsAuth(deps.edge?.metricsToken), async (_req, res) => {
     res.setHeader('Content-Type', deps.registry.contentType);
     res.send(await deps.registry.metrics());
   });
@@ -49,6 +61,19 @@ export function finishHttpApp(app: Express, logger: Logger): Express {
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));
   return app;
+}
+
+/** Bearer auth for `/metrics`, comparing digests in constant time; a no-op without a token. */
+function metricsAuth(token: string | undefined): RequestHandler {
+  if (token === undefined) return (_req, _res, next) => next();
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  const expected = digest(token);
+  return (req, res, next) => {
+    const presented = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (presented !== undefined && timingSafeEqual(digest(presented), expected)) return next();
+    res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+    next(new IngestError('unauthorized', 'metrics need Authorization: Bearer <METRICS_TOKEN>'));
+  };
 }
 
 async function runCheck(check: ReadinessCheck): Promise<{ name: string; ok: boolean; error?: string }> {

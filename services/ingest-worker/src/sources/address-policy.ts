@@ -1,41 +1,13 @@
 import { BlockList, isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { IngestError } from '@ingestkit/contracts';
 
-// Addresses a fetched URL may never reach unless allow-listed: this host, private networks,
-// link-local (cloud metadata at 169.254.169.254 and fd00:ec2::254 included), CGNAT, multicast,
-// reserved and documentation ranges, and every IPv6 form that embeds an IPv4 address (mapped,
-// compatible, NAT64, 6to4, Teredo) — those could smuggle 127.0.0.1 past an IPv4-only check.
-const FORBIDDEN_V4 = [
-  '0.0.0.0/8',
-  '10.0.0.0/8',
-  '100.64.0.0/10',
-  '127.0.0.0/8',
-  '169.254.0.0/16',
-  '172.16.0.0/12',
-  '192.0.0.0/24',
-  '192.0.2.0/24',
-  '192.88.99.0/24',
-  '192.168.0.0/16',
-  '198.18.0.0/15',
-  '198.51.100.0/24',
-  '203.0.113.0/24',
-  '224.0.0.0/4',
-  '240.0.0.0/4',
-];
-const FORBIDDEN_V6 = [
-  '::/96',
-  '::ffff:0:0/96',
-  '64:ff9b::/96',
-  '64:ff9b:1::/48',
-  '100::/64',
-  '2001::/32',
-  '2001:db8::/32',
-  '2002::/16',
-  'fc00::/7',
-  'fe80::/10',
-  'fec0::/10',
-  'ff00::/8',
-];
+/**
+ * Ranges that are not public unicast but are missing from the registries as ipaddr.js 2.5.0
+ * carries them: IPv4-compatible IPv6 (`::a.b.c.d`, RFC 4291 §2.5.5.1, deprecated; it embeds an
+ * IPv4 address such as 127.0.0.1) and the dummy IPv6 prefix (RFC 9780, registered in 2025).
+ */
+const SUPPLEMENT = ['::/96', '100:0:0:1::/64'];
 
 /** Host names of cloud metadata services, refused whatever they resolve to. */
 const METADATA_HOSTS = new Set([
@@ -69,7 +41,23 @@ class AddressRules {
   }
 }
 
-const forbidden = new AddressRules([...FORBIDDEN_V4, ...FORBIDDEN_V6]);
+const supplement = new AddressRules(SUPPLEMENT);
+
+/**
+ * Whether a fetched URL may never reach `address` (unless allow-listed): anything but public
+ * unicast. The IANA IPv4 and IPv6 Special-Purpose Address Registries (RFC 6890 and the RFCs
+ * each entry cites: this host, private networks, loopback, link-local with cloud metadata at
+ * 169.254.169.254 and fd00:ec2::254, CGNAT, documentation, benchmarking, AS112, AMT, ORCHID,
+ * DRIP, SRv6…), multicast and reserved space are taken whole from ipaddr.js, which tracks the
+ * registries (a maintained list beats a hand one: the hand list missed `::ffff:0:0:0/96`). That
+ * includes every IPv6 form that embeds an IPv4 address (mapped, translated, NAT64, 6to4,
+ * Teredo), which could smuggle 127.0.0.1 past an IPv4-only check; {@link SUPPLEMENT} adds what
+ * the library lacks.
+ */
+export function isSpecialPurposeAddress(address: string): boolean {
+  if (!ipaddr.isValid(address)) return true;
+  return ipaddr.parse(address).range() !== 'unicast' || supplement.has(address);
+}
 
 /** Which hosts and addresses a URL fetch may reach; see {@link createAddressPolicy}. */
 export interface AddressPolicy {
@@ -106,7 +94,7 @@ export function createAddressPolicy(options: { allow?: readonly string[] } = {})
       if (allowedHosts.has(host)) return;
       if (isIP(address) === 0) throw refuse(`not an IP address: ${address}`, { host });
       if (allowedAddresses.has(address)) return;
-      if (forbidden.has(address)) {
+      if (isSpecialPurposeAddress(address)) {
         throw refuse(`${host} resolves to ${address}, a private, loopback or reserved address`, { host, address });
       }
     },
