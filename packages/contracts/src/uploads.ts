@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Asset, DestinationKind } from './asset';
+import { isAssetId } from './ids';
 import { OutputFormatChoice, PolicyName, QualityChoice, type PolicyOverrides } from './policies';
 
 /** One tag: letters, digits, space, `_ . : -`. */
@@ -42,7 +43,7 @@ const formInt = z
   .transform(Number)
   .pipe(z.number().int().min(16).max(16_384));
 
-/** A folder path: `/`-separated segments of letters, digits, `_ - .`, none starting with a dot. */
+/** A folder path: `/`-separated segments of letters, digits, `_ - .`, none starting with a dot, none shaped like an asset id. */
 export const FolderPath = z
   .string()
   .max(512)
@@ -53,7 +54,10 @@ export const FolderPath = z
       .regex(
         /^([A-Za-z0-9_-][A-Za-z0-9._-]*)(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/,
         'folder is /-separated segments of letters, digits, _ - . (not starting with a dot)',
-      ),
+      )
+      // Asset-id-shaped segments are reserved for delivery keys (`…/<assetId>/<name>`), so no
+      // folder can make an overwrite key equal to another asset's key.
+      .refine((value) => !value.split('/').some(isAssetId), 'folder segments shaped like an asset id (ast_…) are reserved'),
   );
 
 /** The optional text fields of `POST /v1/uploads` (multipart form fields, all strings). */

@@ -8,8 +8,9 @@ import { z } from 'zod';
  */
 
 /**
- * Uppy's file metadata (its `allowedMetaFields`). `folder`, `destination`, `policy` and `tags`
- * (comma list) are read as asset options; everything else becomes the asset's metadata.
+ * Uppy's file metadata (its `allowedMetaFields`). `folder`, `destination`, `policy`, `tags`
+ * (comma list) and `overwrite` (`"true"`) are read as asset options; everything else becomes the
+ * asset's metadata.
  */
 export const UppyMetadata = z.record(z.string(), z.unknown());
 

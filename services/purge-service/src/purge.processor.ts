@@ -33,6 +33,8 @@ export function purgeProcessor(deps: PurgeProcessorDeps) {
         url: payload.url,
         receivedAt: job.timestamp,
         ...(payload.purgeId ? { purgeId: payload.purgeId } : {}),
+        reason: payload.reason,
+        ...(payload.causedBy ? { causedBy: payload.causedBy } : {}),
       });
     } catch (err) {
       const retryAfterMs =

@@ -3,3 +3,4 @@ export * from './env-types';
 export * from './fragments';
 export * from './direct-upload-env';
 export * from './policies-env';
+export * from './purge-allowance-env';
