@@ -112,6 +112,8 @@ export function purgeBatchHandler(deps: PurgeBatchDeps) {
         calls: plan.purges.length,
         accepted,
         held: plan.held.length,
+        // Held for their key's hourly allowance, by key id: which backend (or its tokens) overwrites that much.
+        ...(overAllowance.length > 0 ? { overAllowance: overAllowanceByKey(requests, overAllowance) } : {}),
         deferred: plan.deferred.length,
         deduplicated: plan.deduplicated,
       },
@@ -119,6 +121,14 @@ export function purgeBatchHandler(deps: PurgeBatchDeps) {
     );
     return requests.map((request) => outcomes.get(request.id) ?? new Error(`request ${request.id} missing from the plan`));
   };
+}
+
+function overAllowanceByKey(requests: readonly TrackedPurgeRequest[], ids: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const request of requests) {
+    if (request.causedBy && ids.includes(request.id)) counts[request.causedBy.keyId] = (counts[request.causedBy.keyId] ?? 0) + 1;
+  }
+  return counts;
 }
 
 function mergePlans(a: PurgePlan, b: PurgePlan): PurgePlan {
