@@ -19,7 +19,7 @@ module.exports = function jestConfig(packageDir) {
       ],
     },
     moduleNameMapper: {
-      '^@ingestkit/(upload-gateway|ingest-worker|webhook-receiver)$': path.join(__dirname, 'services/$1/src'),
+      '^@ingestkit/(upload-gateway|ingest-worker|webhook-receiver|purge-service)$': path.join(__dirname, 'services/$1/src'),
       '^@ingestkit/deploy$': path.join(__dirname, 'deploy/src'),
       '^@ingestkit/([a-z-]+)$': path.join(__dirname, 'packages/$1/src'),
     },

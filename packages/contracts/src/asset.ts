@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { errorCodeList } from './errors';
 import { AssetId } from './ids';
+import { PrincipalRef } from './principals';
 import { PolicyOverrides } from './policies';
 
 /** Lifecycle: awaiting_upload → queued → validating → optimizing → delivering → ready. */
@@ -91,6 +92,11 @@ export const AssetOutput = z.object({
   name: z.string(),
   key: z.string(),
   bytes: z.number().int().nonnegative(),
+  /** Hex SHA-256 of the output as staged (absent on outputs recorded before it was kept): what an overwrite compares, never size and dimensions. */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   format: ImageFormat,
   contentType: z.string(),
   width: z.number().int().positive(),
@@ -163,6 +169,8 @@ export const Asset = z.object({
    * same S3/local key with new bytes (and a new `?v=` URL).
    */
   overwrite: z.boolean().optional(),
+  /** Who uploaded it (absent on assets recorded before it existed and on files found on ImageKit); purges it causes count against this key. */
+  createdBy: PrincipalRef.optional(),
   /** Set for server-side jobs (`POST /v1/jobs`): where the original comes from. */
   source: AssetSource.optional(),
   /**

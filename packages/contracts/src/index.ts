@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './ids';
+export * from './principals';
 export * from './asset';
 export * from './lifecycle';
 export * from './policies';

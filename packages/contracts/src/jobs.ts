@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AssetId } from './ids';
 import { ImageKitEvent } from './imagekit-events';
 import { Notification } from './notifications';
+import { PrincipalRef } from './principals';
 import { PurgeId, PurgeReason } from './purges';
 
 /**
@@ -45,6 +46,8 @@ export const PurgeJob = z.object({
   assetId: AssetId.optional(),
   /** The purge this URL belongs to (`GET /v1/purge/:id`); jobs without one are tracked only in metrics. */
   purgeId: PurgeId.optional(),
+  /** Who caused the purge (an upload's API key or token); such purges spend that key's hourly allowance. */
+  causedBy: PrincipalRef.optional(),
 });
 export type PurgeJob = z.infer<typeof PurgeJob>;
 

@@ -13,6 +13,11 @@ export const UploadTokenLimits = z.object({
   maxBytes: z.number().int().positive().optional(),
   /** How many uploads the token may start in its lifetime. */
   maxFiles: z.number().int().positive().max(10_000).optional(),
+  /**
+   * `true`: the token may send `overwrite=true` (replace what an earlier upload put at
+   * `<folder>/<fileName>`). Off by default: without it, an overwrite is refused `forbidden`.
+   */
+  overwrite: z.boolean().optional(),
 });
 export type UploadTokenLimits = z.infer<typeof UploadTokenLimits>;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Asset, DestinationKind } from './asset';
 import { AssetMetadata } from './json-limits';
 import { keyPathProblem, MAX_FOLDER_LENGTH } from './key-limits';
+import { isAssetId } from './ids';
 import { OutputFormatChoice, PolicyName, QualityChoice, type PolicyOverrides } from './policies';
 
 /** One tag: letters, digits, space, `_ . : -`. */
@@ -46,7 +47,8 @@ const formInt = z
 
 /**
  * A folder path: `/`-separated segments of letters, digits, `_ - .`, none starting with a dot,
- * within the key lengths of `keyPathProblem` (segments of at most 255 characters).
+ * none shaped like an asset id, within the key lengths of `keyPathProblem` (segments of at most
+ * 255 characters).
  */
 export const FolderPath = z
   .string()
@@ -62,7 +64,10 @@ export const FolderPath = z
       .superRefine((value, ctx) => {
         const problem = keyPathProblem(value);
         if (problem) ctx.addIssue({ code: 'custom', message: `folder is ${problem}` });
-      }),
+      })
+      // Asset-id-shaped segments are reserved for delivery keys (`…/<assetId>/<name>`), so no
+      // folder can make an overwrite key equal to another asset's key.
+      .refine((value) => !value.split('/').some(isAssetId), 'folder segments shaped like an asset id (ast_…) are reserved'),
   );
 
 /** The optional text fields of `POST /v1/uploads` (multipart form fields, all strings). */

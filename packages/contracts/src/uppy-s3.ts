@@ -9,8 +9,9 @@ import { AssetMetadata } from './json-limits';
  */
 
 /**
- * Uppy's file metadata (its `allowedMetaFields`). `folder`, `destination`, `policy` and `tags`
- * (comma list) are read as asset options; everything else becomes the asset's metadata.
+ * Uppy's file metadata (its `allowedMetaFields`). `folder`, `destination`, `policy`, `tags`
+ * (comma list) and `overwrite` (`"true"`) are read as asset options; everything else becomes the
+ * asset's metadata.
  */
 export const UppyMetadata = AssetMetadata;
 

@@ -1,6 +1,13 @@
 import type { ImageKitUploadAuth } from '@ingestkit/contracts';
 import { type Readable } from 'node:stream';
 
+/**
+ * The custom metadata field (type Text) where ingestkit records the SHA-256 (hex) of the bytes an
+ * overwriting upload sent: whether the file at a path already holds an output is decided by this
+ * hash, never by size and dimensions. On ImageKit, create the field before using `overwrite`.
+ */
+export const CONTENT_HASH_FIELD = 'ingestkitSha256';
+
 /** What {@link ImageKitAdapter.upload} sends. Field semantics are ImageKit's upload API (v1). */
 export interface UploadInput {
   /** The bytes. A stream is buffered by the SDK before it is sent, so memory use is the file size. */

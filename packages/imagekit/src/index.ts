@@ -1,4 +1,5 @@
 export {
+  CONTENT_HASH_FIELD,
   type ClientUploadAuth,
   type ImageKitAdapter,
   type ImageKitFile,

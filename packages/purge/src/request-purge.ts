@@ -1,5 +1,14 @@
 import type { Queue } from 'bullmq';
-import { jobIdFor, newPurgeId, purgeIdFrom, PurgeJob, queueNames, type Purge, type PurgeReason } from '@ingestkit/contracts';
+import {
+  jobIdFor,
+  newPurgeId,
+  purgeIdFrom,
+  PurgeJob,
+  queueNames,
+  type PrincipalRef,
+  type Purge,
+  type PurgeReason,
+} from '@ingestkit/contracts';
 import type { PurgeStore } from './purge-store';
 
 export interface RequestPurgeInput {
@@ -8,6 +17,8 @@ export interface RequestPurgeInput {
   /** A deterministic id makes a retried producer track the same purge (see `purgeIdFrom`); default: a new id. */
   id?: string;
   assetId?: string;
+  /** Who caused it (an upload's key or token): the purge service counts it against that key's hourly allowance. */
+  causedBy?: PrincipalRef;
 }
 
 /**
@@ -32,6 +43,7 @@ export async function requestPurge(deps: { store: PurgeStore; queue: Queue }, in
         reason: input.reason,
         purgeId: id,
         ...(input.assetId ? { assetId: input.assetId } : {}),
+        ...(input.causedBy ? { causedBy: input.causedBy } : {}),
       });
       return { name: queueNames.purge, data, opts: { jobId: jobIdFor(queueNames.purge, data) } };
     });
@@ -55,12 +67,13 @@ export function unversionedUrl(url: string): string {
  */
 export function requestSupersededPurge(
   deps: { store: PurgeStore; queue: Queue },
-  input: { fileId: string; versionId: string; url: string; reason: PurgeReason; assetId?: string },
+  input: { fileId: string; versionId: string; url: string; reason: PurgeReason; assetId?: string; causedBy?: PrincipalRef },
 ): Promise<Purge> {
   return requestPurge(deps, {
     id: purgeIdFrom(`${input.fileId} ${input.versionId}`),
     urls: [unversionedUrl(input.url)],
     reason: input.reason,
     ...(input.assetId ? { assetId: input.assetId } : {}),
+    ...(input.causedBy ? { causedBy: input.causedBy } : {}),
   });
 }

@@ -3,7 +3,18 @@ import type { AssetPatch } from './asset-registry';
 
 // One Redis hash per asset: scalar fields as strings, structured fields as JSON, timings as
 // `timing:<stage>`. Fields it does not know (the outbox counter `notifySeq`) are ignored.
-const jsonFields = ['tags', 'metadata', 'overwrite', 'overrides', 'source', 'original', 'output', 'error', 'versions'] as const;
+const jsonFields = [
+  'tags',
+  'metadata',
+  'overwrite',
+  'createdBy',
+  'overrides',
+  'source',
+  'original',
+  'output',
+  'error',
+  'versions',
+] as const;
 const stringFields = ['id', 'status', 'destination', 'policy', 'fileName', 'folder', 'createdAt', 'updatedAt'] as const;
 
 /** The hash fields of a whole asset. */

@@ -107,7 +107,12 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
                   onOverwrite: async ({ asset, superseded }) =>
                     void (await requestSupersededPurge(
                       { store: purges, queue: queues.purge },
-                      { ...superseded, reason: 'overwrite', assetId: asset.id },
+                      {
+                        ...superseded,
+                        reason: 'overwrite',
+                        assetId: asset.id,
+                        ...(asset.createdBy ? { causedBy: asset.createdBy } : {}),
+                      },
                     )),
                 }),
                 destinationMetrics,

@@ -65,6 +65,16 @@ describe('loadPurgeServiceConfig', () => {
     expect(config.http.port).toBe(0);
   });
 
+  it('allows 50 upload-caused purges per key per hour and keeps 20 % of the month for POST /v1/purge by default; both configurable', () => {
+    expect(loadPurgeServiceConfig(IMAGEKIT).allowance).toEqual({ uploadsPerKeyPerHour: 50, apiReservedPercent: 20 });
+    const config = loadPurgeServiceConfig({
+      ...IMAGEKIT,
+      PURGE_UPLOAD_ALLOWANCE_PER_HOUR: '3',
+      PURGE_API_RESERVED_PERCENT: '0',
+    });
+    expect(config.allowance).toEqual({ uploadsPerKeyPerHour: 3, apiReservedPercent: 0 });
+  });
+
   it('refuses to boot without the ImageKit account, naming every missing key', () => {
     expect(() => loadPurgeServiceConfig({})).toThrow(ConfigError);
     const message = (() => {
@@ -86,6 +96,8 @@ describe('loadPurgeServiceConfig', () => {
     { PURGE_MONTHLY_BUDGET: '-1' },
     { PURGE_POLL_MS: '5' },
     { PURGE_HELD_RETRY_MS: 'soon' },
+    { PURGE_UPLOAD_ALLOWANCE_PER_HOUR: '-1' },
+    { PURGE_API_RESERVED_PERCENT: '101' },
   ])('rejects out-of-range values (%p)', (bad) => {
     expect(() => loadPurgeServiceConfig({ ...IMAGEKIT, ...bad })).toThrow(new RegExp(Object.keys(bad)[0] ?? ''));
   });

@@ -7,6 +7,8 @@ import {
   imagekitSettingsFromEnv,
   loadConfig,
   portsEnv,
+  purgeAllowanceEnv,
+  purgeAllowanceFromEnv,
   redisEnv,
   runtimeEnv,
   stallSettingsFromEnv,
@@ -24,6 +26,7 @@ const purgeServiceEnv = z
     ...redisEnv.shape,
     ...imagekitEnv.shape,
     ...workerStallEnv.shape,
+    ...purgeAllowanceEnv.shape,
     PURGE_METRICS_PORT: portsEnv.shape.PURGE_METRICS_PORT,
     /** How long requests are gathered before one plan is made, in ms. */
     PURGE_WINDOW_MS: envInt({ min: 10, max: 600_000, default: 2_000 }),
@@ -61,6 +64,7 @@ const purgeServiceEnv = z
       pollMs: env.PURGE_POLL_MS,
       heldRetryMs: env.PURGE_HELD_RETRY_MS,
     },
+    allowance: purgeAllowanceFromEnv(env),
   }));
 
 export type PurgeServiceConfig = z.output<typeof purgeServiceEnv>;

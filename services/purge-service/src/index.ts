@@ -3,6 +3,7 @@ export * from './start';
 export * from './purge-backend';
 export * from './imagekit-backend';
 export * from './purge-budget';
+export * from './purge-allowance';
 export * from './purge-batch';
 export * from './batcher';
 export * from './purge-metrics';

@@ -1,6 +1,7 @@
-import { isIngestError, type PurgeUrlState } from '@ingestkit/contracts';
-import { planPurges, type InFlightPurge, type PurgePlan, type PurgeRequest, type PurgeStore } from '@ingestkit/purge';
+import { isIngestError, type PrincipalRef, type PurgeReason, type PurgeUrlState } from '@ingestkit/contracts';
+import { planPurges, type PendingPurge, type PurgePlan, type PurgeRequest, type PurgeStore } from '@ingestkit/purge';
 import type { Logger } from '@ingestkit/runtime';
+import { admitByAllowance, type PurgeAllowance } from './purge-allowance';
 import type { PurgeBackend } from './purge-backend';
 import type { PurgeBudget } from './purge-budget';
 import type { PurgeMetrics } from './purge-metrics';
@@ -8,6 +9,10 @@ import type { PurgeMetrics } from './purge-metrics';
 /** A request as the batch sees it: the planner's request and the purge it belongs to, if tracked. */
 export interface TrackedPurgeRequest extends PurgeRequest {
   purgeId?: string;
+  /** Why: `api` (POST /v1/purge, or unknown) may spend the whole budget; the others, caused by uploads, only the upload share. */
+  reason?: PurgeReason;
+  /** Who caused it; a purge caused by an upload also spends that key's hourly allowance. */
+  causedBy?: PrincipalRef;
 }
 
 /**
@@ -24,6 +29,10 @@ export type PurgeOutcome =
 export interface PurgeBatchDeps {
   backend: PurgeBackend;
   budget: PurgeBudget;
+  /** Upload-caused purges per key and hour. */
+  allowance: PurgeAllowance;
+  /** Purges of the month that upload-caused requests may spend (the rest is kept for `POST /v1/purge`). */
+  uploadShare: number;
   store: PurgeStore;
   metrics: PurgeMetrics;
   logger: Logger;
@@ -41,7 +50,23 @@ export interface PurgeBatchDeps {
 export function purgeBatchHandler(deps: PurgeBatchDeps) {
   return async (requests: readonly TrackedPurgeRequest[]): Promise<Array<PurgeOutcome | Error>> => {
     const inFlight = await deps.store.inFlight();
-    const plan = await planWithinBudget(deps, requests, inFlight);
+    const { admitted, overAllowance } = await admitByAllowance(deps.allowance, requests);
+    // Two budgets: API purges may spend the whole month, upload-caused ones only the upload share.
+    const api = admitted.filter((request) => (request.reason ?? 'api') === 'api');
+    const uploads = admitted.filter((request) => (request.reason ?? 'api') !== 'api');
+    const apiPlan = await planWithinBudget(deps, api, inFlight, deps.budget.monthly);
+    // The API's rules count as submitted after every upload request, so an upload request they
+    // cover rides along instead of costing a second call.
+    const apiRules = apiPlan.purges.map(({ rule }) => ({ rule, submittedAt: Number.MAX_SAFE_INTEGER }));
+    const uploadPlan = await planWithinBudget(deps, uploads, [...inFlight, ...apiRules], deps.uploadShare);
+    const isApiRule = (rule: string) => apiRules.some((entry) => entry.rule === rule);
+    const ridesAlong = uploadPlan.coveredByPending.filter(({ rule }) => isApiRule(rule));
+    const plan = mergePlans(apiPlan, {
+      ...uploadPlan,
+      coveredByPending: uploadPlan.coveredByPending.filter(({ rule }) => !isApiRule(rule)),
+      deduplicated: uploadPlan.deduplicated + ridesAlong.reduce((sum, entry) => sum + entry.covers.length, 0),
+    });
+    plan.held.push(...overAllowance);
     const outcomes = new Map<string, PurgeOutcome | Error>();
     for (const id of plan.versioned) outcomes.set(id, { status: 'completed', versioned: true });
     for (const id of plan.held) outcomes.set(id, { status: 'held' });
@@ -53,15 +78,23 @@ export function purgeBatchHandler(deps: PurgeBatchDeps) {
 
     let accepted = 0;
     let rateLimited: Error | undefined;
+    const submitted = new Map<string, PurgeOutcome | Error>();
     for (const { rule, covers } of plan.purges) {
       const result = rateLimited ?? (await submit(deps, rule));
       if (result instanceof Error) {
         if (isIngestError(result) && result.code === 'rate_limited') rateLimited = result;
         for (const id of covers) outcomes.set(id, result);
+        submitted.set(rule, result);
         continue;
       }
       accepted += 1;
-      for (const id of covers) outcomes.set(id, { status: 'submitted', rule, requestId: result.requestId });
+      const outcome: PurgeOutcome = { status: 'submitted', rule, requestId: result.requestId };
+      for (const id of covers) outcomes.set(id, outcome);
+      submitted.set(rule, outcome);
+    }
+    for (const { rule, covers } of ridesAlong) {
+      const outcome = submitted.get(rule) ?? new Error(`rule ${rule} was planned but not submitted`);
+      for (const id of covers) outcomes.set(id, outcome);
     }
     await deps.budget.release(plan.purges.length - accepted);
 
@@ -78,6 +111,8 @@ export function purgeBatchHandler(deps: PurgeBatchDeps) {
         calls: plan.purges.length,
         accepted,
         held: plan.held.length,
+        // Held for their key's hourly allowance, by key id: which backend (or its tokens) overwrites that much.
+        ...(overAllowance.length > 0 ? { overAllowance: overAllowanceByKey(requests, overAllowance) } : {}),
         deferred: plan.deferred.length,
         deduplicated: plan.deduplicated,
       },
@@ -87,22 +122,49 @@ export function purgeBatchHandler(deps: PurgeBatchDeps) {
   };
 }
 
-/** Plans, then reserves the plan's calls; if another replica took part of the budget meanwhile, plans again with what was granted. */
+function overAllowanceByKey(requests: readonly TrackedPurgeRequest[], ids: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const request of requests) {
+    if (request.causedBy && ids.includes(request.id)) counts[request.causedBy.keyId] = (counts[request.causedBy.keyId] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function mergePlans(a: PurgePlan, b: PurgePlan): PurgePlan {
+  return {
+    purges: [...a.purges, ...b.purges],
+    coveredByPending: [...a.coveredByPending, ...b.coveredByPending],
+    deferred: [...a.deferred, ...b.deferred],
+    versioned: [...a.versioned, ...b.versioned],
+    held: [...a.held, ...b.held],
+    deduplicated: a.deduplicated + b.deduplicated,
+  };
+}
+
+const EMPTY_PLAN: PurgePlan = { purges: [], coveredByPending: [], deferred: [], versioned: [], held: [], deduplicated: 0 };
+
+/**
+ * Plans, then reserves the plan's calls within `limit` (the most the month's use may reach for
+ * these requests); if another replica took part of the budget meanwhile, plans again with what
+ * was granted.
+ */
 async function planWithinBudget(
   deps: PurgeBatchDeps,
   requests: readonly PurgeRequest[],
-  inFlight: readonly InFlightPurge[],
+  pending: readonly PendingPurge[],
+  limit: number,
 ): Promise<PurgePlan> {
+  if (requests.length === 0) return { ...EMPTY_PLAN };
   const plan = (remaining: number) =>
     planPurges({
       requests,
-      pending: inFlight,
+      pending,
       budget: { remaining, monthly: deps.budget.monthly },
       collapseThreshold: deps.collapseThreshold,
       urlEndpoints: deps.urlEndpoints,
     });
-  const first = plan(await deps.budget.remaining());
-  const granted = await deps.budget.reserve(first.purges.length);
+  const first = plan(await deps.budget.remaining(undefined, limit));
+  const granted = await deps.budget.reserve(first.purges.length, undefined, limit);
   if (granted >= first.purges.length) return first;
   const second = plan(granted);
   await deps.budget.release(granted - second.purges.length);

@@ -17,10 +17,13 @@ return granted
 `;
 
 export interface PurgeBudget {
-  /** Purges left this UTC month, never below 0. */
-  remaining(now?: Date): Promise<number>;
-  /** Takes up to `count` purges from this month's budget; resolves with how many it got. */
-  reserve(count: number, now?: Date): Promise<number>;
+  /** Purges left this UTC month, never below 0; `limit` (default `monthly`) is the most this caller may have used. */
+  remaining(now?: Date, limit?: number): Promise<number>;
+  /**
+   * Takes up to `count` purges from this month's budget, as long as the month's use stays within
+   * `limit` (default `monthly`; uploads pass their share); resolves with how many it got.
+   */
+  reserve(count: number, now?: Date, limit?: number): Promise<number>;
   /** Gives back reserved purges the CDN did not accept. */
   release(count: number, now?: Date): Promise<void>;
   readonly monthly: number;
@@ -35,15 +38,14 @@ export function createPurgeBudget(deps: { redis: Redis; prefix: string; monthly:
   const key = (now: Date) => `${deps.prefix}:purge:budget:${monthKey(now)}`;
   return {
     monthly: deps.monthly,
-    async remaining(now = new Date()) {
+    async remaining(now = new Date(), limit = deps.monthly) {
       const used = Number((await deps.redis.get(key(now))) ?? 0);
-      return Math.max(0, deps.monthly - used);
+      return Math.max(0, Math.min(limit, deps.monthly) - used);
     },
-    async reserve(count, now = new Date()) {
+    async reserve(count, now = new Date(), limit = deps.monthly) {
       if (count <= 0) return 0;
-      return Number(
-        await deps.redis.eval(RESERVE_SCRIPT, 1, key(now), String(count), String(deps.monthly), String(KEY_TTL_SECONDS)),
-      );
+      const cap = Math.min(limit, deps.monthly);
+      return Number(await deps.redis.eval(RESERVE_SCRIPT, 1, key(now), String(count), String(cap), String(KEY_TTL_SECONDS)));
     },
     async release(count, now = new Date()) {
       if (count > 0) await deps.redis.decrby(key(now), count);

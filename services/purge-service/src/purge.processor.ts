@@ -32,6 +32,8 @@ export function purgeProcessor(deps: PurgeProcessorDeps): StageProcessor<typeof 
         url: payload.url,
         receivedAt: job.timestamp,
         ...(payload.purgeId ? { purgeId: payload.purgeId } : {}),
+        reason: payload.reason,
+        ...(payload.causedBy ? { causedBy: payload.causedBy } : {}),
       });
       if (outcome.status === 'held') return { deferMs: deps.heldRetryMs };
       if (outcome.status === 'deferred') return { deferMs: deps.deferredRetryMs };

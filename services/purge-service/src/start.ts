@@ -21,6 +21,7 @@ import { createImageKitPurgeBackend } from './imagekit-backend';
 import { startInFlightPoller } from './in-flight-poller';
 import { purgeBatchHandler, type PurgeOutcome, type TrackedPurgeRequest } from './purge-batch';
 import type { PurgeBackend } from './purge-backend';
+import { createPurgeAllowance, uploadShareOf } from './purge-allowance';
 import { createPurgeBudget } from './purge-budget';
 import { createPurgeMetrics } from './purge-metrics';
 import { purgeProcessor } from './purge.processor';
@@ -63,6 +64,8 @@ export async function startPurgeService(
     handle: purgeBatchHandler({
       backend,
       budget,
+      allowance: createPurgeAllowance({ redis, prefix, perKeyPerHour: config.allowance.uploadsPerKeyPerHour }),
+      uploadShare: uploadShareOf(config.purge.monthlyBudget, config.allowance.apiReservedPercent),
       store,
       metrics,
       logger,

@@ -11,6 +11,7 @@ import {
   type AssetSource,
   type AssetStatus,
   type DestinationKind,
+  type PrincipalRef,
 } from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
 import { enqueueStage, type Logger } from '@ingestkit/runtime';
@@ -33,6 +34,8 @@ export interface NewAssetInput {
   fileName: string;
   original?: AssetOriginal;
   source?: AssetSource;
+  /** Who asked for it; purges its overwrite causes count against this key. */
+  createdBy: PrincipalRef;
   /** When the gateway started receiving the bytes (recorded as the `upload` timing). */
   receivedAt?: Date;
 }
@@ -59,6 +62,7 @@ export function createIntake(deps: IntakeDeps) {
       tags: options.tags ?? [],
       metadata: options.metadata ?? {},
       ...(options.overwrite ? { overwrite: true } : {}),
+      createdBy: input.createdBy,
       ...(input.source ? { source: input.source } : {}),
       ...(input.original ? { original: input.original } : {}),
       timings: input.receivedAt

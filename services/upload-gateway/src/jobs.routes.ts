@@ -1,5 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import {
+  type PrincipalRef,
   IngestError,
   JobBatchRequest,
   JobRequest,
@@ -9,6 +10,7 @@ import {
   type JobBatchResponse,
 } from '@ingestkit/contracts';
 import { jsonBody } from '@ingestkit/runtime';
+import { principalOf, principalRef } from './auth';
 import type { Intake } from './intake';
 import { parseBody } from './parse-body';
 import { assetIdFor } from './idempotency';
@@ -40,7 +42,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     message: `one of ${deps.destinations.join(', ')}`,
   });
 
-  async function acceptJob(value: unknown, assetId: string): Promise<Asset> {
+  async function acceptJob(value: unknown, assetId: string, createdBy: PrincipalRef): Promise<Asset> {
     const job = parseBody(schema, value, 'job');
     if ('bucket' in job.source && !deps.sourceBuckets.includes(job.source.bucket)) {
       throw new IngestError('source_forbidden', `bucket ${job.source.bucket} is not an allowed source (SOURCE_BUCKETS)`, {
@@ -48,13 +50,13 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
       });
     }
     const { source, ...options } = job;
-    return deps.intake.acceptAsset({ assetId, options, source, fileName: sourceFileName(source) });
+    return deps.intake.acceptAsset({ assetId, options, source, createdBy, fileName: sourceFileName(source) });
   }
 
   router.post('/v1/jobs', deps.requireApiKey, jsonBody({ limit: '64kb' }), deps.idempotent, async (req, res) => {
     await deps.assertQueueAvailable();
     await deps.assertBacklogBelowBound();
-    const asset = await acceptJob(req.body, assetIdFor(res));
+    const asset = await acceptJob(req.body, assetIdFor(res), principalRef(principalOf(res)));
     res.locals.assetId = asset.id;
     res.status(202).location(`/v1/assets/${asset.id}`).json({ asset });
   });
@@ -68,7 +70,9 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
       await Promise.all(
         jobs.slice(start, start + BATCH_CONCURRENCY).map(async (job, offset) => {
           const index = start + offset;
-          results[index] = await acceptJob(job, assetIdFor(res, index)).catch((err: unknown) => toIngestError(err));
+          results[index] = await acceptJob(job, assetIdFor(res, index), principalRef(principalOf(res))).catch((err: unknown) =>
+            toIngestError(err),
+          );
         }),
       );
     }

@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import { IngestError, PresignRequest, stagingKeys, type DestinationKind, type PresignResponse } from '@ingestkit/contracts';
 import { jsonBody, type Redis } from '@ingestkit/runtime';
 import type { DirectUploadSigner } from '@ingestkit/storage';
-import { principalOf } from './auth';
+import { principalOf, principalRef } from './auth';
 import type { Intake } from './intake';
 import { parseBody } from './parse-body';
 import { applyTokenLimits, countTokenUpload } from './token-limits';
@@ -61,6 +61,7 @@ export function presignRoutes(deps: PresignRoutesDeps): Router {
     const asset = await deps.intake.awaitUpload({
       assetId,
       options,
+      createdBy: principalRef(principal),
       fileName: request.fileName,
       original: { key, bytes: request.size, contentType: request.contentType },
     });

@@ -2,12 +2,12 @@ import { IngestError, type Asset, type AssetOptions } from '@ingestkit/contracts
 import type { Redis } from '@ingestkit/runtime';
 import type { Principal } from './auth';
 
-type Scoped = Pick<AssetOptions, 'folder' | 'destination' | 'policy'>;
+type Scoped = Pick<AssetOptions, 'folder' | 'destination' | 'policy' | 'overwrite'>;
 
 /**
  * Applies an upload token's limits to a request's options: a folder, destination or policy the
  * token names is forced when the request leaves it out and must match when it names one (else
- * `forbidden`); the byte cap is the smaller of the token's and the gateway's. API keys are not
+ * `forbidden`); `overwrite` needs the token's `overwrite` claim (else `forbidden`); the byte cap is the smaller of the token's and the gateway's. API keys are not
  * limited here.
  */
 export function applyTokenLimits<T extends Scoped>(
@@ -17,6 +17,12 @@ export function applyTokenLimits<T extends Scoped>(
 ): { options: T; maxBytes: number } {
   if (principal.kind !== 'uploadToken') return { options, maxBytes: maxUploadBytes };
   const { claims } = principal;
+  // Replacing what is at <folder>/<name> is a right the minting backend grants, never a default.
+  if (options.overwrite === true && claims.overwrite !== true) {
+    throw new IngestError('forbidden', 'this upload token does not allow overwrite; mint it with "overwrite": true', {
+      details: { field: 'overwrite' },
+    });
+  }
   const scoped: T = { ...options };
   for (const field of ['folder', 'destination', 'policy'] as const) {
     const allowed = claims[field];

@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import { stagingKeys, UploadFields, type DestinationKind } from '@ingestkit/contracts';
 import type { Redis } from '@ingestkit/runtime';
 import type { ObjectStore } from '@ingestkit/storage';
-import { principalOf } from './auth';
+import { principalOf, principalRef } from './auth';
 import type { Intake } from './intake';
 import { receiveMultipartUpload } from './multipart-upload';
 import { parseBody } from './parse-body';
@@ -60,6 +60,7 @@ export function uploadRoutes(deps: UploadRoutesDeps): Router {
       return deps.intake.acceptAsset({
         assetId,
         options,
+        createdBy: principalRef(principal),
         fileName: upload.file.fileName,
         receivedAt,
         original: {

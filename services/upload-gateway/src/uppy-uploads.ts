@@ -12,7 +12,7 @@ import {
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { Redis } from '@ingestkit/runtime';
 import { MAX_PART_NUMBER, type DirectUploadSigner, type MultipartUploads } from '@ingestkit/storage';
-import { principalOf } from './auth';
+import { principalOf, principalRef } from './auth';
 import type { Intake } from './intake';
 import type { MultipartSessions } from './multipart-sessions';
 import { parseBody } from './parse-body';
@@ -41,7 +41,7 @@ export interface UppyFileInput {
 }
 
 /** Uppy metadata that are asset options rather than metadata; `name`/`type` repeat the file's. */
-const OPTION_FIELDS = new Set(['folder', 'destination', 'policy', 'tags', 'name', 'type', 'relativePath']);
+const OPTION_FIELDS = new Set(['folder', 'destination', 'policy', 'tags', 'overwrite', 'name', 'type', 'relativePath']);
 
 /**
  * What Uppy's routes (Companion's and the 6.x signing route) do with uploads: every upload is a
@@ -65,7 +65,7 @@ export function createUppyUploads(deps: UppyUploadsDeps) {
         details: { type: input.type },
       });
     }
-    const { folder, destination, policy, tags } = input.metadata;
+    const { folder, destination, policy, tags, overwrite } = input.metadata;
     const metadata = Object.fromEntries(
       Object.entries(input.metadata).filter(([name, value]) => !OPTION_FIELDS.has(name) && value !== null),
     );
@@ -81,6 +81,9 @@ export function createUppyUploads(deps: UppyUploadsDeps) {
               .filter(Boolean)
           : tags,
       metadata,
+      // Uppy metadata are strings: `overwrite: "true"` asks for an overwrite like the form field.
+      overwrite:
+        overwrite === 'true' || overwrite === true ? true : overwrite === 'false' || overwrite === false ? false : overwrite,
     });
     const { options, maxBytes } = applyTokenLimits(principal, request, deps.maxUploadBytes);
     await countTokenUpload(deps, principal);
@@ -91,6 +94,7 @@ export function createUppyUploads(deps: UppyUploadsDeps) {
     const asset = await deps.intake.awaitUpload({
       assetId,
       options,
+      createdBy: principalRef(principal),
       fileName: input.filename,
       original: { key, bytes: maxBytes, contentType: contentType.data },
     });

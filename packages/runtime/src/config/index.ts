@@ -4,3 +4,4 @@ export * from './fragments';
 export * from './direct-upload-env';
 export * from './policies-env';
 export * from './http-edge-env';
+export * from './purge-allowance-env';

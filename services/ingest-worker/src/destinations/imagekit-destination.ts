@@ -1,6 +1,11 @@
-import type { Asset, AssetOutput } from '@ingestkit/contracts';
-import type { ImageKitAdapter, ImageKitFile } from '@ingestkit/imagekit';
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Asset } from '@ingestkit/contracts';
+import { CONTENT_HASH_FIELD, type ImageKitAdapter, type ImageKitFile } from '@ingestkit/imagekit';
+import { imagekitPath } from './delivery-keys';
 import type { Destination } from './destination';
+
+export { imagekitPath } from './delivery-keys';
 
 export interface ImageKitDestinationOptions {
   client: ImageKitAdapter;
@@ -16,9 +21,10 @@ export interface ImageKitDestinationOptions {
  * (`/<folder>/<name>_<assetId>.<ext>`, `useUniqueFileName: false`), and before uploading the
  * destination looks for a file already at that path: a previous attempt that uploaded and then
  * timed out or crashed is found and reused, so a retry never creates a second file or version.
- * An overwriting upload (`asset.overwrite`) targets `/<folder>/<name>.<ext>`: a file already
- * there is reused only if it is this output (same size and dimensions — a previous attempt);
- * otherwise the upload adds a version to it, and `onOverwrite` reports the version it superseded.
+ * An overwriting upload (`asset.overwrite`) targets `/<folder>/<name>.<ext>` and records the
+ * SHA-256 of its bytes in the custom metadata field `CONTENT_HASH_FIELD`: a file already there is
+ * reused only if it carries this output's hash (a previous attempt); otherwise the upload adds a
+ * version to it, and `onOverwrite` reports the version it superseded.
  * The URL handed out is the versioned one, `?updatedAt=<ms>` of the version written (CONTRACTS §3):
  * a later version gets a new URL, so CDN caches never serve this one's bytes for it.
  */
@@ -28,16 +34,24 @@ export function createImageKitDestination(options: ImageKitDestinationOptions): 
     async deliver({ asset, output, open }) {
       const { folder, fileName } = imagekitPath(asset, output);
       const atPath = (await options.client.listFiles({ path: folder, name: fileName })).find((file) => file.name === fileName);
-      const existing = atPath && (!asset.overwrite || isSameOutput(atPath, output)) ? atPath : undefined;
+      // An asset's own path holds only its own output. An overwrite path may hold anything, so
+      // the file there is this output only if it carries these bytes' hash (equal size and
+      // dimensions say nothing about the pixels).
+      // The output's hash is recorded at optimize (so a replay after staging is gone still has it);
+      // outputs recorded before that are hashed from the staged bytes.
+      const bytes = asset.overwrite && !output.sha256 ? await buffered(await open()) : undefined;
+      const sha256 = asset.overwrite ? (output.sha256 ?? createHash('sha256').update(bytes!).digest('hex')) : undefined;
+      const existing = atPath && (sha256 === undefined || holdsBytes(atPath, sha256)) ? atPath : undefined;
+      const customMetadata = { ...asset.metadata, ...(sha256 ? { [CONTENT_HASH_FIELD]: sha256 } : {}) };
       const file =
         existing ??
         (await options.client.upload({
-          file: await open(),
+          file: bytes ?? (await open()),
           fileName,
           folder,
           useUniqueFileName: false,
           tags: asset.tags,
-          ...(Object.keys(asset.metadata).length > 0 ? { customMetadata: asset.metadata } : {}),
+          ...(Object.keys(customMetadata).length > 0 ? { customMetadata } : {}),
         }));
       if (!existing && atPath && options.onOverwrite) await options.onOverwrite({ asset, superseded: atPath });
       const updatedAt = existing?.updatedAt ?? (await options.client.getFileDetails(file.fileId)).updatedAt;
@@ -51,9 +65,9 @@ export function createImageKitDestination(options: ImageKitDestinationOptions): 
   };
 }
 
-/** Whether a file at the path is this output already: content-addressed enough for the retry of an overwrite. */
-function isSameOutput(file: ImageKitFile, output: AssetOutput): boolean {
-  return file.size === output.bytes && file.width === output.width && file.height === output.height;
+/** Whether a file at the path holds these very bytes: its recorded content hash is theirs. */
+function holdsBytes(file: ImageKitFile, sha256: string): boolean {
+  return file.customMetadata?.[CONTENT_HASH_FIELD] === sha256;
 }
 
 /** `url?updatedAt=<ms>`; the plain URL if ImageKit reported no time (it always does). */
@@ -65,16 +79,9 @@ function versionedUrl(url: string, updatedAt: string | undefined): string {
   return versioned.href;
 }
 
-export function imagekitPath(asset: Asset, output: AssetOutput): { folder: string; fileName: string } {
-  const base =
-    asset.fileName
-      .replace(/\.[^.]*$/, '')
-      .replace(/[^A-Za-z0-9-]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 80) || 'image';
-  const extension = output.format === 'jpeg' ? 'jpg' : output.format;
-  return {
-    folder: `/${asset.folder ?? ''}`,
-    fileName: asset.overwrite ? `${base}.${extension}` : `${base}_${asset.id}.${extension}`,
-  };
+/** The whole stream in memory (the SDK buffers an upload anyway; outputs are bounded by the policy's box). */
+async function buffered(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks);
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
-import type { Asset, AssetOutput, DestinationKind } from '@ingestkit/contracts';
+import type { DestinationKind } from '@ingestkit/contracts';
 import type { ObjectStore } from '@ingestkit/storage';
+import { deliveryKey } from './delivery-keys';
 import type { Destination } from './destination';
 
 /** Delivered objects never change under a key (a new upload is a new asset and a new key). */
@@ -12,7 +13,8 @@ export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
  * or `s3` (behind a CDN or the bucket URL). Keys are deterministic —
  * `assets/[<folder>/]<assetId>/<name>.<ext>`, variants `…/<name>-<width>w.<ext>` — so a
  * redelivery overwrites the same objects; an overwriting upload (`asset.overwrite`) drops the
- * asset id, `assets/[<folder>/]<name>.<ext>`, replacing what an earlier upload left there. Each
+ * asset id, `assets/[<folder>/]<name>.<ext>`, replacing what an earlier upload left there (never
+ * another asset's own key: see delivery-keys.ts). Each
  * URL carries a content version, `?v=<first 16 hex digits of the SHA-256 of the bytes>`, so when a
  * key is written again with other bytes the URL changes too and no CDN purge is needed.
  */
@@ -44,19 +46,4 @@ function hashing(source: Readable): { stream: PassThrough; digest(): string } {
   source.on('data', (chunk: Buffer) => hash.update(chunk));
   source.pipe(stream);
   return { stream, digest: () => hash.digest('hex') };
-}
-
-/** `assets/[<folder>/]<assetId>/<name><suffix>.<ext>`; variants add `-<width>w` as the suffix. */
-export function deliveryKey(asset: Asset, output: Pick<AssetOutput, 'format'>, suffix = ''): string {
-  const base =
-    asset.fileName
-      .replace(/\.[^.]*$/, '')
-      .replace(/[^A-Za-z0-9_-]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 100) || 'image';
-  const extension = output.format === 'jpeg' ? 'jpg' : output.format;
-  const folder = asset.folder ? `${asset.folder}/` : '';
-  return asset.overwrite
-    ? `assets/${folder}${base}${suffix}.${extension}`
-    : `assets/${folder}${asset.id}/${base}${suffix}.${extension}`;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { IngestError, queueNames, stagingKeys, type AssetOutput, type AssetVariant } from '@ingestkit/contracts';
 import { inProcessRunner, type EncodedImage } from '@ingestkit/imaging';
 import { enqueueStage, type StageProcessor } from '@ingestkit/runtime';
@@ -40,6 +41,7 @@ export function optimizeStage(deps: StageDeps): StageProcessor<typeof queueNames
           name,
           key,
           ...describe(optimized),
+          sha256: createHash('sha256').update(optimized.data).digest('hex'),
           policy: policy.name,
           ...(optimized.quality === undefined ? {} : { quality: optimized.quality }),
           ...(variants.length > 0 ? { variants } : {}),
