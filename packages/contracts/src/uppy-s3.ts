@@ -80,6 +80,12 @@ export const UppySignRequest = z.object({
   partNumber: z.number().int().min(1).max(10_000).optional(),
   contentType: z.string().max(255).optional(),
   expiresIn: z.number().int().positive().optional(),
+  /**
+   * UploadPart only, not sent by Uppy: the part's size in bytes, which an app's own
+   * `signRequest` may add; it is checked against the upload's remaining cap and, on S3, signed
+   * into the URL as its `Content-Length`.
+   */
+  size: z.number().int().positive().optional(),
 });
 export type UppySignRequest = z.infer<typeof UppySignRequest>;
 

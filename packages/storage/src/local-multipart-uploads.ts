@@ -3,7 +3,13 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { IngestError } from '@ingestkit/contracts';
 import { validateKey } from './keys';
-import { MAX_PART_NUMBER, type MultipartUploadRef, type MultipartUploads, type UploadedPart } from './multipart-uploads';
+import {
+  checkPartList,
+  MAX_PART_NUMBER,
+  type MultipartUploadRef,
+  type MultipartUploads,
+  type UploadedPart,
+} from './multipart-uploads';
 import type { ObjectStore } from './object-store';
 
 /** Where the gateway serves the local store's part uploads: `<base><path><uploadId>/<partNumber>?…`. */
@@ -34,8 +40,9 @@ interface UploadRecord {
 const UPLOAD_ID = /^[A-Za-z0-9_-]{24}$/;
 const areaOf = (uploadId: string) => `multipart/${uploadId}/`;
 const partKey = (uploadId: string, partNumber: number) => `${areaOf(uploadId)}parts/${String(partNumber).padStart(5, '0')}`;
-const canonical = (ref: MultipartUploadRef, partNumber: number, expires: number) =>
-  ['local-part/v1', ref.uploadId, partNumber, ref.key, expires].join('\n');
+// v2: the part's byte cap is signed too, so a client cannot raise it by editing the URL.
+const canonical = (ref: MultipartUploadRef, partNumber: number, expires: number, maxBytes: number) =>
+  ['local-part/v2', ref.uploadId, partNumber, ref.key, expires, maxBytes].join('\n');
 const mac = (secret: string, text: string) => createHmac('sha256', secret).update(text).digest('base64url');
 const unquote = (etag: string) => etag.replace(/"/g, '');
 
@@ -43,7 +50,9 @@ const unquote = (etag: string) => etag.replace(/"/g, '');
  * Multipart uploads on the local store, the same flow as S3: each upload gets a temp area
  * (`multipart/<uploadId>/` in the store: the upload record, each part and its ETag), parts are
  * PUT to the gateway's own HMAC-signed, expiring URLs, and `complete` streams the parts in
- * order into the key, then drops the temp area. Nothing is held in memory whole.
+ * order into the key, then drops the temp area. Nothing is held in memory whole. Each part URL
+ * carries its byte cap (`max`) under the signature; the gateway's part route enforces it, and
+ * the upload's total across parts, while the bytes stream.
  */
 export function createLocalMultipartUploads(options: LocalMultipartOptions): LocalMultipartUploads {
   const { store } = options;
@@ -85,10 +94,15 @@ export function createLocalMultipartUploads(options: LocalMultipartOptions): Loc
       const expires = Math.floor(Date.now() / 1000) + input.expiresInSeconds;
       const base = typeof options.baseUrl === 'function' ? options.baseUrl() : options.baseUrl;
       const url = new URL(`${base.replace(/\/+$/, '')}${LOCAL_PART_PATH}${input.uploadId}/${input.partNumber}`);
+      const maxBytes = Math.min(input.maxBytes, input.bytes ?? input.maxBytes);
+      if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
+        throw new IngestError('bad_request', 'a part URL needs a byte cap of at least 1', { details: { maxBytes } });
+      }
       url.search = new URLSearchParams({
         key: input.key,
         expires: String(expires),
-        signature: mac(options.secret, canonical(input, input.partNumber, expires)),
+        max: String(maxBytes),
+        signature: mac(options.secret, canonical(input, input.partNumber, expires, maxBytes)),
       }).toString();
       return Promise.resolve({ url: url.href, expiresAt: new Date(expires * 1000) });
     },
@@ -108,17 +122,22 @@ export function createLocalMultipartUploads(options: LocalMultipartOptions): Loc
     },
     async complete(input) {
       await findUpload(input);
+      // Joined exactly as listed, so the list must name each stored part at most once, in order.
+      checkPartList(input.parts);
       const stored = new Map((await listParts(input)).map((part) => [part.partNumber, part]));
-      const ordered = [...input.parts].sort((a, b) => a.partNumber - b.partNumber);
-      if (ordered.length === 0) throw new IngestError('bad_request', 'a multipart upload needs at least one part');
-      for (const part of ordered) {
+      for (const part of input.parts) {
+        if (!stored.has(part.partNumber)) {
+          throw new IngestError('bad_request', `part ${part.partNumber} was never uploaded`, {
+            details: { partNumber: part.partNumber },
+          });
+        }
         if (unquote(stored.get(part.partNumber)?.etag ?? '') !== unquote(part.etag)) {
           throw new IngestError('bad_request', `part ${part.partNumber} was not uploaded with this ETag`, {
             details: { partNumber: part.partNumber },
           });
         }
       }
-      const parts = ordered.map((part) => partKey(input.uploadId, part.partNumber));
+      const parts = input.parts.map((part) => partKey(input.uploadId, part.partNumber));
       await store.put({ key: input.key, body: Readable.from(concat(store, parts)) });
       await store.deletePrefix(areaOf(input.uploadId));
     },
@@ -136,7 +155,8 @@ export function createLocalMultipartUploads(options: LocalMultipartOptions): Loc
 
 /**
  * Checks a part URL as received (upload id and part number from the path, the query as parsed):
- * `signature_invalid` when anything was changed, `url_expired` past its expiry.
+ * `signature_invalid` when anything was changed (the byte cap included), `url_expired` past its
+ * expiry. Answers the part and its signed byte cap (`maxBytes`).
  */
 export function verifyLocalPart(input: {
   uploadId: string;
@@ -144,20 +164,29 @@ export function verifyLocalPart(input: {
   query: Record<string, unknown>;
   secret: string;
   now?: Date;
-}): MultipartUploadRef & { partNumber: number } {
+}): MultipartUploadRef & { partNumber: number; maxBytes: number } {
   const field = (name: string) => (typeof input.query[name] === 'string' ? (input.query[name] as string) : '');
   const partNumber = Number(input.partNumber);
   const expires = Number(field('expires'));
+  const maxBytes = Number(field('max'));
   const ref = { key: field('key'), uploadId: input.uploadId };
   const invalid = new IngestError('signature_invalid', 'the part URL is not one the gateway signed (or was altered)');
-  if (!UPLOAD_ID.test(ref.uploadId) || !Number.isSafeInteger(expires) || !/^\d{1,5}$/.test(input.partNumber)) throw invalid;
-  const expected = Buffer.from(mac(input.secret, canonical(ref, partNumber, expires)));
+  if (
+    !UPLOAD_ID.test(ref.uploadId) ||
+    !Number.isSafeInteger(expires) ||
+    !Number.isSafeInteger(maxBytes) ||
+    maxBytes < 1 ||
+    !/^\d{1,5}$/.test(input.partNumber)
+  ) {
+    throw invalid;
+  }
+  const expected = Buffer.from(mac(input.secret, canonical(ref, partNumber, expires, maxBytes)));
   const presented = Buffer.from(field('signature'));
   if (expected.length !== presented.length || !timingSafeEqual(expected, presented)) throw invalid;
   if ((input.now ?? new Date()).getTime() > expires * 1000) {
     throw new IngestError('url_expired', 'the part URL has expired; ask for a new one');
   }
-  return { ...ref, partNumber };
+  return { ...ref, partNumber, maxBytes };
 }
 
 function checkPartNumber(partNumber: number): void {

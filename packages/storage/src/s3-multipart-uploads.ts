@@ -9,13 +9,23 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { IngestError } from '@ingestkit/contracts';
 import { validateKey } from './keys';
-import type { MultipartUploadRef, MultipartUploads, UploadedPart } from './multipart-uploads';
+import { checkPartList, type MultipartUploadRef, type MultipartUploads, type UploadedPart } from './multipart-uploads';
 import { toS3StoreError } from './s3-errors';
 
 /**
  * S3 multipart uploads into one bucket: parts go straight to presigned `UploadPart` URLs, the
  * rest is SDK calls. `NoSuchUpload` (404) becomes `not_found`. S3 itself ties an upload id to
  * its key, so a mismatched key is refused by S3.
+ *
+ * What S3 can and cannot bound: a presigned UploadPart URL cannot stream-limit or carry a size
+ * range (only POST policies have `content-length-range`, and UploadPart has no POST form). When
+ * the client declared the part's size (`bytes`), `Content-Length` is signed into the URL, so S3
+ * refuses any other length (`SignatureDoesNotMatch`); the caller checks declared sizes against
+ * the upload's remaining cap before signing. An undeclared part is bounded only by S3's own
+ * 5 GiB part limit; its bytes sit in the bucket's multipart storage (not as an object) until
+ * the upload is completed or aborted, so the caller checks the listed parts' total before
+ * CompleteMultipartUpload (`listParts`), the completed object again after, and aborts abandoned
+ * uploads (an `AbortIncompleteMultipartUpload` lifecycle rule on the bucket is S3's own bound).
  */
 export function createS3MultipartUploads(options: { client: S3Client; bucket: string }): MultipartUploads {
   const { client, bucket } = options;
@@ -50,13 +60,18 @@ export function createS3MultipartUploads(options: { client: S3Client; bucket: st
           Key: input.key,
           UploadId: input.uploadId,
           PartNumber: input.partNumber,
+          ...(input.bytes === undefined ? {} : { ContentLength: Math.min(input.bytes, input.maxBytes) }),
         });
-        const url = await getSignedUrl(client, command, { expiresIn: input.expiresInSeconds });
+        const url = await getSignedUrl(client, command, {
+          expiresIn: input.expiresInSeconds,
+          ...(input.bytes === undefined ? {} : { signableHeaders: new Set(['content-length']) }),
+        });
         return { url, expiresAt: new Date(Date.now() + input.expiresInSeconds * 1000) };
       }),
     listParts: (input) => wrap('list-parts', input, () => listAllParts(client, bucket, input)),
     complete: (input) =>
       wrap('complete-multipart', input, async () => {
+        checkPartList(input.parts);
         await client.send(
           new CompleteMultipartUploadCommand({
             Bucket: bucket,

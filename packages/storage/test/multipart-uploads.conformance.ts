@@ -30,7 +30,7 @@ export function describeMultipartConformance(name: string, setup: () => Promise<
     });
 
     const upload = async (ref: { key: string; uploadId: string }, partNumber: number, body: Buffer) => {
-      const signed = await s.uploads.signPart({ ...ref, partNumber, expiresInSeconds: 60 });
+      const signed = await s.uploads.signPart({ ...ref, partNumber, expiresInSeconds: 60, maxBytes: 16 * 1024 * 1024 });
       expect(signed.expiresAt.getTime()).toBeGreaterThan(Date.now());
       return s.sendPart(signed, body);
     };
@@ -85,6 +85,29 @@ export function describeMultipartConformance(name: string, setup: () => Promise<
       await s.uploads.abort(ref);
       await s.uploads.abort(ref);
       await expect(s.uploads.listParts(ref)).rejects.toMatchObject({ code: 'not_found' });
+      expect(await s.store.head(key)).toBeNull();
+    });
+
+    it('refuses duplicate, out-of-order and never uploaded parts before joining anything', async () => {
+      const ref = await s.uploads.create({ key, contentType: 'image/png' });
+      const etag1 = await upload(ref, 1, randomBytes(100));
+      const etag2 = await upload(ref, 2, randomBytes(100));
+      const complete = (parts: Array<{ partNumber: number; etag: string }>) => s.uploads.complete({ ...ref, parts });
+      await expect(
+        complete([
+          { partNumber: 1, etag: etag1 },
+          { partNumber: 1, etag: etag1 },
+        ]),
+      ).rejects.toMatchObject({ code: 'bad_request', details: { partNumber: 1 } });
+      await expect(
+        complete([
+          { partNumber: 2, etag: etag2 },
+          { partNumber: 1, etag: etag1 },
+        ]),
+      ).rejects.toMatchObject({ code: 'bad_request', details: { partNumber: 1 } });
+      if (s.isFullS3) {
+        await expect(complete([{ partNumber: 3, etag: etag1 }])).rejects.toMatchObject({ code: expect.any(String) });
+      }
       expect(await s.store.head(key)).toBeNull();
     });
 

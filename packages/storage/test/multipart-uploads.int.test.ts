@@ -64,6 +64,7 @@ describe('local part URLs', () => {
       uploadId: 'U'.repeat(24),
       partNumber: 3,
       expiresInSeconds: 60,
+      maxBytes: 5000,
     });
     const url = new URL(signed.url);
     expect(url.pathname).toBe(`/v1/local-uploads/parts/${'U'.repeat(24)}/3`);
@@ -79,10 +80,15 @@ describe('local part URLs', () => {
     });
 
   it('verifies what it signed', async () => {
-    expect(verify(await signedUrl())).toEqual({ key: 'staging/a/original', uploadId: 'U'.repeat(24), partNumber: 3 });
+    expect(verify(await signedUrl())).toEqual({
+      key: 'staging/a/original',
+      uploadId: 'U'.repeat(24),
+      partNumber: 3,
+      maxBytes: 5000,
+    });
   });
 
-  it('refuses an altered key or part number, and an expired URL', async () => {
+  it('refuses an altered key, part number or byte cap, and an expired URL', async () => {
     const url = await signedUrl();
     const altered = new URL(url);
     altered.searchParams.set('key', 'staging/b/original');
@@ -90,5 +96,8 @@ describe('local part URLs', () => {
     const otherPart = new URL(url.href.replace('/3?', '/4?'));
     expect(() => verify(otherPart)).toThrow(expect.objectContaining({ code: 'signature_invalid' }));
     expect(() => verify(url, new Date(Date.now() + 120_000))).toThrow(expect.objectContaining({ code: 'url_expired' }));
+    const raised = new URL(url);
+    raised.searchParams.set('max', String(10 ** 12));
+    expect(() => verify(raised)).toThrow(expect.objectContaining({ code: 'signature_invalid' }));
   });
 });

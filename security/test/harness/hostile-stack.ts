@@ -61,8 +61,12 @@ export async function startHostileStack(redisUrl: string, name: string, env: Rec
       if (res.status !== 201) throw new Error(`minting a token answered ${res.status}: ${await res.text()}`);
       return ((await res.json()) as { token: string }).token;
     },
-    /** Bytes on disk under staging: the assets' staging keys and every multipart temp area. */
-    stagingBytes: () => bytesUnder(join(dataDir, 'staging')),
+    /**
+     * Bytes on disk the local staging store holds: the assets' staging keys (`staging/`), every
+     * multipart temp area (`multipart/`) and writes in flight (the store's temp files, `.tmp/`,
+     * which the local destination's writes share).
+     */
+    stagingBytes: () => bytesUnder(...['staging', 'multipart', '.tmp'].map((dir) => join(dataDir, dir))),
     /** Bytes on disk under the whole data dir (staging, multipart areas, delivered assets). */
     dataBytes: () => bytesUnder(dataDir),
     /** The asset as the API key sees it. */
@@ -100,13 +104,22 @@ export async function startHostileStack(redisUrl: string, name: string, env: Rec
   };
 }
 
-/** Total size of the regular files below `dir` (0 when it does not exist). */
-export async function bytesUnder(dir: string): Promise<number> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
-  let total = 0;
-  for (const entry of entries) {
-    if (!entry.isFile()) continue;
-    total += (await stat(join(entry.parentPath, entry.name)).catch(() => ({ size: 0 }))).size;
+/**
+ * Total size of the regular files below the `dirs` (0 for one that does not exist). Each file
+ * counts once by inode, so a file renamed from one scanned directory to another between the
+ * scans (the store's temp file moving into place) is not counted twice.
+ */
+export async function bytesUnder(...dirs: string[]): Promise<number> {
+  const sizes = new Map<string, number>();
+  for (const dir of dirs) {
+    const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const info = await stat(join(entry.parentPath, entry.name)).catch(() => undefined);
+      if (info) sizes.set(`${info.dev}:${info.ino}`, info.size);
+    }
   }
+  let total = 0;
+  for (const size of sizes.values()) total += size;
   return total;
 }

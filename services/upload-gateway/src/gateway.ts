@@ -175,6 +175,7 @@ export function createGateway(deps: GatewayDeps): Express {
     app.use(
       localPartRoutes({
         multipart: deps.multipart,
+        sessions,
         secret: localUploadSecret(config.signing.secret),
         maxUploadBytes: config.limits.maxUploadBytes,
       }),

@@ -1,25 +1,35 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { IngestError } from '@ingestkit/contracts';
 import { verifyLocalPart, type LocalMultipartUploads } from '@ingestkit/storage';
-import { ByteLimit } from './byte-limit';
+import type { MultipartSessions } from './multipart-sessions';
+import { PartMeter } from './part-meter';
 
 export interface LocalPartRoutesDeps {
   multipart: LocalMultipartUploads;
+  /** Open uploads, their caps and their byte accounting. */
+  sessions: MultipartSessions;
   /** The derived local-upload secret (see signing-keys.ts). */
   secret: string;
-  /** No part may be larger than the whole upload may be. */
+  /** No upload may be larger, whatever its session says (a limit lowered since it started). */
   maxUploadBytes: number;
 }
 
 /**
- * `PUT /v1/local-uploads/parts/:uploadId/:partNumber?key&expires&signature`: one part of a
+ * `PUT /v1/local-uploads/parts/:uploadId/:partNumber?key&expires&max&signature`: one part of a
  * multipart upload on the local store, at a URL the gateway signed. No API key: the signature
  * is the authorization (403 `signature_invalid` / `url_expired`). Answers the part's `ETag`
  * (quoted MD5, as S3), which Uppy reads (CORS exposes it). Re-sending a part replaces it, as on
  * S3, so these URLs are not single use. Mount before the single-upload routes.
+ *
+ * Byte caps, enforced while the part streams (413 `payload_too_large`, nothing of the part
+ * kept): the part's own cap signed into its URL (`max`), and the upload's cap (the token's
+ * `maxBytes`, never above `MAX_UPLOAD_BYTES`) across all its parts, stored and in flight, via
+ * the session's budget (see part-budget.ts). One request at a time per part number (409
+ * `conflict`).
  */
 export function localPartRoutes(deps: LocalPartRoutesDeps): Router {
   const router = Router();
+  const { budget } = deps.sessions;
   router.put('/v1/local-uploads/parts/:uploadId/:partNumber', async (req, res) => {
     const ref = verifyLocalPart({
       uploadId: String(req.params.uploadId),
@@ -27,20 +37,46 @@ export function localPartRoutes(deps: LocalPartRoutesDeps): Router {
       query: req.query as Record<string, unknown>,
       secret: deps.secret,
     });
-    if (Number(req.headers['content-length'] ?? 0) > deps.maxUploadBytes) {
-      res.setHeader('Connection', 'close');
-      throw new IngestError('payload_too_large', `a part may not be larger than ${deps.maxUploadBytes} bytes`, {
-        details: { maxBytes: deps.maxUploadBytes },
-      });
+    const session = await deps.sessions.find(ref);
+    if (session.completedAt !== undefined) {
+      throw new IngestError('conflict', 'this multipart upload was completed; its parts cannot change');
     }
-    const limit = new ByteLimit(deps.maxUploadBytes);
-    req.on('error', (err) => limit.destroy(err));
-    const { etag } = await deps.multipart.putPart({ ...ref, body: req.pipe(limit) }).catch((err: unknown) => {
-      res.setHeader('Connection', 'close');
-      throw err;
-    });
-    res.setHeader('ETag', etag);
-    res.status(200).end();
+    const { assetId } = session;
+    const uploadCap = Math.min(session.maxBytes, deps.maxUploadBytes);
+    const partCap = Math.min(ref.maxBytes, uploadCap);
+    const header = req.headers['content-length'];
+    const declared = header === undefined ? 0 : Number(header);
+    if (declared > partCap) refuse(res, tooLarge(`a part of this URL may not be larger than ${partCap} bytes`, partCap));
+    if (!(await budget.lockPart(assetId, ref.partNumber))) {
+      refuse(res, new IngestError('conflict', `part ${ref.partNumber} is being uploaded by another request`));
+    }
+    try {
+      if (!(await budget.reserve(assetId, declared, uploadCap))) {
+        refuse(res, tooLarge(`the upload would exceed its limit of ${uploadCap} bytes`, uploadCap));
+      }
+      const meter = new PartMeter(budget, { assetId, uploadCap, partCap }, declared);
+      req.on('error', (err) => meter.destroy(err));
+      const stored = await deps.multipart.putPart({ ...ref, body: req.pipe(meter) }).catch(async (err: unknown) => {
+        // The store removed what it had written before answering: give the reservation back.
+        await budget.release(assetId, meter.reserved);
+        refuse(res, err);
+      });
+      await budget.commit(assetId, ref.partNumber, stored.bytes, meter.reserved);
+      res.setHeader('ETag', stored.etag);
+      res.status(200).end();
+    } finally {
+      await budget.unlockPart(assetId, ref.partNumber);
+    }
   });
   return router;
+}
+
+/** Fails the request and closes its connection, so a refused body is not read to its end. */
+function refuse(res: Response, err: unknown): never {
+  res.setHeader('Connection', 'close');
+  throw err;
+}
+
+function tooLarge(message: string, maxBytes: number): IngestError {
+  return new IngestError('payload_too_large', message, { details: { maxBytes } });
 }

@@ -22,8 +22,9 @@ export interface LocalUploadRoutesDeps {
  * The local store's direct uploads (`PUT` raw bytes, or `POST` a form with one `file`) at the
  * URLs `createLocalUploadSigner` signs. No API key: the signature is the authorization. Enforced
  * here: the signature (403 `signature_invalid`), the expiry (403 `url_expired`), single use
- * (403 `url_already_used`; a failed upload frees the URL again), the signed size (413, nothing
- * kept) and that the bytes are an image (415).
+ * (403 `url_already_used`; a failed upload frees the URL again), the signed size while the
+ * bytes stream (413, nothing kept), a PUT's `Content-Type` equal to the signed one (415, as a
+ * presigned S3 PUT refuses another type) and that the bytes are an image (415).
  */
 export function localUploadRoutes(deps: LocalUploadRoutesDeps): Router {
   const router = Router();
@@ -33,6 +34,12 @@ export function localUploadRoutes(deps: LocalUploadRoutesDeps): Router {
     const assetId = stagingKeys.assetIdOfOriginal(key);
     if (!assetId) throw new IngestError('signature_invalid', 'not an upload URL');
     res.locals.assetId = assetId;
+    if (method === 'PUT' && mediaType(req.headers['content-type']) !== mediaType(grant.contentType)) {
+      res.setHeader('Connection', 'close');
+      throw new IngestError('unsupported_media_type', `the upload was signed for Content-Type ${grant.contentType}`, {
+        details: { expected: grant.contentType, received: req.headers['content-type'] ?? null },
+      });
+    }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (method === 'PUT' && declared > grant.maxBytes) {
       res.setHeader('Connection', 'close');
@@ -82,4 +89,9 @@ export function localUploadRoutes(deps: LocalUploadRoutesDeps): Router {
   router.put('/v1/local-uploads/*key', handler('PUT'));
   router.post('/v1/local-uploads/*key', handler('POST'));
   return router;
+}
+
+/** `type/subtype` of a `Content-Type`, lower-cased, without parameters (`; charset=…`). */
+function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0]!.trim().toLowerCase();
 }

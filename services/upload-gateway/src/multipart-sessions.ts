@@ -1,7 +1,8 @@
 import { IngestError, stagingKeys, toIngestError, type Asset } from '@ingestkit/contracts';
 import type { Logger, Redis } from '@ingestkit/runtime';
-import type { MultipartUploadRef, MultipartUploads } from '@ingestkit/storage';
+import { checkPartList, type MultipartUploadRef, type MultipartUploads, type UploadedPart } from '@ingestkit/storage';
 import { completeDirectUpload, refuseUpload, type CompleteUploadDeps } from './complete-upload';
+import { createPartBudget } from './part-budget';
 
 export interface MultipartSessionsDeps extends CompleteUploadDeps {
   multipart: MultipartUploads;
@@ -30,14 +31,19 @@ export interface Session extends MultipartUploadRef {
 export function createMultipartSessions(deps: MultipartSessionsDeps) {
   const sessionKey = (assetId: string) => `${deps.prefix}:multipart:${assetId}`;
   const openKey = `${deps.prefix}:multipart:open`;
+  const budget = createPartBudget(deps);
 
   async function forget(assetId: string): Promise<void> {
     await deps.redis.multi().zrem(openKey, assetId).del(sessionKey(assetId)).exec();
+    await budget.forget(assetId);
   }
 
   const reject = (assetId: string, error: IngestError) => refuseUpload(deps, assetId, error);
 
   return {
+    /** The byte accounting of the open uploads (see part-budget.ts). */
+    budget,
+
     /** Starts the store's multipart upload for a new asset's staging key and records the session. */
     async start(input: { assetId: string; contentType: string; maxBytes: number }): Promise<MultipartUploadRef> {
       const key = stagingKeys.original(input.assetId);
@@ -68,8 +74,10 @@ export function createMultipartSessions(deps: MultipartSessionsDeps) {
     },
 
     /**
-     * Completes the upload: refuses it (aborted, asset `rejected`, 413) when its parts add up to
-     * more than the cap, else assembles it and runs the same verification and enqueueing as
+     * Completes the upload. Before anything is joined: refuses (400 `bad_request`) a part list
+     * with duplicate, out-of-order or never uploaded part numbers, and refuses the upload
+     * (aborted, asset `rejected`, 413) when the listed parts add up to more than the cap. Then
+     * assembles it and runs the same verification and enqueueing as
      * `POST /v1/assets/:id/complete` — which checks the size of the assembled object again, so
      * the cap holds on stores that cannot list parts (s3rver).
      */
@@ -79,12 +87,13 @@ export function createMultipartSessions(deps: MultipartSessionsDeps) {
         if (!asset) throw new IngestError('not_found', `asset ${session.assetId} does not exist`);
         return asset;
       }
+      checkPartList(parts);
       const listed = await deps.multipart.listParts(session).catch((err: unknown) => {
-        // Only an optimisation (refuse before assembling): the completed object is checked below.
+        // Where the store cannot list parts, the completed object is checked below instead.
         if (toIngestError(err).code === 'storage_error') return undefined;
         throw err;
       });
-      const total = listed?.reduce((sum, part) => sum + part.bytes, 0) ?? 0;
+      const total = listed ? totalOf(parts, listed) : 0;
       if (total > session.maxBytes) {
         const error = new IngestError(
           'payload_too_large',
@@ -99,6 +108,7 @@ export function createMultipartSessions(deps: MultipartSessionsDeps) {
         throw error;
       }
       await deps.multipart.complete({ ...session, parts });
+      await budget.forget(session.assetId);
       const done: Session = { ...session, completedAt: Date.now() };
       await deps.redis
         .multi()
@@ -138,6 +148,8 @@ export function createMultipartSessions(deps: MultipartSessionsDeps) {
         const session = JSON.parse(raw) as Session;
         try {
           await deps.multipart.abort(session);
+          // Only once the parts are gone: a session put back keeps counting its bytes.
+          await budget.forget(assetId);
           await reject(assetId, new IngestError('upload_incomplete', `multipart upload abandoned for ${olderThanSeconds} s`));
           swept++;
         } catch (err) {
@@ -152,3 +164,17 @@ export function createMultipartSessions(deps: MultipartSessionsDeps) {
 }
 
 export type MultipartSessions = ReturnType<typeof createMultipartSessions>;
+
+/** The bytes of the parts a completion lists; `bad_request` for a part the store does not have. */
+function totalOf(parts: ReadonlyArray<{ partNumber: number }>, stored: readonly UploadedPart[]): number {
+  const sizes = new Map(stored.map((part) => [part.partNumber, part.bytes]));
+  let total = 0;
+  for (const { partNumber } of parts) {
+    const bytes = sizes.get(partNumber);
+    if (bytes === undefined) {
+      throw new IngestError('bad_request', `part ${partNumber} was never uploaded`, { details: { partNumber } });
+    }
+    total += bytes;
+  }
+  return total;
+}

@@ -174,7 +174,7 @@ function localUpload(method: 'PUT' | 'POST', content: Record<string, unknown>) {
       '403': error('signature_invalid, url_expired or url_already_used'),
       '409': error('conflict: the asset is not awaiting an upload'),
       '413': error('payload_too_large: more bytes than signed for; nothing kept'),
-      '415': error('unsupported_media_type'),
+      '415': error('unsupported_media_type: a Content-Type other than the signed `type`, or not an accepted image'),
       '503': error('storage_read_only: staging refuses writes; nothing kept, the URL can be used again'),
       '507': error('storage_full: staging has no space left; nothing kept, the URL can be used again'),
     },

@@ -123,8 +123,19 @@ export function uppyPaths(): Record<string, JsonSchema> {
     paths[`${base}/s3/multipart/{uploadId}/{partNumber}`] = {
       get: {
         summary: 'Uppy: sign one part (PUT the bytes; the answer carries its ETag)',
-        ...params(uploadIdParam, { name: 'partNumber', in: 'path', required: true, schema: { type: 'integer' } }, keyParam),
-        responses: { '200': { description: 'Where to PUT the part', content: json(ref('UppySignedPart')) }, ...refusals },
+        ...params(uploadIdParam, { name: 'partNumber', in: 'path', required: true, schema: { type: 'integer' } }, keyParam, {
+          name: 'size',
+          in: 'query',
+          required: false,
+          description:
+            'Optional (Uppy does not send it): the part size in bytes. Held to what the upload has left of its cap; on S3 signed into the URL as its Content-Length.',
+          schema: { type: 'integer', minimum: 1 },
+        }),
+        responses: {
+          '200': { description: 'Where to PUT the part', content: json(ref('UppySignedPart')) },
+          '413': error('payload_too_large: the upload has no bytes left, or not the declared size'),
+          ...refusals,
+        },
       },
     };
     paths[`${base}/s3/multipart/{uploadId}/complete`] = {
@@ -134,7 +145,7 @@ export function uppyPaths(): Record<string, JsonSchema> {
         requestBody: { required: true, content: json(ref('UppyCompleteRequest')) },
         responses: {
           '200': { description: 'The asset URL and key', content: json(ref('UppyCompleteResponse')) },
-          '400': error('bad_request'),
+          '400': error('bad_request: a part listed twice, out of ascending order, or never uploaded'),
           '409': error('upload_missing'),
           '413': error('payload_too_large: the parts add up to more than the limit (upload aborted, asset rejected)'),
           '415': error('unsupported_media_type: not an accepted image'),
@@ -152,6 +163,7 @@ export function uppyPaths(): Record<string, JsonSchema> {
         { name: 'partNumber', in: 'path', required: true, schema: { type: 'integer' } },
         keyParam,
         query('expires', 'Unix seconds'),
+        query('max', "The part's byte cap (what the upload had left when the URL was signed)"),
         query('signature', 'HMAC of the grant'),
       ],
       requestBody: { required: true, content: { 'application/octet-stream': { schema: {} } } },
@@ -162,7 +174,8 @@ export function uppyPaths(): Record<string, JsonSchema> {
         },
         '403': error('signature_invalid or url_expired'),
         '404': error('not_found: no such upload'),
-        '413': error('payload_too_large'),
+        '409': error('conflict: the upload was completed, or this part is being uploaded by another request'),
+        '413': error("payload_too_large: past the URL's cap or the upload's (counted across its parts while they stream)"),
       },
     },
   };

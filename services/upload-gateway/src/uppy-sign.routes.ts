@@ -77,7 +77,7 @@ export function uppySignRoutes(deps: UppySignRoutesDeps): Router {
     } else {
       const session = await deps.uploads.findSession(res, { key: request.key, uploadId: request.uploadId });
       if (request.method === 'PUT') {
-        const part = await deps.uploads.signPart(session, request.partNumber ?? 0);
+        const part = await deps.uploads.signPart(session, request.partNumber ?? 0, request.size);
         body = { url: part.url, ...(part.headers ? { headers: part.headers } : {}) };
       } else {
         const op: Operation = request.method === 'GET' ? 'list' : request.method === 'POST' ? 'complete' : 'abort';

@@ -14,7 +14,7 @@ import type { Redis } from '@ingestkit/runtime';
 import { MAX_PART_NUMBER, type DirectUploadSigner, type MultipartUploads } from '@ingestkit/storage';
 import { principalOf, principalRef } from './auth';
 import type { Intake } from './intake';
-import type { MultipartSessions } from './multipart-sessions';
+import type { MultipartSessions, Session } from './multipart-sessions';
 import { parseBody } from './parse-body';
 import { applyTokenLimits, assertTokenCovers, countTokenUpload } from './token-limits';
 import { UPLOAD_TOKEN_PREFIX } from './upload-token';
@@ -111,15 +111,40 @@ export function createUppyUploads(deps: UppyUploadsDeps) {
     return session;
   }
 
-  async function signPart(session: { key: string; uploadId: string }, partNumber: number) {
-    return signPartOf(session, partNumber);
-  }
-  const signPartOf = async (session: { key: string; uploadId: string }, partNumber: number) => {
+  /**
+   * A URL for part `partNumber`, capped at what the upload has left (the local store signs the
+   * cap into the URL and enforces it while the part streams). `size`, when the client declares
+   * it, must fit what is left with every other part's declared size; S3 then pins it as the
+   * signed `Content-Length` (see s3-multipart-uploads.ts for what S3 cannot bound).
+   */
+  async function signPart(session: Session, partNumber: number, size?: number) {
     if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PART_NUMBER) {
       throw new IngestError('bad_request', `part numbers are 1 to ${MAX_PART_NUMBER}`);
     }
-    return deps.multipart.signPart({ ...session, partNumber, expiresInSeconds: deps.expiresInSeconds });
-  };
+    if (size !== undefined && (!Number.isSafeInteger(size) || size < 1)) {
+      throw new IngestError('bad_request', 'size: the part size in bytes, a positive integer');
+    }
+    const { budget } = deps.sessions;
+    const remaining = await budget.remaining(session.assetId, session.maxBytes);
+    if (remaining < (size ?? 1)) {
+      throw new IngestError(
+        'payload_too_large',
+        `the upload has ${Math.max(remaining, 0)} of its ${session.maxBytes} bytes left`,
+        {
+          details: { maxBytes: session.maxBytes, remainingBytes: Math.max(remaining, 0) },
+        },
+      );
+    }
+    if (size !== undefined) await budget.declare(session.assetId, partNumber, size, session.maxBytes);
+    return deps.multipart.signPart({
+      key: session.key,
+      uploadId: session.uploadId,
+      partNumber,
+      expiresInSeconds: deps.expiresInSeconds,
+      maxBytes: remaining,
+      ...(size === undefined ? {} : { bytes: size }),
+    });
+  }
 
   /** A new asset and a POST form (or PUT) to upload it straight to staging (Companion's `/s3/params`). */
   async function singlePart(res: Response, input: UppyFileInput): Promise<UppyUploadParams> {

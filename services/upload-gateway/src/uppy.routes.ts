@@ -95,7 +95,9 @@ export function uppyRoutes(deps: UppyRoutesDeps): Router {
 
     router.get(`${base}/s3/multipart/:uploadId/:partNumber`, ...auth, async (req, res) => {
       const session = await findSession(req, res);
-      const signed = await uploads.signPart(session, Number(req.params.partNumber));
+      // `size` (not sent by Uppy): the part's size, which S3 then pins in the URL.
+      const size = typeof req.query.size === 'string' ? Number(req.query.size) : undefined;
+      const signed = await uploads.signPart(session, Number(req.params.partNumber), size);
       const body: UppySignedPart = {
         url: signed.url,
         ...(signed.headers ? { headers: signed.headers } : {}),

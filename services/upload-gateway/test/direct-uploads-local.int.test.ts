@@ -157,6 +157,7 @@ it('refuses bytes beyond the declared size with 413 and keeps nothing; the URL c
   // A chunked body announces no length: the limit holds while streaming.
   const chunked = await fetch(upload.url, {
     method: 'PUT',
+    headers: upload.headers,
     body: new ReadableStream({
       start(controller) {
         controller.enqueue(jpeg);

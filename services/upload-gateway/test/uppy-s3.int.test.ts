@@ -1,4 +1,4 @@
-// Proves the Uppy (Companion) S3 routes on the local store and on S3 (s3rver or MinIO): multipart and single-part uploads end queued, the cap is enforced at completion, tokens, unknown uploads and abandoned uploads are refused or cleaned up.
+// Proves the Uppy (Companion) S3 routes on the local store and on S3 (s3rver or MinIO): multipart and single-part uploads end queued, the cap is enforced while parts stream (local) and at completion, tokens, unknown uploads and abandoned uploads are refused or cleaned up.
 import { createS3Client, createS3MultipartUploads, createS3Store, createS3UploadSigner } from '@ingestkit/storage';
 import { createRedisAssetRegistry } from '@ingestkit/registry';
 import { createIngestQueues, createLogger, closeQueues } from '@ingestkit/runtime';
@@ -132,6 +132,15 @@ describe.each(['local', 's3'] as const)('Uppy S3 routes on the %s store', (kind)
     const { key, uploadId, assetId } = (await create(capped)).body;
     const sign = (n: number) => callJson(gateway, 'GET', `/v1/uppy/s3/multipart/${uploadId}/${n}?${q(key)}`, { auth: capped });
     const etag1 = await putPart((await sign(1)).body.url, image.subarray(0, 5 * MiB));
+    if (kind === 'local') {
+      // The local store cuts the part that would cross the cap while it streams, keeping nothing of it.
+      const cut = await fetch((await sign(2)).body.url, { method: 'PUT', body: image.subarray(5 * MiB) });
+      expect(cut.status).toBe(413);
+      expect(((await cut.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+      const kept = await gateway.staging.list(`multipart/${uploadId}/parts/`);
+      expect(kept.map((object) => object.key.split('/').pop())).toEqual(['00001', '00001.json']);
+      return;
+    }
     const etag2 = await putPart((await sign(2)).body.url, image.subarray(5 * MiB));
     const done = await callJson(gateway, 'POST', `/v1/uppy/s3/multipart/${uploadId}/complete?${q(key)}`, {
       auth: capped,
