@@ -1,10 +1,25 @@
 import { z } from 'zod';
-import { Asset, AssetStatus } from './asset';
+import { Asset, AssetStatus, DestinationKind } from './asset';
 import { AssetId } from './ids';
+import { PolicyName } from './policies';
+import { FolderPath, TagName } from './uploads';
 
-/** `GET /v1/assets` query: newest first, optionally one status, `cursor` from the previous page. */
+/**
+ * `GET /v1/assets` query: newest first, `cursor` from the previous page. Every filter is
+ * optional and they combine (all must hold): `folder` is one folder exactly, `folderPrefix` a
+ * folder and everything below it (`a/b` matches `a/b` and `a/b/c`, not `a/bc`); folders are
+ * written as in uploads (slashes around them are dropped). `createdAfter` is inclusive and
+ * `createdBefore` exclusive, so consecutive windows never share an asset.
+ */
 export const AssetListQuery = z.object({
   status: AssetStatus.optional(),
+  folder: FolderPath.optional(),
+  folderPrefix: FolderPath.optional(),
+  tag: TagName.optional(),
+  policy: PolicyName.optional(),
+  destination: DestinationKind.optional(),
+  createdAfter: z.iso.datetime({ offset: true }).optional(),
+  createdBefore: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z
     .string()
