@@ -13,13 +13,13 @@ import { FolderPath, TagName } from './uploads';
  */
 export const AssetListQuery = z.object({
   status: AssetStatus.optional(),
-  folder: FolderPath.optional(),
-  folderPrefix: FolderPath.optional(),
-  tag: TagName.optional(),
+  folder: FolderPath.optional().describe('Exactly this folder'),
+  folderPrefix: FolderPath.optional().describe('This folder and every folder below it (a/b: a/b and a/b/c, not a/bc)'),
+  tag: TagName.optional().describe('Assets carrying this tag'),
   policy: PolicyName.optional(),
   destination: DestinationKind.optional(),
-  createdAfter: z.iso.datetime({ offset: true }).optional(),
-  createdBefore: z.iso.datetime({ offset: true }).optional(),
+  createdAfter: z.iso.datetime({ offset: true }).optional().describe('Created at or after this instant (inclusive)'),
+  createdBefore: z.iso.datetime({ offset: true }).optional().describe('Created before this instant (exclusive)'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z
     .string()
