@@ -45,7 +45,9 @@ function expectedKeys(asset: Asset): string[] {
 /** Every index key holding each asset id, read from Redis. */
 async function indexedKeys(): Promise<Map<string, string[]>> {
   const byId = new Map<string, string[]>();
-  const keys = await connection.keys(`${prefix}:assets:*`);
+  const keys: string[] = [];
+  for await (const batch of connection.scanStream({ match: `${prefix}:assets:*`, count: 1_000 }))
+    keys.push(...(batch as string[]));
   for (const key of keys.filter((k) => !k.endsWith(':index-version'))) {
     for (const member of await connection.zrange(key, 0, -1)) {
       const id = member.slice(member.indexOf(':') + 1);
