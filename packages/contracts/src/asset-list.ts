@@ -1,10 +1,25 @@
 import { z } from 'zod';
-import { Asset, AssetStatus } from './asset';
+import { Asset, AssetStatus, DestinationKind } from './asset';
 import { AssetId } from './ids';
+import { PolicyName } from './policies';
+import { FolderPath, TagName } from './uploads';
 
-/** `GET /v1/assets` query: newest first, optionally one status, `cursor` from the previous page. */
+/**
+ * `GET /v1/assets` query: newest first, `cursor` from the previous page. Every filter is
+ * optional and they combine (all must hold): `folder` is one folder exactly, `folderPrefix` a
+ * folder and everything below it (`a/b` matches `a/b` and `a/b/c`, not `a/bc`); folders are
+ * written as in uploads (slashes around them are dropped). `createdAfter` is inclusive and
+ * `createdBefore` exclusive, so consecutive windows never share an asset.
+ */
 export const AssetListQuery = z.object({
   status: AssetStatus.optional(),
+  folder: FolderPath.optional().describe('Exactly this folder'),
+  folderPrefix: FolderPath.optional().describe('This folder and every folder below it (a/b: a/b and a/b/c, not a/bc)'),
+  tag: TagName.optional().describe('Assets carrying this tag'),
+  policy: PolicyName.optional(),
+  destination: DestinationKind.optional(),
+  createdAfter: z.iso.datetime({ offset: true }).optional().describe('Created at or after this instant (inclusive)'),
+  createdBefore: z.iso.datetime({ offset: true }).optional().describe('Created before this instant (exclusive)'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z
     .string()

@@ -1,18 +1,36 @@
-import type { Asset, AssetStatus, Stage, StageTiming } from '@ingestkit/contracts';
+import type { Asset, AssetStatus, DestinationKind, Stage, StageTiming } from '@ingestkit/contracts';
 
-/** Arguments of {@link AssetRegistry.list}. */
+/**
+ * Arguments of {@link AssetRegistry.list}. Every filter is optional; given several, an asset
+ * must match all of them.
+ */
 export interface ListAssetsInput {
-  status?: AssetStatus;
+  status?: AssetStatus | undefined;
+  /** Exactly this folder (as stored: no leading or trailing slash). */
+  folder?: string | undefined;
+  /** This folder and every folder below it: `a/b` matches `a/b` and `a/b/c`, not `a/bc`. */
+  folderPrefix?: string | undefined;
+  /** Assets carrying this tag (exact, case-sensitive). */
+  tag?: string | undefined;
+  policy?: string | undefined;
+  destination?: DestinationKind | undefined;
+  /** ISO datetime, inclusive: `createdAt` at or after it (millisecond precision). */
+  createdAfter?: string | undefined;
+  /** ISO datetime, exclusive: `createdAt` strictly before it (millisecond precision). */
+  createdBefore?: string | undefined;
   /** Page size, at least 1. */
   limit: number;
-  cursor?: string;
+  cursor?: string | undefined;
 }
 import type { VersionInput, VersionMerge } from './versions';
 
-/** Fields of an asset that can change after creation; `null` removes an optional field. */
+/**
+ * Fields of an asset that can change after creation; `null` removes an optional field. Listing
+ * follows every change of an indexed field (`tags` here, `status` by `transition`).
+ */
 export type AssetPatch = {
   [K in 'original' | 'output' | 'error']?: Asset[K] | null;
-};
+} & { tags?: Asset['tags'] };
 
 export interface TransitionInput {
   /** The statuses the asset may be in for the transition to happen. */
@@ -31,9 +49,14 @@ export interface AssetRegistry {
   create(asset: Asset): Promise<void>;
   get(id: string): Promise<Asset | null>;
   /**
-   * A page of assets, newest `createdAt` first (ties by id), all or those in one status; pass
-   * `nextCursor` back to get the next page (absent on the last one). Assets changing status
-   * while a client pages may be seen twice or not at all, as with any live cursor.
+   * A page of assets, newest `createdAt` first (ties by id), all or those matching every filter
+   * of `query`; pass `nextCursor` back to get the next page (absent on the last one). A page
+   * holds at most `limit` assets and, when filters combine, may hold fewer (even none) while
+   * `nextCursor` is present: an adapter bounds the work of one call, so a client pages until
+   * `nextCursor` is absent. Never a scan of every asset: adapters answer from indexes kept in
+   * the same atomic step as the writes they follow. Assets changing an indexed field while a
+   * client pages may be seen twice or not at all, as with any live cursor; every asset returned
+   * matched the filters when the page was read. A cursor does not depend on the filters.
    * `IngestError('bad_request')` for a cursor this registry did not hand out.
    */
   list(query: ListAssetsInput): Promise<{ assets: Asset[]; nextCursor?: string }>;

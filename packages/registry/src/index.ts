@@ -3,3 +3,4 @@ export * from './redis-asset-registry';
 export * from './versions';
 export { OutboxEntry, notificationFromOutbox, outboxKeys } from './outbox';
 export * from './outbox-relay';
+export { backfillAssetIndexes } from './backfill-asset-indexes';

@@ -2,7 +2,9 @@ import { AssetVersion, IngestError, type Asset, type NotificationType, type Stag
 import type { Redis } from '@ingestkit/runtime';
 import type { AssetRegistry, TransitionInput } from './asset-registry';
 import { decodeAsset, encodeAsset, encodePatch } from './asset-hash';
-import { decodeListingCursor, encodeListingCursor, listingKeys, listingMember, LISTING_FIELD } from './asset-listing';
+import { ASSET_INDEX_LUA } from './asset-index';
+import { listingBase, listingMember, LISTING_FIELD } from './asset-listing';
+import { listAssets } from './list-assets';
 import { outboxKeys, PUSH_OUTBOX_LUA } from './outbox';
 import { markVersionsDeleted, mergeVersion } from './versions';
 
@@ -10,10 +12,10 @@ import { markVersionsDeleted, mergeVersion } from './versions';
 // writes run in one script, so two workers racing on the same asset cannot interleave. When
 // ARGV[2] names a notification and the status actually changed, the same script bumps the
 // asset's `notifySeq` and pushes the notification onto the outbox (KEYS[2]), so a crash can
-// neither lose the notification of a transition nor record one without it. A status change
-// also moves the asset's listing entry (see asset-listing.ts) from the old status's index to the
-// new one's (ARGV[3] is the prefix of those index keys), in the same atomic step.
-const TRANSITION_SCRIPT = `${PUSH_OUTBOX_LUA}
+// neither lose the notification of a transition nor record one without it. Whatever the
+// fields written, the same script moves the asset between the listing indexes (asset-listing.ts;
+// ARGV[3] is their key prefix) to match its new status, tags, etc.
+const TRANSITION_SCRIPT = `${PUSH_OUTBOX_LUA}${ASSET_INDEX_LUA}
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local previous = redis.call('HGET', KEYS[1], 'status')
 if ARGV[1] ~= '*' then
@@ -23,20 +25,15 @@ if ARGV[1] ~= '*' then
   end
   if not allowed then return 0 end
 end
+local indexed_before = index_keys(KEYS[1], ARGV[3])
 for i = 4, #ARGV, 2 do
   if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[1], ARGV[i]) else redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 end
+reindex(KEYS[1], ARGV[3], indexed_before)
 local current = redis.call('HGET', KEYS[1], 'status')
-if current ~= previous then
-  local member = redis.call('HGET', KEYS[1], '${LISTING_FIELD}')
-  if member then
-    redis.call('ZREM', ARGV[3] .. previous, member)
-    redis.call('ZADD', ARGV[3] .. current, 0, member)
-  end
-  if ARGV[2] ~= '' then
-    local seq = redis.call('HINCRBY', KEYS[1], 'notifySeq', 1)
-    push_outbox(KEYS[1], KEYS[2], ARGV[2], tostring(seq))
-  end
+if current ~= previous and ARGV[2] ~= '' then
+  local seq = redis.call('HINCRBY', KEYS[1], 'notifySeq', 1)
+  push_outbox(KEYS[1], KEYS[2], ARGV[2], tostring(seq))
 end
 return 1
 `;
@@ -48,12 +45,12 @@ const statusNotifications: Partial<Record<Asset['status'], NotificationType>> = 
   failed: 'asset.failed',
 };
 
-// Creates the hash and its listing entries (all assets: KEYS[2]; its status: KEYS[3]) at once.
-const CREATE_SCRIPT = `
+// Creates the hash and adds it to its listing indexes (ARGV[1] is their key prefix, ARGV[2] its
+// listing member) at once.
+const CREATE_SCRIPT = `${ASSET_INDEX_LUA}
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], '${LISTING_FIELD}', ARGV[1], unpack(ARGV, 2))
-redis.call('ZADD', KEYS[2], 0, ARGV[1])
-redis.call('ZADD', KEYS[3], 0, ARGV[1])
+redis.call('HSET', KEYS[1], '${LISTING_FIELD}', ARGV[2], unpack(ARGV, 3))
+reindex(KEYS[1], ARGV[1], {})
 return 1
 `;
 
@@ -74,11 +71,24 @@ return 1
 /** Compare-and-set rounds before giving up; each loses only to a concurrent writer that succeeded. */
 const MAX_VERSION_ROUNDS = 50;
 
-export function createRedisAssetRegistry(options: { redis: Redis; prefix: string }): AssetRegistry {
+/** Options of {@link createRedisAssetRegistry}. */
+export interface RedisAssetRegistryOptions {
+  redis: Redis;
+  /** The queue prefix; the registry's keys live under it. */
+  prefix: string;
+  /**
+   * How many index members one filtered `list` call may examine before it answers a short page
+   * with a cursor (see `listAssets`); bounds the time one call holds Redis. Default 1000.
+   */
+  listScanLimit?: number;
+}
+
+export function createRedisAssetRegistry(options: RedisAssetRegistryOptions): AssetRegistry {
   const { redis } = options;
   const keyOf = (id: string) => `${options.prefix}:asset:${id}`;
   const outbox = outboxKeys(options.prefix).pending;
-  const listing = listingKeys(options.prefix);
+  const indexBase = listingBase(options.prefix);
+  const listing = { prefix: options.prefix, scanLimit: options.listScanLimit ?? 1_000 };
 
   async function run<T>(operation: () => Promise<T>): Promise<T> {
     try {
@@ -99,7 +109,7 @@ export function createRedisAssetRegistry(options: { redis: Redis; prefix: string
 
   async function apply(id: string, from: string, fields: Record<string, string>, notify = ''): Promise<number> {
     const args = Object.entries({ ...fields, updatedAt: new Date().toISOString() }).flat();
-    return (await redis.eval(TRANSITION_SCRIPT, 2, keyOf(id), outbox, from, notify, listing.statusPrefix, ...args)) as number;
+    return (await redis.eval(TRANSITION_SCRIPT, 2, keyOf(id), outbox, from, notify, indexBase, ...args)) as number;
   }
 
   const notFound = (id: string) => new IngestError('not_found', `asset ${id} does not exist`);
@@ -138,32 +148,16 @@ export function createRedisAssetRegistry(options: { redis: Redis; prefix: string
       run(async () => {
         const created = (await redis.eval(
           CREATE_SCRIPT,
-          3,
+          1,
           keyOf(asset.id),
-          listing.all,
-          listing.statusPrefix + asset.status,
+          indexBase,
           listingMember(asset),
           ...Object.entries(encodeAsset(asset)).flat(),
         )) as number;
         if (created === 0) throw new IngestError('conflict', `asset ${asset.id} already exists`);
       }),
     get: (id) => run(() => read(id)),
-    list: (query) =>
-      run(async () => {
-        const key = query.status ? listing.statusPrefix + query.status : listing.all;
-        const max = query.cursor ? `(${decodeListingCursor(query.cursor)}` : '+';
-        const members = (await redis.call('ZRANGE', key, max, '-', 'BYLEX', 'REV', 'LIMIT', 0, query.limit + 1)) as string[];
-        const page = members.slice(0, query.limit);
-        const pipeline = redis.pipeline();
-        for (const member of page) pipeline.hgetall(keyOf(member.slice(member.indexOf(':') + 1)));
-        const hashes = ((await pipeline.exec()) ?? []).map(([err, hash]) => {
-          if (err) throw err;
-          return hash as Record<string, string>;
-        });
-        const assets = hashes.filter((hash) => Object.keys(hash).length > 0).map(decodeAsset);
-        const last = page.at(-1);
-        return members.length > query.limit && last ? { assets, nextCursor: encodeListingCursor(last) } : { assets };
-      }),
+    list: (query) => run(() => listAssets(redis, listing, query)),
     update: (id, patch) =>
       run(async () => {
         if ((await apply(id, '*', encodePatch(patch))) === -1) throw notFound(id);

@@ -12,8 +12,8 @@ function assetIdParam(value: unknown): string {
 }
 
 /**
- * `GET /v1/assets` (newest first, by status, cursor pages), `GET /v1/assets/:id` (status,
- * original, output, error, timings) and `POST /v1/assets/:id/retry`.
+ * `GET /v1/assets` (newest first, filtered as `AssetListQuery` says, cursor pages),
+ * `GET /v1/assets/:id` (status, original, output, error, timings) and `POST /v1/assets/:id/retry`.
  */
 export function assetRoutes(deps: {
   registry: AssetRegistry;

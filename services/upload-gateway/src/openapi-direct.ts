@@ -1,5 +1,5 @@
-import { AssetStatus, assetIdPattern, MAX_BATCH_JOBS } from '@ingestkit/contracts';
-import { errorResponse, json, ref, type JsonSchema } from './openapi-schema';
+import { AssetListQuery, assetIdPattern, MAX_BATCH_JOBS } from '@ingestkit/contracts';
+import { errorResponse, json, queryParameters, ref, type JsonSchema } from './openapi-schema';
 
 const error = errorResponse;
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: assetIdPattern.source } };
@@ -138,15 +138,13 @@ export function directUploadPaths(): Record<string, JsonSchema> {
     },
     '/v1/assets': {
       get: {
-        summary: 'List assets, newest first, optionally by status; follow nextCursor for the next page',
-        parameters: [
-          { name: 'status', in: 'query', schema: { type: 'string', enum: AssetStatus.options } },
-          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
-          { name: 'cursor', in: 'query', schema: { type: 'string' } },
-        ],
+        summary:
+          'List assets, newest first, filtered by status, folder, tag, policy, destination or creation time (all must hold); ' +
+          'follow nextCursor until it is absent (a filtered page may be short)',
+        parameters: queryParameters(AssetListQuery),
         responses: {
           '200': { description: 'A page of assets', content: json(ref('AssetPage')) },
-          '400': error('bad_request: invalid status, limit or cursor'),
+          '400': error('bad_request: an invalid filter, limit or cursor'),
           '401': error('unauthorized'),
         },
       },

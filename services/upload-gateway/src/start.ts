@@ -1,6 +1,6 @@
 import { queueNames } from '@ingestkit/contracts';
 import { createRedisPurgeStore } from '@ingestkit/purge';
-import { createRedisAssetRegistry } from '@ingestkit/registry';
+import { backfillAssetIndexes, createRedisAssetRegistry } from '@ingestkit/registry';
 import {
   createMetricsRegistry,
   createIngestQueues,
@@ -45,6 +45,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger.warn('GATEWAY_SIGNING_SECRET is not set: signing upload tokens and URLs with the development secret');
   }
   const registry = createRedisAssetRegistry({ redis, prefix: config.redis.prefix });
+  // Indexes assets written before the listing filters existed; once done, a single GET per start.
+  backfillAssetIndexes({ redis, prefix: config.redis.prefix }).then(
+    (result) => logger.info(result, 'asset listing indexes up to date'),
+    (err: unknown) => logger.warn({ err }, 'asset index backfill failed; it runs again at the next start'),
+  );
   const staging = createObjectStore(config.stores.staging);
   const local = { baseUrl: config.publicUrl, secret: localUploadSecret(config.signing.secret) };
   const multipart = createMultipartUploads(config.stores.staging, { ...local, store: staging });
