@@ -1,4 +1,4 @@
-// Proves the real @uppy/core + @uppy/aws-s3, 5.x (endpoint + token header) and 6.x (companionEndpoint with the token in the path, and signRequest through POST /v1/uppy/sign), upload through the gateway's S3 routes in headless Chromium, multipart (3 parts) and single-part, on S3 (s3rver) and the local store, to ready.
+// Proves the real @uppy/core + @uppy/aws-s3, 5.x (endpoint + token header) and 6.x (companionEndpoint with the token in the path, and signRequest through POST /v1/uppy/sign), upload through the gateway's S3 routes in headless Chromium, multipart (3 parts; also paused and resumed, which lists the stored parts, and cancelled, which aborts) and single-part, on S3 (s3rver) and the local store, to ready.
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { build } from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import sharp from 'sharp';
+import { createS3Client, createS3MultipartUploads } from '@ingestkit/storage';
 import { startRedis, startS3, type TestRedis, type TestS3 } from '@ingestkit/testkit';
 import { startInProcessStack } from './in-process-stack';
 
@@ -104,22 +105,36 @@ const startStack = async (env: Record<string, string>) => {
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
 
-async function uploadInBrowser(stack: Stack, major: 5 | 6, multipart: boolean, signRequest = false) {
+async function uploadInBrowser(
+  stack: Stack,
+  major: 5 | 6,
+  multipart: boolean,
+  signRequest = false,
+  interrupt?: 'pause' | 'cancel',
+) {
   await page.goto(`${pageOrigin}/`);
   await page.addScriptTag({ url: `${pageOrigin}/uppy-v${major}.js` });
   const token = await stack.mintToken();
   const routes: string[] = [];
+  /** Gateway calls that list an upload's parts or abort it (Companion routes or the signRequest facade). */
+  const calls: string[] = [];
   const record = (request: { url(): string; method(): string }) => {
-    const route = /\/(s3\/params|s3\/multipart|sign)\b/.exec(request.url())?.[1];
+    const url = request.url();
+    const route = /\/(s3\/params|s3\/multipart|sign)\b/.exec(url)?.[1];
     if (route && request.method() !== 'OPTIONS') routes.push(route);
+    const onUpload = /\/s3\/multipart\/[^/?]+(?:\?|$)/.test(url) ? request.method() : /\/s3-api\/(list|abort)\b/.exec(url)?.[1];
+    const call = ({ GET: 'list', DELETE: 'abort', list: 'list', abort: 'abort' } as Record<string, string>)[onUpload ?? ''];
+    if (call) calls.push(call);
   };
   page.on('request', record);
   const result = await page.evaluate(
     (input) =>
       // Runs in the page: `globalThis` is its window (the test's tsconfig has no DOM types).
-      (globalThis as unknown as { uploadWithUppy(i: typeof input): Promise<{ assetId: string; parts: number }> }).uploadWithUppy(
-        input,
-      ),
+      (
+        globalThis as unknown as {
+          uploadWithUppy(i: typeof input): Promise<{ assetId: string; parts: number; key?: string; uploadId?: string }>;
+        }
+      ).uploadWithUppy(input),
     {
       gateway: stack.url,
       token,
@@ -127,10 +142,17 @@ async function uploadInBrowser(stack: Stack, major: 5 | 6, multipart: boolean, s
       fileName: multipart ? `big-v${major}.png` : `small-v${major}.png`,
       multipart,
       signRequest,
+      interrupt,
     },
   );
+  if (interrupt === 'cancel') {
+    // Uppy sends the abort after cancelling (6.x with signRequest signs it first): wait for it.
+    for (const deadline = Date.now() + 10_000; !calls.includes('abort') && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
   page.off('request', record);
-  return { ...result, routes: new Set(routes) };
+  return { ...result, routes: new Set(routes), calls };
 }
 
 describe.each([
@@ -186,6 +208,40 @@ describe.each([
         status: 'ready',
         original: { bytes: (multipart ? bigPng : smallPng).length, contentType: 'image/png', format: 'png' },
       });
+    },
+  );
+
+  // Uppy lists the stored parts when a paused file resumes, and aborts a cancelled upload.
+  const variants = [
+    [5, false],
+    [6, false],
+    [6, true],
+  ] as const;
+
+  it.each(variants)(
+    '@uppy/aws-s3 %i.x (signRequest: %s): paused and resumed after one part, to ready',
+    async (major, signRequest) => {
+      const { assetId, calls } = await uploadInBrowser(stack, major, true, signRequest, 'pause');
+      expect(calls).toContain('list');
+      const asset = await stack.settled(assetId);
+      expect(asset).toMatchObject({ status: 'ready', original: { bytes: bigPng.length, format: 'png' } });
+    },
+  );
+
+  it.each(variants)(
+    '@uppy/aws-s3 %i.x (signRequest: %s): cancelled after one part, aborted and rejected',
+    async (major, signRequest) => {
+      const { assetId, key, uploadId, calls } = await uploadInBrowser(stack, major, true, signRequest, 'cancel');
+      const asset = await stack.settled(assetId);
+      expect(asset).toMatchObject({ status: 'rejected', error: { code: 'upload_incomplete' } });
+      expect(calls).toContain('abort');
+      if (store === 's3') {
+        // The store dropped the upload, not only the gateway's session.
+        const client = createS3Client(s3);
+        const uploads = createS3MultipartUploads({ client, bucket: 'ingestkit-staging' });
+        await expect(uploads.listParts({ key: key!, uploadId: uploadId! })).rejects.toMatchObject({ code: 'not_found' });
+        client.destroy();
+      }
     },
   );
 });

@@ -6,8 +6,13 @@ import AwsS3 from '@uppy/aws-s3';
 
 const MiB = 1024 * 1024;
 
-/** Uploads the file at `fileUrl` with Uppy as an app would; resolves with the asset id. */
-window.uploadWithUppy = async ({ gateway, token, fileUrl, fileName, multipart, signRequest }) => {
+/**
+ * Uploads the file at `fileUrl` with Uppy as an app would; resolves with the asset id. Once the
+ * first part is stored, `interrupt: 'pause'` pauses the file and resumes it (Uppy then asks for
+ * the stored parts and sends the rest), and `interrupt: 'cancel'` cancels the upload (Uppy then
+ * aborts it) and resolves at once.
+ */
+window.uploadWithUppy = async ({ gateway, token, fileUrl, fileName, multipart, signRequest, interrupt }) => {
   const blob = await (await fetch(fileUrl)).blob();
   const uppy = new Uppy({ autoProceed: false });
   const common = { shouldUseMultipart: multipart, getChunkSize: () => 5 * MiB };
@@ -29,9 +34,25 @@ window.uploadWithUppy = async ({ gateway, token, fileUrl, fileName, multipart, s
     uppy.use(AwsS3, { ...common, companionEndpoint: `${gateway}/v1/uppy/${token}` });
   }
   let parts = 0;
+  let cancelled;
+  const firstPart = new Promise((resolve) => uppy.once('s3-multipart:part-uploaded', resolve));
   uppy.on('s3-multipart:part-uploaded', () => parts++);
-  uppy.addFile({ name: fileName, type: blob.type, data: blob });
-  const result = await uppy.upload();
+  const fileId = uppy.addFile({ name: fileName, type: blob.type, data: blob });
+  if (interrupt === 'pause') {
+    void firstPart.then(() => {
+      uppy.pauseResume(fileId);
+      setTimeout(() => uppy.pauseResume(fileId), 200);
+    });
+  } else if (interrupt === 'cancel') {
+    cancelled = firstPart.then(() => {
+      const { key, uploadId } = uppy.getFile(fileId).s3Multipart;
+      uppy.cancelAll();
+      return { assetId: /^staging\/([^/]+)\/original$/.exec(key)?.[1], parts, key, uploadId };
+    });
+  }
+  const uploaded = uppy.upload();
+  if (cancelled) return cancelled;
+  const result = await uploaded;
   if (!result || result.failed.length > 0) throw new Error(`upload failed: ${String(result?.failed[0]?.error)}`);
   const key = result.successful[0].response.body.key;
   const assetId = /^staging\/([^/]+)\/original$/.exec(key)?.[1];

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
 import { isDockerAvailable } from './docker';
+import { installS3rverMultipart } from './s3rver-multipart';
 
 /** An S3-compatible server for tests, and how to reach it (feed these to `createS3Client`). */
 export interface TestS3 {
@@ -50,9 +51,12 @@ const MINIO_PASSWORD = 'ingestkit-secret';
  * engine answers (`isDockerAvailable`), else an in-process s3rver on a free port, with its data in a
  * fresh temp directory. Call `stop()` in `afterAll`.
  *
- * s3rver (3.7.1) does not check signatures (any credentials work) and lacks ListParts,
- * ListMultipartUploads and AbortMultipartUpload (answered `MethodNotAllowed`); tests that need
- * those must check `kind`. Its Range handling differs from S3 at the edges: `bytes=0-0` returns
+ * s3rver (3.7.1) does not check signatures (any credentials work). It lacks ListParts,
+ * ListMultipartUploads and AbortMultipartUpload, which testkit adds over the parts it stores
+ * (see {@link installS3rverMultipart} for what is and is not emulated), so multipart code runs
+ * unchanged on both servers; testkit also refuses `aws-chunked` bodies, which s3rver would store
+ * framing and all (clients need `requestChecksumCalculation: 'WHEN_REQUIRED'`, as
+ * `createS3Client` sets). Its Range handling differs from S3 at the edges: `bytes=0-0` returns
  * the whole object, and a range on an empty object is not rejected.
  */
 export async function startS3(options: StartS3Options = {}): Promise<TestS3> {
@@ -99,6 +103,8 @@ interface S3rverInstance {
   run(): Promise<{ port: number }>;
   close(): Promise<void>;
   httpServer?: Server;
+  /** Koa's middleware list (s3rver is a Koa app). */
+  middleware: Parameters<typeof installS3rverMultipart>[0]['middleware'];
 }
 type S3rverConstructor = new (options: Record<string, unknown>) => S3rverInstance;
 
@@ -114,6 +120,7 @@ async function startS3rver(buckets: string[], cors: boolean): Promise<TestS3> {
     directory,
     configureBuckets: buckets.map((name) => ({ name, ...(cors ? { configs: [BROWSER_CORS] } : {}) })),
   });
+  installS3rverMultipart(server);
   let port: number;
   try {
     ({ port } = await server.run());

@@ -1,4 +1,4 @@
-// Proves the Uppy (Companion) S3 routes on the local store and on S3 (s3rver or MinIO): multipart and single-part uploads end queued, the cap is enforced while parts stream (local) and at completion, tokens, unknown uploads and abandoned uploads are refused or cleaned up.
+// Proves the Uppy (Companion) S3 routes and the 6.x signRequest facade on the local store and on S3 (s3rver or MinIO): multipart and single-part uploads end queued, parts are listed and uploads aborted, the cap is enforced while parts stream (local) and at completion, tokens, unknown uploads and abandoned uploads are refused or cleaned up.
 import { createS3Client, createS3MultipartUploads, createS3Store, createS3UploadSigner } from '@ingestkit/storage';
 import { createRedisAssetRegistry } from '@ingestkit/registry';
 import { createIngestQueues, createLogger, closeQueues } from '@ingestkit/runtime';
@@ -76,13 +76,13 @@ describe.each(['local', 's3'] as const)('Uppy S3 routes on the %s store', (kind)
     expect(one.body).toEqual({ url: expect.any(String), expires: 900 });
     const etag1 = await putPart(batch.body.presignedUrls['1'], image.subarray(0, 5 * MiB));
     const etag2 = await putPart(one.body.url, image.subarray(5 * MiB));
-    if (kind === 'local' || s3.kind === 'minio') {
-      const listed = await callJson(gateway, 'GET', `${base}/s3/multipart/${uploadId}?${q(key)}`, { auth: null });
-      expect(listed.body).toEqual([
-        { PartNumber: 1, Size: 5 * MiB, ETag: etag1 },
-        { PartNumber: 2, Size: image.length - 5 * MiB, ETag: etag2 },
-      ]);
-    }
+    // What a resuming Uppy asks for: the parts stored so far, each with its size and ETag.
+    const listed = await callJson(gateway, 'GET', `${base}/s3/multipart/${uploadId}?${q(key)}`, { auth: null });
+    expect(listed).toMatchObject({ status: 200 });
+    expect(listed.body).toEqual([
+      { PartNumber: 1, Size: 5 * MiB, ETag: etag1 },
+      { PartNumber: 2, Size: image.length - 5 * MiB, ETag: etag2 },
+    ]);
     const parts = [
       { PartNumber: 1, ETag: etag1 },
       { PartNumber: 2, ETag: etag2 },
@@ -217,12 +217,40 @@ describe.each(['local', 's3'] as const)('Uppy S3 routes on the %s store', (kind)
     expect((await sign({ method: 'POST', key: 'x.jpg', contentType: 'image/jpeg' }, 'ut1.forged.token')).status).toBe(401);
   });
 
+  it('lists parts and aborts through the 6.x signRequest facade, as S3 would answer', async () => {
+    const sign = (body: Record<string, unknown>) => callJson(gateway, 'POST', '/v1/uppy/sign', { auth: token, body });
+    const created = await sign({ method: 'POST', key: 'a.jpg', contentType: 'image/jpeg' });
+    const key = created.body.key as string;
+    const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(await (await fetch(created.body.url, { method: 'POST' })).text())?.[1];
+    const part = await sign({ method: 'PUT', key, uploadId, partNumber: 1 });
+    const etag = await putPart(part.body.url, image.subarray(0, 5 * MiB));
+
+    const list = await sign({ method: 'GET', key, uploadId });
+    const listed = await fetch(list.body.url);
+    expect(listed.status).toBe(200);
+    const xml = await listed.text();
+    expect(xml).toContain(
+      `<Part><PartNumber>1</PartNumber><ETag>${etag.replace(/"/g, '&quot;')}</ETag><Size>${5 * MiB}</Size></Part>`,
+    );
+    expect(xml.match(/<Part>/g)).toHaveLength(1);
+
+    const abort = await sign({ method: 'DELETE', key, uploadId });
+    expect((await fetch(abort.body.url, { method: 'DELETE' })).status).toBe(204);
+    await expect(gateway.multipart.listParts({ key, uploadId: uploadId! })).rejects.toMatchObject({ code: 'not_found' });
+    expect((await fetch(list.body.url)).status).toBe(404);
+  });
+
   it('aborts on DELETE and sweeps abandoned uploads', async () => {
-    if (kind === 's3' && s3.kind !== 'minio') return; // s3rver has no AbortMultipartUpload
     const a = (await create(token)).body;
+    const signA = await callJson(gateway, 'GET', `/v1/uppy/s3/multipart/${a.uploadId}/1?${q(a.key)}`, { auth: token });
+    await putPart(signA.body.url, Buffer.from('part'));
     const aborted = await callJson(gateway, 'DELETE', `/v1/uppy/s3/multipart/${a.uploadId}?${q(a.key)}`, { auth: token });
     expect(aborted).toMatchObject({ status: 200, body: {} });
     expect((await callJson(gateway, 'GET', `/v1/assets/${a.assetId}`)).body.asset.status).toBe('rejected');
+    // The store dropped the upload and its part, not only the gateway's session.
+    await expect(gateway.multipart.listParts(a)).rejects.toMatchObject({ code: 'not_found' });
+    const listAborted = await callJson(gateway, 'GET', `/v1/uppy/s3/multipart/${a.uploadId}?${q(a.key)}`, { auth: token });
+    expect(listAborted).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
 
     const b = (await create(token)).body;
     const sign = await callJson(gateway, 'GET', `/v1/uppy/s3/multipart/${b.uploadId}/1?${q(b.key)}`, { auth: token });
@@ -244,6 +272,7 @@ describe.each(['local', 's3'] as const)('Uppy S3 routes on the %s store', (kind)
     });
     const gone = await callJson(gateway, 'GET', `/v1/uppy/s3/multipart/${b.uploadId}/1?${q(b.key)}`, { auth: token });
     expect(gone.status).toBe(404);
+    await expect(gateway.multipart.listParts(b)).rejects.toMatchObject({ code: 'not_found' });
     if (kind === 'local') expect(await gateway.staging.list(`multipart/${b.uploadId}/`)).toEqual([]);
   });
 });
