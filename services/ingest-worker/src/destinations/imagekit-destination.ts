@@ -36,9 +36,8 @@ export function createImageKitDestination(options: ImageKitDestinationOptions): 
       const atPath = (await options.client.listFiles({ path: folder, name: fileName })).find((file) => file.name === fileName);
       // An asset's own path holds only its own output. An overwrite path may hold anything, so
       // the file there is this output only if it carries these bytes' hash (equal size and
-      // dimensions say nothing about the pixels).
-      // The output's hash is recorded at optimize (so a replay after staging is gone still has it);
-      // outputs recorded before that are hashed from the staged bytes.
+      // dimensions say nothing about the pixels). The hash is kept on the output at optimize, so
+      // a replay after staging was cleaned still has it; older outputs are hashed from staging.
       const bytes = asset.overwrite && !output.sha256 ? await buffered(await open()) : undefined;
       const sha256 = asset.overwrite ? (output.sha256 ?? createHash('sha256').update(bytes!).digest('hex')) : undefined;
       const existing = atPath && (sha256 === undefined || holdsBytes(atPath, sha256)) ? atPath : undefined;
