@@ -27,7 +27,10 @@ for (const dir of workspaces) {
   const declared = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((name) => name.startsWith('@ingestkit/'));
   graph.set(pkg.name, declared);
   const place = relative(root, dir);
-  kinds.set(pkg.name, place.startsWith('services') ? 'service' : ['e2e', 'chaos', 'security'].includes(place) ? 'e2e' : 'package');
+  kinds.set(
+    pkg.name,
+    place.startsWith('services') ? 'service' : ['e2e', 'chaos', 'security'].includes(place) ? 'e2e' : 'package',
+  );
   for (const file of sourceFiles(dir)) {
     for (const [, imported] of readFileSync(file, 'utf8').matchAll(
       /from '(@ingestkit\/[a-z-]+)'|require\('(@ingestkit\/[a-z-]+)'\)/g,
