@@ -99,18 +99,33 @@ describe("another asset's key", () => {
     const victimUrl = victim.output.url as string;
     const before = sha256(await (await fetch(victimUrl)).arrayBuffer());
 
-    const token = await stack.mintToken({ maxBytes: 1_000_000, maxFiles: 5, overwrite: true });
-    const attack = await uploadForm(
-      stack.url,
-      token,
-      { folder: `victims/${victimId}`, fileName: 'photo.jpg', overwrite: 'true' },
-      await makeJpeg({ width: 64, height: 48, seed: 99 }),
-    );
-    if (attack.status === 202) await stack.settled(((await attack.json()) as { asset: { id: string } }).asset.id);
-    else {
-      expect(attack.status).toBe(400);
-      expect(await errorCode(attack)).toBe('bad_request');
-    }
+    // A token that may overwrite must name its folder, and stays in it.
+    const unscoped = await fetch(`${stack.url}/v1/upload-tokens`, {
+      method: 'POST',
+      headers: { ...stack.apiKey(), 'content-type': 'application/json' },
+      body: JSON.stringify({ maxBytes: 1_000_000, maxFiles: 5, overwrite: true }),
+    });
+    expect(unscoped.status).toBe(400);
+    expect(await errorCode(unscoped)).toBe('bad_request');
+    const token = await stack.mintToken({ maxBytes: 1_000_000, maxFiles: 5, folder: 'victims', overwrite: true });
+    const image = await makeJpeg({ width: 64, height: 48, seed: 99 });
+    const fields = { folder: `victims/${victimId}`, fileName: 'photo.jpg', overwrite: 'true' };
+    const byToken = await uploadForm(stack.url, token, fields, image);
+    // The reserved segment is refused first (400), before the folder claim would be (403).
+    expect([byToken.status, await errorCode(byToken)]).toEqual([400, 'bad_request']);
+    // Even the API key, which has no folder to stay in, cannot name the victim's key: the
+    // asset-id-shaped segment is reserved.
+    const byKey = await fetch(`${stack.url}/v1/uploads`, {
+      method: 'POST',
+      headers: stack.apiKey(),
+      body: (() => {
+        const form = new FormData();
+        for (const [name, value] of Object.entries(fields)) form.set(name, value);
+        form.set('file', new Blob([image], { type: 'image/jpeg' }), 'photo.jpg');
+        return form;
+      })(),
+    });
+    expect([byKey.status, await errorCode(byKey)]).toEqual([400, 'bad_request']);
 
     const after = await fetch(victimUrl);
     expect(after.status).toBe(200);

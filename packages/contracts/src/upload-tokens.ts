@@ -21,10 +21,16 @@ export const UploadTokenLimits = z.object({
 });
 export type UploadTokenLimits = z.infer<typeof UploadTokenLimits>;
 
-/** `POST /v1/upload-tokens`: mint a short-lived token for a browser. */
+/**
+ * `POST /v1/upload-tokens`: mint a short-lived token for a browser. A token that may overwrite
+ * must name its folder: without one it could replace any overwrite path of the library.
+ */
 export const UploadTokenRequest = UploadTokenLimits.extend({
   /** Lifetime in seconds: 10 s to 1 h, default 15 min. */
   expiresInSeconds: z.number().int().min(10).max(3600).default(900),
+}).refine((request) => request.overwrite !== true || request.folder !== undefined, {
+  path: ['folder'],
+  message: 'a token with "overwrite": true must name its folder',
 });
 export type UploadTokenRequest = z.infer<typeof UploadTokenRequest>;
 
