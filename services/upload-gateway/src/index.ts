@@ -1,4 +1,4 @@
 export * from './config';
 export * from './gateway';
 export * from './start';
-export * from './retry';
+export * from './assets/retry';

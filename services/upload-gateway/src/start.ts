@@ -15,11 +15,11 @@ import {
 import { createDirectUploadSigner, createMultipartUploads, createObjectStore } from '@ingestkit/storage';
 import type { GatewayConfig } from './config';
 import { createGateway } from './gateway';
-import { createIntake } from './intake';
-import { createMultipartSessions } from './multipart-sessions';
-import { startMultipartSweeper } from './multipart-sweeper';
-import { localUploadSecret } from './signing-keys';
-import { startStagingJanitor } from './staging-janitor';
+import { createIntake } from './intake/intake';
+import { createMultipartSessions } from './multipart/multipart-sessions';
+import { startMultipartSweeper } from './multipart/multipart-sweeper';
+import { localUploadSecret } from './http/signing-keys';
+import { startStagingJanitor } from './intake/staging-janitor';
 
 export interface RunningGateway {
   url: string;

@@ -4,7 +4,7 @@ import { queueNames, stageJobId } from '@ingestkit/contracts';
 import { createRedisAssetRegistry } from '@ingestkit/registry';
 import { createLocalUploadSigner } from '@ingestkit/storage';
 import { makeJpeg, makePdf, startRedis, type TestRedis } from '@ingestkit/testkit';
-import { localUploadSecret } from '../src/signing-keys';
+import { localUploadSecret } from '../src/http/signing-keys';
 import { callJson, mintUploadToken, SIGNING_SECRET, startTestGateway, type TestGateway } from './harness';
 
 let redis: TestRedis;

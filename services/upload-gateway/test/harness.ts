@@ -27,7 +27,7 @@ import {
 } from '@ingestkit/storage';
 import { deletePrefix, uniquePrefix } from '@ingestkit/testkit';
 import { createGateway, type GatewayDeps } from '../src/gateway';
-import { localUploadSecret } from '../src/signing-keys';
+import { localUploadSecret } from '../src/http/signing-keys';
 
 export const API_KEY = 'test-key';
 export const ADMIN_KEY = 'test-admin-key';

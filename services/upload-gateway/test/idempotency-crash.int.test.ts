@@ -4,7 +4,7 @@
 import express from 'express';
 import { createErrorHandler, createLogger, createRedis, listen, waitForRedis, type Redis } from '@ingestkit/runtime';
 import { deletePrefix, startRedis, uniquePrefix, type TestRedis } from '@ingestkit/testkit';
-import { createIdempotency } from '../src/idempotency';
+import { createIdempotency } from '../src/http/idempotency';
 
 const prefix = uniquePrefix('idem-crash');
 let testRedis: TestRedis;

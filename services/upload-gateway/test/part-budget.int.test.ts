@@ -1,7 +1,7 @@
 // Proves the multipart byte budget against a real Redis: concurrent reservations never pass the cap, a replaced part frees its old bytes only when it lands, and declared sizes only grow.
 import { Redis } from 'ioredis';
 import { deletePrefix, startRedis, uniquePrefix, type TestRedis } from '@ingestkit/testkit';
-import { createPartBudget, type PartBudget } from '../src/part-budget';
+import { createPartBudget, type PartBudget } from '../src/multipart/part-budget';
 
 let server: TestRedis;
 let redis: Redis;

@@ -10,7 +10,7 @@ import { createRedisAssetRegistry, type AssetRegistry } from '@ingestkit/registr
 import { createLogger, createQueue, createRedis, enqueueStage, waitForRedis, type Redis } from '@ingestkit/runtime';
 import { createLocalStore, type ObjectStore } from '@ingestkit/storage';
 import { deletePrefix, makeAsset, startRedis, uniquePrefix, type TestRedis } from '@ingestkit/testkit';
-import { createStagingJanitor } from '../src/staging-janitor';
+import { createStagingJanitor } from '../src/intake/staging-janitor';
 
 const HOUR_AGO = new Date(Date.now() - 3600_000);
 const prefix = uniquePrefix('janitor');

@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { queueNames } from '@ingestkit/contracts';
 import { createLocalMultipartUploads, createLocalStore, createLocalUploadSigner } from '@ingestkit/storage';
 import { makeJpeg, mountTmpfs, startRedis, type TestRedis, type TestTmpfs } from '@ingestkit/testkit';
-import { localUploadSecret } from '../src/signing-keys';
+import { localUploadSecret } from '../src/http/signing-keys';
 import { callJson, postUpload, SIGNING_SECRET, startTestGateway, type TestGateway } from './harness';
 
 let redis: TestRedis;

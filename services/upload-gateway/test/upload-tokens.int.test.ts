@@ -1,6 +1,6 @@
 // Proves upload tokens minted with an API key let a browser upload within the token's limits, and nowhere else.
 import { makePng, startRedis, type TestRedis } from '@ingestkit/testkit';
-import { createUploadTokens } from '../src/upload-token';
+import { createUploadTokens } from '../src/http/upload-token';
 import { callJson, mintUploadToken, postUpload, SIGNING_SECRET, startTestGateway, type TestGateway } from './harness';
 
 let redis: TestRedis;

@@ -3,9 +3,9 @@ import { createS3Client, createS3MultipartUploads, createS3Store, createS3Upload
 import { createRedisAssetRegistry } from '@ingestkit/registry';
 import { createIngestQueues, createLogger, closeQueues } from '@ingestkit/runtime';
 import { makeJpeg, startRedis, startS3, type TestRedis, type TestS3 } from '@ingestkit/testkit';
-import { createIntake } from '../src/intake';
-import { createMultipartSessions } from '../src/multipart-sessions';
-import { createUploadTokens } from '../src/upload-token';
+import { createIntake } from '../src/intake/intake';
+import { createMultipartSessions } from '../src/multipart/multipart-sessions';
+import { createUploadTokens } from '../src/http/upload-token';
 import { callJson, mintUploadToken, SIGNING_SECRET, startTestGateway, type TestGateway } from './harness';
 
 const BUCKET = 'ingestkit-staging';

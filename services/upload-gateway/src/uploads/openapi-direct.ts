@@ -1,5 +1,5 @@
 import { AssetListQuery, assetIdPattern, MAX_BATCH_JOBS } from '@ingestkit/contracts';
-import { errorResponse, json, queryParameters, ref, type JsonSchema } from './openapi-schema';
+import { errorResponse, json, queryParameters, ref, type JsonSchema } from '../docs/openapi-schema';
 
 const error = errorResponse;
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: assetIdPattern.source } };

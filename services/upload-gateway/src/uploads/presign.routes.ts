@@ -2,11 +2,11 @@ import { Router, type RequestHandler } from 'express';
 import { IngestError, PresignRequest, stagingKeys, type DestinationKind, type PresignResponse } from '@ingestkit/contracts';
 import { jsonBody, type Redis } from '@ingestkit/runtime';
 import type { DirectUploadSigner } from '@ingestkit/storage';
-import { principalOf, principalRef } from './auth';
-import type { Intake } from './intake';
-import { parseBody } from './parse-body';
-import { applyTokenLimits, countTokenUpload } from './token-limits';
-import { assetIdFor } from './idempotency';
+import { principalOf, principalRef } from '../http/auth';
+import type { Intake } from '../intake/intake';
+import { parseBody } from '../http/parse-body';
+import { applyTokenLimits, countTokenUpload } from '../http/token-limits';
+import { assetIdFor } from '../http/idempotency';
 
 export interface PresignRoutesDeps {
   signer: DirectUploadSigner;

@@ -10,8 +10,8 @@ import {
 } from '@ingestkit/contracts';
 import { jsonBody } from '@ingestkit/runtime';
 import type { MultipartUploads } from '@ingestkit/storage';
-import type { MultipartSessions } from './multipart-sessions';
-import { parseBody } from './parse-body';
+import type { MultipartSessions } from '../multipart/multipart-sessions';
+import { parseBody } from '../http/parse-body';
 import type { UppyUploads } from './uppy-uploads';
 
 /** Where the routes live: `<base>/s3/…` (token in `Authorization`) and `<base>/<token>/s3/…`. */

@@ -1,6 +1,6 @@
 import type { Logger } from '@ingestkit/runtime';
 import type { MultipartSessions } from './multipart-sessions';
-import { runPeriodically } from './periodic-task';
+import { runPeriodically } from '../intake/periodic-task';
 
 /**
  * Aborts abandoned multipart uploads (`MULTIPART_ABANDON_AFTER_SECONDS`) from the gateway that

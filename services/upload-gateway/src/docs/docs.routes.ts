@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import express, { Router } from 'express';
 import type { DestinationKind } from '@ingestkit/contracts';
 import { buildOpenApiDocument } from './openapi';
-import type { Route } from './http/route';
+import type { Route } from '../http/route';
 
 /** The files of Swagger UI the page loads, served from the installed package (no CDN). */
 const SWAGGER_UI_FILES = ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js'];

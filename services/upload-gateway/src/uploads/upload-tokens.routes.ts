@@ -1,9 +1,9 @@
 import { Router, type RequestHandler } from 'express';
 import { IngestError, UploadTokenRequest, type DestinationKind, type UploadTokenResponse } from '@ingestkit/contracts';
 import { jsonBody } from '@ingestkit/runtime';
-import { principalOf } from './auth';
-import { parseBody } from './parse-body';
-import type { UploadTokens } from './upload-token';
+import { principalOf } from '../http/auth';
+import { parseBody } from '../http/parse-body';
+import type { UploadTokens } from '../http/upload-token';
 
 /**
  * `POST /v1/upload-tokens` (API key only): a backend app mints a short-lived token a browser

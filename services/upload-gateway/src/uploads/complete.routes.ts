@@ -2,10 +2,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import { IngestError, isAssetId, S3EventNotification, stagingKeys, toIngestError } from '@ingestkit/contracts';
 import { jsonBody } from '@ingestkit/runtime';
-import { principalOf } from './auth';
-import { completeDirectUpload, type CompleteUploadDeps } from './complete-upload';
-import { parseBody } from './parse-body';
-import { assertTokenCovers } from './token-limits';
+import { principalOf } from '../http/auth';
+import { completeDirectUpload, type CompleteUploadDeps } from '../intake/complete-upload';
+import { parseBody } from '../http/parse-body';
+import { assertTokenCovers } from '../http/token-limits';
 
 export interface CompleteRoutesDeps extends CompleteUploadDeps {
   requireUploader: RequestHandler;

@@ -4,10 +4,10 @@ import { IngestError, stagingKeys } from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { Redis } from '@ingestkit/runtime';
 import { verifyLocalUpload, type LocalUploadGrant, type ObjectStore } from '@ingestkit/storage';
-import { ByteLimit } from './byte-limit';
-import { HashCounter } from './hash-counter';
+import { ByteLimit } from '../streams/byte-limit';
+import { HashCounter } from '../streams/hash-counter';
 import { receiveMultipartUpload } from './multipart-upload';
-import { SniffGuard } from './sniff-guard';
+import { SniffGuard } from '../streams/sniff-guard';
 
 export interface LocalUploadRoutesDeps {
   staging: ObjectStore;

@@ -10,10 +10,10 @@ import {
   type JobBatchResponse,
 } from '@ingestkit/contracts';
 import { jsonBody } from '@ingestkit/runtime';
-import { principalOf, principalRef } from './auth';
-import type { Intake } from './intake';
-import { parseBody } from './parse-body';
-import { assetIdFor } from './idempotency';
+import { principalOf, principalRef } from '../http/auth';
+import type { Intake } from '../intake/intake';
+import { parseBody } from '../http/parse-body';
+import { assetIdFor } from '../http/idempotency';
 
 export interface JobRoutesDeps {
   intake: Intake;

@@ -3,8 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import Busboy, { type Busboy as BusboyParser, type FileInfo } from 'busboy';
 import { IngestError, toIngestError, type ImageFormat } from '@ingestkit/contracts';
 import type { ObjectStore } from '@ingestkit/storage';
-import { HashCounter } from './hash-counter';
-import { SniffGuard } from './sniff-guard';
+import { HashCounter } from '../streams/hash-counter';
+import { SniffGuard } from '../streams/sniff-guard';
 
 export interface ReceivedUpload {
   /** Text fields as sent (validated by the caller against the contracts). */

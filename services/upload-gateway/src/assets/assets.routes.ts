@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import { AssetListQuery, IngestError, isAssetId, type AssetPage } from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { IngestQueues } from '@ingestkit/runtime';
-import { parseBody } from './parse-body';
+import { parseBody } from '../http/parse-body';
 import { retryAsset } from './retry';
 
 function assetIdParam(value: unknown): string {

@@ -1,5 +1,5 @@
 import { BulkRetryRequest, BulkRetryResult } from '@ingestkit/contracts';
-import { errorResponse, json, schemaOf, type JsonSchema } from './openapi-schema';
+import { errorResponse, json, schemaOf, type JsonSchema } from '../docs/openapi-schema';
 
 const adminSecurity = [{ adminKey: [] }];
 

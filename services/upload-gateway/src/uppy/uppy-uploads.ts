@@ -12,12 +12,12 @@ import {
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { Redis } from '@ingestkit/runtime';
 import { MAX_PART_NUMBER, type DirectUploadSigner, type MultipartUploads } from '@ingestkit/storage';
-import { principalOf, principalRef } from './auth';
-import type { Intake } from './intake';
-import type { MultipartSessions, Session } from './multipart-sessions';
-import { parseBody } from './parse-body';
-import { applyTokenLimits, assertTokenCovers, countTokenUpload } from './token-limits';
-import { UPLOAD_TOKEN_PREFIX } from './upload-token';
+import { principalOf, principalRef } from '../http/auth';
+import type { Intake } from '../intake/intake';
+import type { MultipartSessions, Session } from '../multipart/multipart-sessions';
+import { parseBody } from '../http/parse-body';
+import { applyTokenLimits, assertTokenCovers, countTokenUpload } from '../http/token-limits';
+import { UPLOAD_TOKEN_PREFIX } from '../http/upload-token';
 
 export interface UppyUploadsDeps {
   sessions: MultipartSessions;

@@ -1,7 +1,7 @@
 import { IngestError } from '@ingestkit/contracts';
 import { createClientUploadAuth } from '@ingestkit/imagekit';
 import type { ImageKitSettings } from '@ingestkit/runtime';
-import { defineRoute, type Route } from './http/route';
+import { defineRoute, type Route } from '../http/route';
 
 /**
  * `GET /v1/imagekit/auth`: ImageKit's authenticationEndpoint contract

@@ -16,13 +16,13 @@ import {
   UploadTokenResponse,
   type DestinationKind,
 } from '@ingestkit/contracts';
-import { adminPaths } from './openapi-admin';
-import { directUploadPaths } from './openapi-direct';
-import { purgePaths, purgeSchemas } from './openapi-purge';
-import { uppyPaths, uppySchemas } from './openapi-uppy';
+import { adminPaths } from '../admin/openapi-admin';
+import { directUploadPaths } from '../uploads/openapi-direct';
+import { purgePaths, purgeSchemas } from '../cdn/openapi-purge';
+import { uppyPaths, uppySchemas } from '../uppy/openapi-uppy';
 import { errorResponse, schemaOf, type JsonSchema } from './openapi-schema';
-import { openApiPaths } from './docs/openapi-paths';
-import type { Route } from './http/route';
+import { openApiPaths } from './openapi-paths';
+import type { Route } from '../http/route';
 
 /**
  * The OpenAPI 3.1 document of the gateway, generated from the zod contracts (never written by

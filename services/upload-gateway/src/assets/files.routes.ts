@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { IngestError } from '@ingestkit/contracts';
 import type { ObjectStore } from '@ingestkit/storage';
-import { defineRoute, type Route } from './http/route';
+import { defineRoute, type Route } from '../http/route';
 
 const contentTypes: Record<string, string> = {
   '.jpg': 'image/jpeg',

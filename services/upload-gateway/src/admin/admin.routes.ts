@@ -6,8 +6,8 @@ import { Router, type RequestHandler } from 'express';
 import { AssetListQuery, BulkRetryRequest, isIngestError, toIngestError, type BulkRetryResult } from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
 import { jsonBody, type IngestQueues } from '@ingestkit/runtime';
-import { parseBody } from './parse-body';
-import { retryAsset } from './retry';
+import { parseBody } from '../http/parse-body';
+import { retryAsset } from '../assets/retry';
 
 export interface AdminRoutesDeps {
   registry: AssetRegistry;

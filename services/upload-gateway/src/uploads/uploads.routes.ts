@@ -2,12 +2,12 @@ import { Router, type RequestHandler } from 'express';
 import { stagingKeys, UploadFields, type DestinationKind } from '@ingestkit/contracts';
 import type { Redis } from '@ingestkit/runtime';
 import type { ObjectStore } from '@ingestkit/storage';
-import { principalOf, principalRef } from './auth';
-import type { Intake } from './intake';
+import { principalOf, principalRef } from '../http/auth';
+import type { Intake } from '../intake/intake';
 import { receiveMultipartUpload } from './multipart-upload';
-import { parseBody } from './parse-body';
-import { applyTokenLimits, countTokenUpload } from './token-limits';
-import { assetIdFor } from './idempotency';
+import { parseBody } from '../http/parse-body';
+import { applyTokenLimits, countTokenUpload } from '../http/token-limits';
+import { assetIdFor } from '../http/idempotency';
 
 export interface UploadRoutesDeps {
   staging: ObjectStore;

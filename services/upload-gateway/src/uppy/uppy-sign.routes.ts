@@ -3,8 +3,8 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import { IngestError, UppySignRequest, type UppySignResponse } from '@ingestkit/contracts';
 import { jsonBody } from '@ingestkit/runtime';
 import type { MultipartUploads } from '@ingestkit/storage';
-import type { MultipartSessions } from './multipart-sessions';
-import { parseBody } from './parse-body';
+import type { MultipartSessions } from '../multipart/multipart-sessions';
+import { parseBody } from '../http/parse-body';
 import type { UppyUploads } from './uppy-uploads';
 
 export interface UppySignRoutesDeps {

@@ -1,7 +1,7 @@
 import { IngestError, stagingKeys, toIngestError, type Asset } from '@ingestkit/contracts';
 import type { Logger, Redis } from '@ingestkit/runtime';
 import { checkPartList, type MultipartUploadRef, type MultipartUploads, type UploadedPart } from '@ingestkit/storage';
-import { completeDirectUpload, refuseUpload, type CompleteUploadDeps } from './complete-upload';
+import { completeDirectUpload, refuseUpload, type CompleteUploadDeps } from '../intake/complete-upload';
 import { createPartBudget } from './part-budget';
 
 export interface MultipartSessionsDeps extends CompleteUploadDeps {

@@ -10,7 +10,7 @@ import {
   UppySignResponse,
   UppyUploadParams,
 } from '@ingestkit/contracts';
-import { errorResponse as error, json, ref, schemaOf, type JsonSchema } from './openapi-schema';
+import { errorResponse as error, json, ref, schemaOf, type JsonSchema } from '../docs/openapi-schema';
 
 const query = (name: string, description: string) => ({
   name,

@@ -1,5 +1,5 @@
 import { Purge, PurgeAccepted, PurgeRequestBody } from '@ingestkit/contracts';
-import { errorResponse, schemaOf, type JsonSchema } from './openapi-schema';
+import { errorResponse, schemaOf, type JsonSchema } from '../docs/openapi-schema';
 
 const purgeIdParameter = {
   name: 'id',
