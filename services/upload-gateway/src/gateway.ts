@@ -28,6 +28,7 @@ import { adminRoutes } from './admin/admin.routes';
 import { imagekitRoutes } from './cdn/imagekit.routes';
 import { mountRoutes, type AuthChains } from './http/mount-routes';
 import { purgeRoutes } from './cdn/purge.routes';
+import { createAdmission } from './intake/admission';
 import { createIntake } from './intake/intake';
 import { jobRoutes } from './jobs/jobs.routes';
 import { localPartRoutes } from './multipart/local-parts.routes';
@@ -128,29 +129,27 @@ export function createGateway(deps: GatewayDeps): Express {
     defaultDestination: config.defaultDestination,
     logger: deps.logger,
   });
-  const uploads = {
-    maxUploadBytes: config.limits.maxUploadBytes,
-    destinations: config.destinations,
-    intake,
-    assertQueueAvailable,
-    requireUploader,
-    idempotent,
-    redis,
-    prefix,
-  };
-  app.use(uploadTokenRoutes({ tokens, destinations: config.destinations, requireApiKey, idempotent }));
-  app.use(presignRoutes({ ...uploads, signer: deps.uploadSigner, expiresInSeconds: config.directUploads.expiresInSeconds }));
-  const gatewayMetrics = createGatewayMetrics(deps.metrics);
   const assertBacklogBelowBound = createBackpressure({
     queues: [deps.queues.validate, deps.queues.optimize, deps.queues.deliver],
     maxBacklog: config.limits.maxBacklog,
   });
+  const admission = createAdmission({
+    destinations: config.destinations,
+    maxUploadBytes: config.limits.maxUploadBytes,
+    assertQueueAvailable,
+    assertBacklogBelowBound,
+    redis,
+    prefix,
+  });
+  const uploads = { intake, admission, requireUploader, idempotent };
+  app.use(uploadTokenRoutes({ tokens, destinations: config.destinations, requireApiKey, idempotent }));
+  app.use(presignRoutes({ ...uploads, signer: deps.uploadSigner, expiresInSeconds: config.directUploads.expiresInSeconds }));
+  const gatewayMetrics = createGatewayMetrics(deps.metrics);
   app.use(
     uploadRoutes({
       ...uploads,
       staging: deps.staging,
       countBytes: (bytes) => gatewayMetrics.uploadBytes.inc(bytes),
-      assertBacklogBelowBound,
     }),
   );
   const sessions = createMultipartSessions({ ...deps, prefix, staging: deps.staging, intake });
@@ -204,7 +203,7 @@ export function createGateway(deps: GatewayDeps): Express {
   app.use(
     jobRoutes({
       intake,
-      destinations: config.destinations,
+      admission,
       sourceBuckets: config.sources.buckets,
       assertQueueAvailable,
       assertBacklogBelowBound,

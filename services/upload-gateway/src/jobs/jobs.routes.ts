@@ -6,18 +6,19 @@ import {
   JobRequest,
   toIngestError,
   type Asset,
-  type DestinationKind,
   type JobBatchResponse,
 } from '@ingestkit/contracts';
 import { jsonBody } from '@ingestkit/runtime';
 import { principalOf, principalRef } from '../http/auth';
+import type { Admission } from '../intake/admission';
 import type { Intake } from '../intake/intake';
 import { parseBody } from '../http/parse-body';
 import { assetIdFor } from '../http/idempotency';
 
 export interface JobRoutesDeps {
   intake: Intake;
-  destinations: readonly DestinationKind[];
+  /** Jobs come from API keys: the admission step checks their options for this deployment. */
+  admission: Pick<Admission, 'forDeployment'>;
   /** S3 buckets jobs may read (`SOURCE_BUCKETS`); others are refused with `source_forbidden`. */
   sourceBuckets: readonly string[];
   assertQueueAvailable(): Promise<void>;
@@ -37,10 +38,7 @@ const BATCH_CONCURRENCY = 32;
  */
 export function jobRoutes(deps: JobRoutesDeps): Router {
   const router = Router();
-  const schema = JobRequest.refine((value) => !value.destination || deps.destinations.includes(value.destination), {
-    path: ['destination'],
-    message: `one of ${deps.destinations.join(', ')}`,
-  });
+  const schema = deps.admission.forDeployment(JobRequest);
 
   async function acceptJob(value: unknown, assetId: string, createdBy: PrincipalRef): Promise<Asset> {
     const job = parseBody(schema, value, 'job');

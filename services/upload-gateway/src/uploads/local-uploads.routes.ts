@@ -72,7 +72,11 @@ export function localUploadRoutes(deps: LocalUploadRoutesDeps): Router {
   /** Stores the bytes; answers their SHA-256 (hex). */
   async function receive(method: 'PUT' | 'POST', req: Request, grant: LocalUploadGrant): Promise<string> {
     if (method === 'POST') {
-      const received = await receiveMultipartUpload(req, { store: deps.staging, key: grant.key, maxBytes: grant.maxBytes });
+      const received = await receiveMultipartUpload(req, {
+        store: deps.staging,
+        maxBytes: grant.maxBytes,
+        keyFor: () => Promise.resolve(grant.key),
+      });
       return received.file.sha256;
     }
     const limit = new ByteLimit(grant.maxBytes);

@@ -15,19 +15,22 @@ export interface ReceivedUpload {
 const MAX_FIELDS = 20;
 
 /**
- * Streams the one `file` part of a multipart request straight to `key` in the store, counting
- * bytes and hashing on the way; the file is never held in memory. On any failure (no file, a
- * second file, over `maxBytes`, not an image, client gone, store error) nothing is left at
- * `key` and an `IngestError` with the reason is thrown. The caller answers with
+ * Streams the one `file` part of a multipart request straight to the store, counting bytes and
+ * hashing on the way; the file is never held in memory. The text fields sent before the file
+ * are handed to `keyFor` when the file part begins, before a byte of it is stored: it validates
+ * them and answers the key the file goes to (a refusal there stores nothing). On any failure
+ * (no file, a second file, over `maxBytes`, not an image, client gone, store error) nothing is
+ * left at the key and an `IngestError` with the reason is thrown. The caller answers with
  * `Connection: close` in that case, so an oversized body is not read to its end.
  */
 export async function receiveMultipartUpload(
   req: Request,
-  options: { store: ObjectStore; key: string; maxBytes: number },
-): Promise<ReceivedUpload> {
+  options: { store: ObjectStore; maxBytes: number; keyFor(fields: Record<string, string>): Promise<string> },
+): Promise<ReceivedUpload & { key: string }> {
   const busboy = createParser(req, options.maxBytes);
   const fields: Record<string, string> = {};
   let file: { info: FileInfo; guard: SniffGuard; counter: HashCounter; stored: Promise<unknown> } | undefined;
+  let key: string | undefined;
   let failure: IngestError | undefined;
   let settleParse: () => void = () => {};
   const parsed = new Promise<void>((resolve) => (settleParse = resolve));
@@ -51,6 +54,10 @@ export async function receiveMultipartUpload(
     }
     const guard = new SniffGuard();
     const counter = new HashCounter();
+    // Nothing is read from the file until its fields are admitted. A failure before then
+    // destroys the counter outside any pipeline: `failure` and digest() carry the error.
+    stream.pause();
+    counter.on('error', () => {});
     stream.once('limit', () =>
       fail(
         new IngestError('payload_too_large', `the file exceeds the upload limit of ${options.maxBytes} bytes`, {
@@ -58,9 +65,15 @@ export async function receiveMultipartUpload(
         }),
       ),
     );
-    pipeline(stream, guard, counter).catch((err: unknown) => fail(err));
-    const stored = options.store.put({ key: options.key, body: counter });
-    stored.catch((err: unknown) => fail(err));
+    const stored = options.keyFor({ ...fields }).then((admittedKey) => {
+      key = admittedKey;
+      pipeline(stream, guard, counter).catch((err: unknown) => fail(err));
+      return options.store.put({ key: admittedKey, body: counter });
+    });
+    stored.catch((err: unknown) => {
+      stream.resume();
+      fail(err);
+    });
     file = { info, guard, counter, stored };
   });
   busboy.on('filesLimit', () => fail(new IngestError('too_many_files', 'send exactly one file per upload')));
@@ -80,11 +93,12 @@ export async function receiveMultipartUpload(
   await file?.stored.catch(() => {});
   // Resolved once the store has the whole file (the counter ends only after its digest).
   const sha256 = await file?.counter.digest().catch((err: unknown) => void fail(err));
-  if (failure !== undefined || file === undefined || file.guard.format === undefined || sha256 === undefined) {
-    await options.store.delete(options.key).catch(() => {});
+  if (failure !== undefined || file === undefined || file.guard.format === undefined || sha256 === undefined || !key) {
+    if (key) await options.store.delete(key).catch(() => {});
     throw failure ?? new IngestError('missing_file', 'no "file" part in the multipart body');
   }
   return {
+    key,
     fields,
     file: {
       bytes: file.counter.bytes,

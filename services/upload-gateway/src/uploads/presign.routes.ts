@@ -1,24 +1,20 @@
 import { Router, type RequestHandler } from 'express';
-import { IngestError, PresignRequest, stagingKeys, type DestinationKind, type PresignResponse } from '@ingestkit/contracts';
-import { jsonBody, type Redis } from '@ingestkit/runtime';
+import { IngestError, PresignRequest, type PresignResponse } from '@ingestkit/contracts';
+import { jsonBody } from '@ingestkit/runtime';
 import type { DirectUploadSigner } from '@ingestkit/storage';
-import { principalOf, principalRef } from '../http/auth';
-import type { Intake } from '../intake/intake';
-import { parseBody } from '../http/parse-body';
-import { applyTokenLimits, countTokenUpload } from '../http/token-limits';
+import { principalOf } from '../http/auth';
 import { assetIdFor } from '../http/idempotency';
+import { parseBody } from '../http/parse-body';
+import type { Admission } from '../intake/admission';
+import type { Intake } from '../intake/intake';
 
 export interface PresignRoutesDeps {
   signer: DirectUploadSigner;
   intake: Intake;
-  maxUploadBytes: number;
+  admission: Admission;
   expiresInSeconds: number;
-  destinations: readonly DestinationKind[];
-  assertQueueAvailable(): Promise<void>;
   requireUploader: RequestHandler;
   idempotent: RequestHandler;
-  redis: Redis;
-  prefix: string;
 }
 
 /**
@@ -29,29 +25,22 @@ export interface PresignRoutesDeps {
  */
 export function presignRoutes(deps: PresignRoutesDeps): Router {
   const router = Router();
-  const schema = PresignRequest.refine((value) => !value.destination || deps.destinations.includes(value.destination), {
-    path: ['destination'],
-    message: `one of ${deps.destinations.join(', ')}`,
-  });
+  const schema = deps.admission.forDeployment(PresignRequest);
   router.post('/v1/uploads/presign', deps.requireUploader, jsonBody({ limit: '64kb' }), deps.idempotent, async (req, res) => {
-    await deps.assertQueueAvailable();
-    const principal = principalOf(res);
+    await deps.admission.assertCanQueue({ backlog: false });
     const request = parseBody(schema, req.body);
-    const { options, maxBytes } = applyTokenLimits(principal, request, deps.maxUploadBytes);
-    if (request.size > maxBytes) {
-      throw new IngestError('payload_too_large', `the file is larger than the upload limit of ${maxBytes} bytes`, {
-        details: { maxBytes },
-      });
-    }
     if (!deps.signer.methods.includes(request.method)) {
       throw new IngestError('bad_request', `the staging store does not support ${request.method} uploads`);
     }
-    await countTokenUpload(deps, principal);
-    const assetId = assetIdFor(res);
-    res.locals.assetId = assetId;
-    const key = stagingKeys.original(assetId);
+    const admitted = await deps.admission.admit({
+      principal: principalOf(res),
+      options: request,
+      assetId: assetIdFor(res),
+      declaredBytes: request.size,
+    });
+    res.locals.assetId = admitted.assetId;
     const upload = await deps.signer.sign({
-      key,
+      key: admitted.stagingKey,
       contentType: request.contentType,
       bytes: request.size,
       maxBytes: request.size,
@@ -59,11 +48,11 @@ export function presignRoutes(deps: PresignRoutesDeps): Router {
       expiresInSeconds: deps.expiresInSeconds,
     });
     const asset = await deps.intake.awaitUpload({
-      assetId,
-      options,
-      createdBy: principalRef(principal),
+      assetId: admitted.assetId,
+      options: admitted.options,
+      createdBy: admitted.createdBy,
       fileName: request.fileName,
-      original: { key, bytes: request.size, contentType: request.contentType },
+      original: { key: admitted.stagingKey, bytes: request.size, contentType: request.contentType },
     });
     const body: PresignResponse = { asset, upload: { ...upload, expiresAt: upload.expiresAt.toISOString() } };
     res.status(201).location(`/v1/assets/${asset.id}`).json(body);

@@ -1,62 +1,53 @@
 import { Router, type RequestHandler } from 'express';
-import { stagingKeys, UploadFields, type DestinationKind } from '@ingestkit/contracts';
-import type { Redis } from '@ingestkit/runtime';
+import { UploadFields } from '@ingestkit/contracts';
 import type { ObjectStore } from '@ingestkit/storage';
 import { principalOf, principalRef } from '../http/auth';
+import { assetIdFor } from '../http/idempotency';
+import { parseBody } from '../http/parse-body';
+import type { Admission } from '../intake/admission';
 import type { Intake } from '../intake/intake';
 import { receiveMultipartUpload } from './multipart-upload';
-import { parseBody } from '../http/parse-body';
-import { applyTokenLimits, countTokenUpload } from '../http/token-limits';
-import { assetIdFor } from '../http/idempotency';
 
 export interface UploadRoutesDeps {
   staging: ObjectStore;
-  maxUploadBytes: number;
-  /** Destinations this deployment delivers to; others are refused with 400. */
-  destinations: readonly DestinationKind[];
   intake: Intake;
-  /** Rejects with `dependency_unavailable` when the queue cannot take work. */
-  assertQueueAvailable(): Promise<void>;
-  /** Rejects with `backlog_full` while the ingest backlog is above its bound. */
-  assertBacklogBelowBound(): Promise<void>;
+  admission: Admission;
   /** API key or upload token. */
   requireUploader: RequestHandler;
   idempotent: RequestHandler;
-  redis: Redis;
-  prefix: string;
   /** Counts the bytes of each accepted upload. */
   countBytes(bytes: number): void;
 }
 
-/** `POST /v1/uploads`: one multipart `file` streamed to staging, then queued for ingest. */
+/**
+ * `POST /v1/uploads`: one multipart `file` streamed to staging, then queued for ingest. The form
+ * fields sent before the file are admitted when the file begins, so a refused folder or policy
+ * costs no write; fields sent after the file are checked against the same limits once it is stored.
+ */
 export function uploadRoutes(deps: UploadRoutesDeps): Router {
   const router = Router();
+  const fieldsSchema = deps.admission.forDeployment(UploadFields);
   router.post('/v1/uploads', deps.requireUploader, deps.idempotent, async (req, res) => {
     // Refuse before reading a byte of the body when the work could not be queued anyway.
-    await deps.assertQueueAvailable();
-    await deps.assertBacklogBelowBound();
+    await deps.admission.assertCanQueue({ backlog: true });
     const principal = principalOf(res);
-    const { maxBytes } = applyTokenLimits(principal, {}, deps.maxUploadBytes);
-    await countTokenUpload(deps, principal);
     const receivedAt = new Date();
     const assetId = assetIdFor(res);
     res.locals.assetId = assetId;
-    const key = stagingKeys.original(assetId);
-    const upload = await receiveMultipartUpload(req, { store: deps.staging, key, maxBytes }).catch((err: unknown) => {
+    const upload = await receiveMultipartUpload(req, {
+      store: deps.staging,
+      maxBytes: deps.admission.maxBytesOf(principal),
+      keyFor: async (fields) => {
+        const options = parseBody(fieldsSchema, fields, 'upload fields');
+        return (await deps.admission.admit({ principal, options, assetId })).stagingKey;
+      },
+    }).catch((err: unknown) => {
       // The body may not have been read to its end: do not reuse this connection.
       res.setHeader('Connection', 'close');
       throw err;
     });
     const asset = await (async () => {
-      const fields = parseBody(
-        UploadFields.refine((value) => !value.destination || deps.destinations.includes(value.destination), {
-          path: ['destination'],
-          message: `one of ${deps.destinations.join(', ')}`,
-        }),
-        upload.fields,
-        'upload fields',
-      );
-      const { options } = applyTokenLimits(principal, fields, deps.maxUploadBytes);
+      const { options } = deps.admission.limit({ principal, options: parseBody(fieldsSchema, upload.fields, 'upload fields') });
       return deps.intake.acceptAsset({
         assetId,
         options,
@@ -64,7 +55,7 @@ export function uploadRoutes(deps: UploadRoutesDeps): Router {
         fileName: upload.file.fileName,
         receivedAt,
         original: {
-          key,
+          key: upload.key,
           bytes: upload.file.bytes,
           sha256: upload.file.sha256,
           format: upload.file.format,
@@ -75,7 +66,7 @@ export function uploadRoutes(deps: UploadRoutesDeps): Router {
       // Keep the original of an asset that exists (a retried request whose first try got that
       // far); when Redis cannot tell, the staging janitor decides later.
       const recorded = await deps.intake.isRecorded(assetId).catch(() => true);
-      if (!recorded) await deps.staging.delete(key).catch(() => {});
+      if (!recorded) await deps.staging.delete(upload.key).catch(() => {});
       throw err;
     });
     deps.countBytes(upload.file.bytes);

@@ -4,19 +4,17 @@ import {
   ImageContentType,
   IngestError,
   newAssetId,
-  stagingKeys,
-  type DestinationKind,
   type UppyCreateMultipartResponse,
   type UppyUploadParams,
 } from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
-import type { Redis } from '@ingestkit/runtime';
 import { MAX_PART_NUMBER, type DirectUploadSigner, type MultipartUploads } from '@ingestkit/storage';
-import { principalOf, principalRef } from '../http/auth';
+import { principalOf } from '../http/auth';
+import type { Admission } from '../intake/admission';
 import type { Intake } from '../intake/intake';
 import type { MultipartSessions, Session } from '../multipart/multipart-sessions';
 import { parseBody } from '../http/parse-body';
-import { applyTokenLimits, assertTokenCovers, countTokenUpload } from '../http/token-limits';
+import { assertTokenCovers } from '../http/token-limits';
 import { UPLOAD_TOKEN_PREFIX } from '../http/upload-token';
 
 export interface UppyUploadsDeps {
@@ -25,12 +23,8 @@ export interface UppyUploadsDeps {
   signer: DirectUploadSigner;
   intake: Intake;
   registry: AssetRegistry;
-  maxUploadBytes: number;
+  admission: Admission;
   expiresInSeconds: number;
-  destinations: readonly DestinationKind[];
-  assertQueueAvailable(): Promise<void>;
-  redis: Redis;
-  prefix: string;
 }
 
 /** A file as Uppy describes it: `filename` is only the asset's (sanitised) name, never its key. */
@@ -50,14 +44,11 @@ const OPTION_FIELDS = new Set(['folder', 'destination', 'policy', 'tags', 'overw
  * token covers its asset.
  */
 export function createUppyUploads(deps: UppyUploadsDeps) {
-  const optionsSchema = AssetOptions.refine((value) => !value.destination || deps.destinations.includes(value.destination), {
-    path: ['destination'],
-    message: `one of ${deps.destinations.join(', ')}`,
-  });
+  const optionsSchema = deps.admission.forDeployment(AssetOptions);
 
   /** Creates the asset of a new upload, within the caller's limits. */
   async function startAsset(res: Response, input: UppyFileInput) {
-    await deps.assertQueueAvailable();
+    await deps.admission.assertCanQueue({ backlog: false });
     const principal = principalOf(res);
     const contentType = ImageContentType.safeParse(input.type);
     if (!contentType.success) {
@@ -85,16 +76,14 @@ export function createUppyUploads(deps: UppyUploadsDeps) {
       overwrite:
         overwrite === 'true' || overwrite === true ? true : overwrite === 'false' || overwrite === false ? false : overwrite,
     });
-    const { options, maxBytes } = applyTokenLimits(principal, request, deps.maxUploadBytes);
-    await countTokenUpload(deps, principal);
-    const assetId = newAssetId();
-    res.locals.assetId = assetId;
-    const key = stagingKeys.original(assetId);
+    const admitted = await deps.admission.admit({ principal, options: request, assetId: newAssetId() });
+    res.locals.assetId = admitted.assetId;
+    const { assetId, stagingKey: key, maxBytes } = admitted;
     // The size is unknown until completion: the cap stands in for it, and is what completion enforces.
     const asset = await deps.intake.awaitUpload({
       assetId,
-      options,
-      createdBy: principalRef(principal),
+      options: admitted.options,
+      createdBy: admitted.createdBy,
       fileName: input.filename,
       original: { key, bytes: maxBytes, contentType: contentType.data },
     });
