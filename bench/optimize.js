@@ -173,6 +173,12 @@ async function main() {
     console.log(`\n## (e) one photo (${sample.name}, ${mib(sample.bytes)} MiB) on an idle pipeline\n`);
     console.log(`upload→ready through gateway, queues and worker: ${pipelineMs} ms (runs ${latency.pipelineMs.join(', ')})`);
     console.log(`the same steps without queues (one image child):  ${processingMs} ms (runs ${latency.processingMs.join(', ')})`);
+    const part = (key) => median(latency.parts.map((parts) => parts[key]));
+    console.log(
+      `  of which (medians): upload answered ${part('uploadMs')} ms, validate ${part('validateMs')} ms, ` +
+        `optimize ${part('optimizeMs')} ms, deliver ${part('deliverMs')} ms, ` +
+        `queue hops, registry writes and the notification ${part('restMs')} ms`,
+    );
     if (!latency.idle) console.log('(the machine was not idle before every run: other processes share the cores)');
     check(
       `upload→ready ≤ ${1 + GOALS.latencyOverhead}× pure processing`,

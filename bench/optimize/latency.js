@@ -17,7 +17,11 @@ const { waitForIdle } = require('../lib/idle');
 
 const API_KEY = 'bench-optimize-latency';
 
-/** Returns `{ pipelineMs: number[], processingMs: number[], idle: boolean }`. */
+/**
+ * Returns `{ pipelineMs: number[], processingMs: number[], parts: object[], idle: boolean }`;
+ * `parts` splits each pipeline run into the upload's answer, the three stages' own durations
+ * (the asset's `timings`) and the rest (queue hops, registry writes, the notification).
+ */
 async function measureLatency(imaging, photo, runs) {
   const item = { name: photo.name, ...multipartBody(photo.name, await fsp.readFile(photo.file)) };
   const dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'bench-optimize-latency-'));
@@ -27,18 +31,21 @@ async function measureLatency(imaging, photo, runs) {
     stack = await startStack({ dataDir, apiKeys: [API_KEY], maxBacklog: 0, notifyUrl: sink.url, notifySecret: sink.secret });
     const client = new Client(stack.gatewayUrl);
     const pipelineMs = [];
+    const parts = [];
     let idle = true;
     try {
       for (let run = -1; run < runs; run++) {
         idle = (await waitForIdle({ waitMs: 15_000 })) && idle;
-        const ms = await uploadToReady(client, item, sink);
-        if (run >= 0) pipelineMs.push(ms);
+        const measured = await uploadToReady(client, item, sink);
+        if (run < 0) continue;
+        pipelineMs.push(measured.totalMs);
+        parts.push(measured.parts);
       }
     } finally {
       await client.close();
     }
     const processingMs = await measureProcessing(imaging, photo, runs, dataDir);
-    return { pipelineMs, processingMs, idle };
+    return { pipelineMs, processingMs, parts, idle };
   } finally {
     await stack?.stop();
     await sink.close();
@@ -46,7 +53,7 @@ async function measureLatency(imaging, photo, runs) {
   }
 }
 
-/** From sending the upload to the asset.ready notification's arrival. */
+/** From sending the upload to the asset.ready notification's arrival, and where the time went. */
 async function uploadToReady(client, item, sink) {
   const started = Date.now();
   const outcome = await upload(client, API_KEY, item);
@@ -58,7 +65,18 @@ async function uploadToReady(client, item, sink) {
   }
   const terminal = sink.terminal.get(outcome.assetId);
   if (terminal.type !== 'asset.ready') throw new Error(`asset ended ${terminal.status} (${terminal.code})`);
-  return terminal.arrivedAt - started;
+  const totalMs = terminal.arrivedAt - started;
+  const res = await client.request({
+    method: 'GET',
+    path: `/v1/assets/${outcome.assetId}`,
+    headers: { authorization: `Bearer ${API_KEY}` },
+  });
+  const { timings } = (await res.body.json()).asset;
+  const stage = (name) => timings[name]?.durationMs ?? 0;
+  const parts = { uploadMs: Math.round(outcome.latencyMs), validateMs: stage('validate'), optimizeMs: stage('optimize') };
+  parts.deliverMs = stage('deliver');
+  parts.restMs = totalMs - parts.uploadMs - parts.validateMs - parts.optimizeMs - parts.deliverMs;
+  return { totalMs, parts };
 }
 
 /** The same work in one image child as the worker runs it: no queue, registry or staging. */
