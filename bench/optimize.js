@@ -10,11 +10,18 @@
 //   (b) total and median output/input bytes and (c) luma SSIM of outputs against their sources
 //       at the output size, median and worst, side by side for quality `auto`, 50 and 75,
 //       for photos (the real JPEGs) and for the whole corpus; and the CPU time of `auto`
-//       against fixed 75 (goal ≤ 1.5×: the search must stay cheap).
+//       against fixed 75 (goal ≤ 1.5×: the search must stay cheap);
+//   (d) the CPU per photo of the default policy (validation and every optimize step) before
+//       issue 19 (bench/optimize/baseline.js, that pipeline frozen) and now, as a multiple of
+//       one bare encode of the same photo (goal ≤ 2×), with the bytes and SSIM of every output
+//       before and now beside it (goals: ≤ 5 % more bytes, worst SSIM no lower);
+//   (e) one photo's upload→ready latency on an idle pipeline (gateway, worker and Redis
+//       processes) against its pure processing time (goal: at most 20 % more).
 //
 //   npx turbo run build && npm run bench:optimize
 //
-// Env: REDIS_URL (redis://127.0.0.1:6379), BENCH_RUNS (2 throughput runs per side, interleaved).
+// Env: REDIS_URL (redis://127.0.0.1:6379), BENCH_RUNS (2 throughput runs per side, interleaved),
+// BENCH_CPU_ROUNDS (2 rounds per photo in (d), the cheapest kept), BENCH_LATENCY_RUNS (3, median).
 // Photos come from `apt-get download mate-backgrounds` into bench/.cache (never committed); without
 // apt the corpus is the generated images only, with a warning. The JSON report goes to
 // bench/.cache/optimize-report.json. Exits 0 whether or not the goals are met.
@@ -25,10 +32,22 @@ const os = require('node:os');
 const path = require('node:path');
 const { mateBackgrounds } = require('./lib/mate-backgrounds');
 const { graphic: syntheticGraphic, photo } = require('./lib/synthetic-images');
+const { measureCpu } = require('./optimize/cpu');
+const { measureLatency } = require('./optimize/latency');
+const { printCpu } = require('./optimize/cpu-report');
 
 const CACHE = path.join(__dirname, '.cache');
 const REPORT = path.join(CACHE, 'optimize-report.json');
-const GOALS = { ratio: 0.9, medianBytes: 0.5, medianSsim: 0.95, worstSsim: 0.9, autoCpu: 1.5 };
+const GOALS = {
+  ratio: 0.9,
+  medianBytes: 0.5,
+  medianSsim: 0.95,
+  worstSsim: 0.9,
+  autoCpu: 1.5,
+  bareEncodes: 2,
+  moreBytes: 0.05,
+  latencyOverhead: 0.2,
+};
 
 main().catch((err) => {
   console.error(err);
@@ -136,6 +155,41 @@ async function main() {
     isolatedRatio >= GOALS.ratio,
   );
 
+  // (d) CPU per photo before and after issue 19, against one bare encode
+  const photos = corpus.filter((item) => item.photo);
+  let cpu;
+  let latency;
+  if (photos.length > 0) {
+    cpu = await measureCpu(sharp, imaging, photos, Number(process.env.BENCH_CPU_ROUNDS ?? 2));
+    printCpu(cpu, GOALS, check);
+
+    // (e) one photo, idle pipeline against the same work without it
+    const bySize = [...photos].sort((a, b) => a.bytes - b.bytes);
+    const sample = bySize[bySize.length >> 1];
+    latency = await measureLatency(imaging, sample, Number(process.env.BENCH_LATENCY_RUNS ?? 3));
+    const pipelineMs = median(latency.pipelineMs);
+    const processingMs = median(latency.processingMs);
+    const overhead = pipelineMs / processingMs - 1;
+    console.log(`\n## (e) one photo (${sample.name}, ${mib(sample.bytes)} MiB) on an idle pipeline\n`);
+    console.log(`upload→ready through gateway, queues and worker: ${pipelineMs} ms (runs ${latency.pipelineMs.join(', ')})`);
+    console.log(`the same steps without queues (one image child):  ${processingMs} ms (runs ${latency.processingMs.join(', ')})`);
+    const part = (key) => median(latency.parts.map((parts) => parts[key]));
+    console.log(
+      `  of which (medians): upload answered ${part('uploadMs')} ms, validate ${part('validateMs')} ms, ` +
+        `optimize ${part('optimizeMs')} ms, deliver ${part('deliverMs')} ms, ` +
+        `queue hops, registry writes and the notification ${part('restMs')} ms`,
+    );
+    if (!latency.idle) console.log('(the machine was not idle before every run: other processes share the cores)');
+    check(
+      `upload→ready ≤ ${1 + GOALS.latencyOverhead}× pure processing`,
+      `${(1 + overhead).toFixed(2)}× (+${Math.round(pipelineMs - processingMs)} ms)`,
+      overhead <= GOALS.latencyOverhead,
+    );
+  } else {
+    console.log('\n(d) and (e) need the real photos: skipped');
+  }
+  console.log(`\nload average at the end: ${loadAverage()}`);
+
   const report = {
     date: new Date().toISOString(),
     machine: { node: process.version, cores, cpu: cpus[0]?.model.trim(), loadAverage: os.loadavg() },
@@ -144,6 +198,8 @@ async function main() {
     quality: Object.fromEntries(Object.entries(results).map(([label, result]) => [label, result])),
     summaries,
     autoCpuRatio: cpuRatio,
+    cpuPerPhoto: cpu,
+    latency,
   };
   await fsp.writeFile(REPORT, JSON.stringify(report, null, 2));
   console.log(`\nreport: ${path.relative(process.cwd(), REPORT)}`);

@@ -96,4 +96,4 @@ function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
 
-module.exports = { runLoad };
+module.exports = { runLoad, upload };

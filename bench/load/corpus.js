@@ -88,4 +88,4 @@ function loadPhoto(sharp, width, height, seed) {
   return photo(sharp, { width, height, seed, wave: [29 + seed, 47] });
 }
 
-module.exports = { loadCorpus };
+module.exports = { loadCorpus, multipartBody };

@@ -13,38 +13,65 @@ export interface PixelAnalysis {
 }
 
 const PALETTE_SIZE = 256;
+/** The dominant colour is voted by at most about this many pixels, on an even grid. */
+const HISTOGRAM_PIXELS = 65_536;
 
 /**
- * One pass over the rendered pixels. Counting stops at 257 colours, so a photo costs a few
- * hundred pixels of that loop; the histogram and alpha checks read every pixel (≈ 15 ms for
- * 3 MP). Fully transparent pixels do not vote for the dominant colour.
+ * Three passes over the rendered pixels, each as short as its answer allows:
+ * - colours: every pixel, but it stops at the 257th distinct colour, so a photo costs a few
+ *   hundred pixels; a graphic is counted exactly;
+ * - opacity: only for RGBA, every pixel until the first non-opaque one (one transparent
+ *   pixel forbids dropping the alpha channel, so this cannot be sampled);
+ * - dominant colour: a histogram of an even grid of about {@link HISTOGRAM_PIXELS} pixels —
+ *   an estimate either way, and the full-image vote cost ≈ 15 ms on 2.25 MP against < 1 ms.
+ *   Fully transparent pixels do not vote.
  */
 export function analysePixels(pixels: Pixels): PixelAnalysis {
-  const { data, channels } = pixels;
+  const colours = countColours(pixels);
+  return {
+    isGraphic: colours <= PALETTE_SIZE,
+    colours,
+    isOpaque: isOpaque(pixels),
+    dominantColor: dominantColour(pixels),
+  };
+}
+
+function countColours({ data, channels }: Pixels): number {
   const colours = new Set<number>();
+  let previous = Number.NaN;
+  for (let i = 0; i < data.length && colours.size <= PALETTE_SIZE; i += channels) {
+    const a = channels === 4 ? data[i + 3]! : 255;
+    const key = (data[i]! << 24) + (data[i + 1]! << 16) + (data[i + 2]! << 8) + a;
+    if (key !== previous) {
+      colours.add(key);
+      previous = key;
+    }
+  }
+  return colours.size;
+}
+
+function isOpaque({ data, channels }: Pixels): boolean {
+  if (channels === 3) return true;
+  for (let i = 3; i < data.length; i += 4) if (data[i] !== 255) return false;
+  return true;
+}
+
+function dominantColour({ data, width, height, channels }: Pixels): string {
+  const step = Math.max(1, Math.floor(Math.sqrt((width * height) / HISTOGRAM_PIXELS)));
   const count = new Uint32Array(4096);
   const sums = new Float64Array(4096 * 3);
-  let isOpaque = true;
-  let previous = Number.NaN;
-  for (let i = 0; i < data.length; i += channels) {
-    const r = data[i]!;
-    const g = data[i + 1]!;
-    const b = data[i + 2]!;
-    const a = channels === 4 ? data[i + 3]! : 255;
-    if (a !== 255) isOpaque = false;
-    if (colours.size <= PALETTE_SIZE) {
-      const key = (r << 24) + (g << 16) + (b << 8) + a;
-      if (key !== previous) {
-        colours.add(key);
-        previous = key;
-      }
+  for (let y = 0; y < height; y += step) {
+    for (let x = 0, i = y * width * channels; x < width; x += step, i += step * channels) {
+      if (channels === 4 && data[i + 3] === 0) continue;
+      const r = data[i]!;
+      const g = data[i + 1]!;
+      const b = data[i + 2]!;
+      const cell = ((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4);
+      count[cell] = count[cell]! + 1;
+      sums[cell * 3] = sums[cell * 3]! + r;
+      sums[cell * 3 + 1] = sums[cell * 3 + 1]! + g;
+      sums[cell * 3 + 2] = sums[cell * 3 + 2]! + b;
     }
-    if (a === 0) continue;
-    const cell = ((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4);
-    count[cell] = count[cell]! + 1;
-    sums[cell * 3] = sums[cell * 3]! + r;
-    sums[cell * 3 + 1] = sums[cell * 3 + 1]! + g;
-    sums[cell * 3 + 2] = sums[cell * 3 + 2]! + b;
   }
   let best = 0;
   for (let cell = 1; cell < count.length; cell++) if (count[cell]! > count[best]!) best = cell;
@@ -53,10 +80,5 @@ export function analysePixels(pixels: Pixels): PixelAnalysis {
     Math.round(value / n)
       .toString(16)
       .padStart(2, '0');
-  return {
-    isGraphic: colours.size <= PALETTE_SIZE,
-    colours: colours.size,
-    isOpaque,
-    dominantColor: `#${hex(sums[best * 3]!)}${hex(sums[best * 3 + 1]!)}${hex(sums[best * 3 + 2]!)}`,
-  };
+  return `#${hex(sums[best * 3]!)}${hex(sums[best * 3 + 1]!)}${hex(sums[best * 3 + 2]!)}`;
 }

