@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { IngestError, type ImageFormat } from '@ingestkit/contracts';
 import type { Sharp } from 'sharp';
 import { analysePixels } from './analyse';
+import { decodeHeif } from './heif/heif-input';
 import { findAutoQuality } from './auto-quality';
 import { imageContentType } from './content-type';
 import { applyEncoder, type EncodeSpec } from './encoders';
@@ -83,6 +84,8 @@ export async function optimizeImage(
   policy: OptimizePolicy,
   limits: ImagingLimits,
 ): Promise<OptimizedImage> {
+  // libvips has no HEVC decoder: HEIC continues as a lossless, upright PNG (profile kept).
+  if (info.format === 'heic') input = await decodeHeif(input);
   const copyright = policy.keepCopyright ? info.copyright : {};
   if (info.isAnimated && (policy.format === 'auto' || policy.format === 'webp')) {
     return optimizeAnimation(input, info, policy, limits, copyright);
