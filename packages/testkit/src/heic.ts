@@ -83,7 +83,7 @@ const FULL_BOXES = new Set(['meta', 'ipma', 'iloc', 'pitm']);
 
 function childBoxes(buf: Buffer, from: number, to: number): Box[] {
   const boxes: Box[] = [];
-  for (let at = from; at + 8 <= to; ) {
+  for (let at = from; at + 8 <= to;) {
     const size = buf.readUInt32BE(at);
     const type = buf.toString('latin1', at + 4, at + 8);
     if (size < 8) throw new Error(`unsupported box size ${size} (${type})`);

@@ -118,7 +118,9 @@ function readHeader(heif: Libheif, context: unknown, handle: HandleObject): Heif
 function decodePrimary(heif: Libheif, handle: HandleObject, header: HeifHeader): HeifPixels {
   const channels = header.hasAlpha ? 4 : 3;
   const chroma = channels === 4 ? heif.heif_chroma.heif_chroma_interleaved_RGBA : heif.heif_chroma.heif_chroma_interleaved_RGB;
-  const image = guard('decoding HEIC', () => heif.heif_js_decode_image2(handle, heif.heif_colorspace.heif_colorspace_RGB, chroma));
+  const image = guard('decoding HEIC', () =>
+    heif.heif_js_decode_image2(handle, heif.heif_colorspace.heif_colorspace_RGB, chroma),
+  );
   const plane = image.channels?.[0];
   if (image.code !== undefined || !plane) {
     if (image.image) heif.heif_image_release(image.image);
