@@ -10,7 +10,8 @@
 //   (b) total and median output/input bytes and (c) luma SSIM of outputs against their sources
 //       at the output size, median and worst, side by side for quality `auto`, 50 and 75,
 //       for photos (the real JPEGs) and for the whole corpus; and the CPU time of `auto`
-//       against fixed 75 (goal ≤ 1.5×: the search must stay cheap).
+//       against fixed 75 (goal ≤ 1.5×: the search must stay cheap);
+//   (d) HEIC: decode CPU and peak memory of a 12 MP HEIC next to a JPEG of the same pixels.
 //
 //   npx turbo run build && npm run bench:optimize
 //
@@ -24,6 +25,7 @@ const fsp = require('node:fs/promises');
 const os = require('node:os');
 const path = require('node:path');
 const { mateBackgrounds } = require('./lib/mate-backgrounds');
+const { heicRow, printHeicRow } = require('./lib/heic-row');
 const { graphic: syntheticGraphic, photo } = require('./lib/synthetic-images');
 
 const CACHE = path.join(__dirname, '.cache');
@@ -136,6 +138,9 @@ async function main() {
     isolatedRatio >= GOALS.ratio,
   );
 
+  const heic = await heicRow(sharp, CACHE, photo);
+  printHeicRow(heic);
+
   const report = {
     date: new Date().toISOString(),
     machine: { node: process.version, cores, cpu: cpus[0]?.model.trim(), loadAverage: os.loadavg() },
@@ -144,6 +149,7 @@ async function main() {
     quality: Object.fromEntries(Object.entries(results).map(([label, result]) => [label, result])),
     summaries,
     autoCpuRatio: cpuRatio,
+    heic,
   };
   await fsp.writeFile(REPORT, JSON.stringify(report, null, 2));
   console.log(`\nreport: ${path.relative(process.cwd(), REPORT)}`);
