@@ -4,7 +4,7 @@ import sharp, { type Metadata } from 'sharp';
 import { readCopyright, type CopyrightFields } from './exif-copyright';
 import { isWideGamutProfile } from './icc-gamut';
 import { jpegMetadataBytes, readAtBuffer, readAtFile, type ReadAt } from './jpeg-segments';
-import { decodeHeif, inspectHeif } from './heif/heif-input';
+import { checkHeifDecodes, inspectHeif } from './heif/heif-input';
 import { defaultImagingLimits, type ImagingLimits } from './limits';
 import { openImage, type ImageInput } from './open-image';
 import { toImagingError } from './sharp-errors';
@@ -75,7 +75,7 @@ export interface ImageInfo {
 export async function probeImage(input: ImageInput, limits: ImagingLimits): Promise<ImageInfo> {
   const info = await inspectImage(input, limits);
   if (info.format === 'heic') {
-    await decodeHeif(input);
+    await checkHeifDecodes(input);
     return info;
   }
   try {

@@ -38,6 +38,10 @@ export interface HeifFile {
 const fourcc = (value: number) =>
   String.fromCharCode((value >>> 24) & 255, (value >>> 16) & 255, (value >>> 8) & 255, value & 255);
 
+/** How libheif, Emscripten and V8 report memory that this process's cap refused. */
+const OUT_OF_MEMORY =
+  /OOM|enlarge memory|out of memory|Cannot allocate|WebAssembly\.Memory|Memory allocation error|Array buffer allocation failed/i;
+
 /**
  * Parses a HEIF container (boxes only: no HEVC decoding) and reads its primary image's header.
  * A file libheif cannot parse is `corrupt_image`; running out of wasm memory is
@@ -59,7 +63,7 @@ export function openHeif(bytes: Uint8Array): HeifFile {
     handle = primary;
     const header = readHeader(heif, context, primary);
     const opened = primary;
-    return { header, decode: () => decodePrimary(heif, opened, header), close };
+    return { header, decode: () => guard('decoding HEIC', () => decodePrimary(heif, opened, header)), close };
   } catch (err) {
     close();
     throw err;
@@ -115,8 +119,16 @@ function readHeader(heif: Libheif, context: unknown, handle: HandleObject): Heif
   return header;
 }
 
+/**
+ * Bytes per pixel libheif and libde265 hold at once while decoding: the decoded YCbCr 4:2:0
+ * picture (1.5, twice: the decoder's picture and libheif's copy, or the assembled grid of an
+ * Apple photo's tiles) and the interleaved RGB(A) output.
+ */
+const DECODE_BYTES_PER_PIXEL = 3;
+
 function decodePrimary(heif: Libheif, handle: HandleObject, header: HeifHeader): HeifPixels {
   const channels = header.hasAlpha ? 4 : 3;
+  reserveMemory(heif, header.width * header.height * (DECODE_BYTES_PER_PIXEL + channels));
   const chroma = channels === 4 ? heif.heif_chroma.heif_chroma_interleaved_RGBA : heif.heif_chroma.heif_chroma_interleaved_RGB;
   const image = guard('decoding HEIC', () =>
     heif.heif_js_decode_image2(handle, heif.heif_colorspace.heif_colorspace_RGB, chroma),
@@ -132,6 +144,23 @@ function decodePrimary(heif: Libheif, handle: HandleObject, header: HeifHeader):
   for (let y = 0; y < height; y++) data.set(plane.data.subarray(y * stride, y * stride + row), y * row);
   heif.heif_image_release(image.image);
   return { data, width, height, channels };
+}
+
+/**
+ * Grows the wasm memory to what the decode will need, before decoding. Inside libheif an
+ * allocation that fails (wasm memory cannot grow past this process's memory cap) surfaces as
+ * a decoder error indistinguishable from damaged data; failing here first makes it
+ * `resource_limit_exceeded`. wasm memory never shrinks, so once grown the decode's own
+ * allocations fit.
+ */
+function reserveMemory(heif: Libheif, bytes: number): void {
+  const pointer = bytes > 0x7fff_0000 ? 0 : heif._malloc(bytes);
+  if (pointer === 0) {
+    throw new IngestError('resource_limit_exceeded', 'image needs more memory than a worker may use for one image', {
+      details: { reason: 'memory', bytes },
+    });
+  }
+  heif._free(pointer);
 }
 
 /** Runs `use` with `size` bytes of wasm memory and a 16-byte `heif_error`, freed afterwards. */
@@ -154,8 +183,9 @@ function guard<T>(context: string, run: () => T, fallback: 'corrupt_image' | 'in
   try {
     return run();
   } catch (err) {
+    if (err instanceof IngestError) throw err;
     const message = err instanceof Error ? err.message : String(err);
-    if (/OOM|enlarge memory|out of memory|Cannot allocate|WebAssembly\.Memory/i.test(message)) {
+    if (OUT_OF_MEMORY.test(message)) {
       throw new IngestError('resource_limit_exceeded', 'image needs more memory than a worker may use for one image', {
         details: { reason: 'memory' },
         cause: err,
@@ -166,6 +196,12 @@ function guard<T>(context: string, run: () => T, fallback: 'corrupt_image' | 'in
   }
 }
 
+/** A libheif error: its own "Memory allocation error" (malloc failed in wasm) is memory, the rest damage. */
 function corrupt(context: string, reason: string): IngestError {
+  if (OUT_OF_MEMORY.test(reason)) {
+    return new IngestError('resource_limit_exceeded', 'image needs more memory than a worker may use for one image', {
+      details: { reason: 'memory' },
+    });
+  }
   return new IngestError('corrupt_image', `image could not be decoded (${context}): ${reason}`);
 }

@@ -68,6 +68,14 @@ export async function decodeHeif(input: ImageInput): Promise<Buffer> {
   return toPngIntermediate(pixels, await profileOf(header));
 }
 
+/**
+ * The decode check of `probeImage` for HEIC: decodes the primary image fully and drops the
+ * pixels. Damaged HEVC data → `corrupt_image`.
+ */
+export async function checkHeifDecodes(input: ImageInput): Promise<void> {
+  withHeif(await readInput(input), (file) => file.decode());
+}
+
 function withHeif<T>(bytes: Uint8Array, use: (file: ReturnType<typeof openHeif>) => T): T {
   const file = openHeif(bytes);
   try {
