@@ -18,6 +18,10 @@ import {
   type OptimizePolicy,
 } from '../src';
 
+// Each test encodes its fixtures with heif-enc (x265) and decodes them twice (wasm and the
+// reference): seconds of CPU apiece on a busy two-core machine.
+jest.setTimeout(120_000);
+
 const limits = defaultImagingLimits;
 const policies = createPolicyRegistry();
 const delivery = policies.resolve({ name: 'default', destination: 'local' });
@@ -161,6 +165,15 @@ describe('HEIC limits and hostile files', () => {
     await expect(probeImage(heic, { ...limits, allowedFormats: ['jpeg', 'png'] })).rejects.toMatchObject({
       code: 'unsupported_media_type',
     });
+  });
+
+  it('refuses more top-level images than the frame cap, from the container', async () => {
+    const heic = await makeHeic({ width: 64, height: 48, images: 3 });
+    await expect(probeImage(heic, { ...limits, maxInputFrames: 2 })).rejects.toMatchObject({
+      code: 'frame_limit_exceeded',
+      details: { pages: 3, maxInputFrames: 2 },
+    });
+    await expect(probeImage(heic, { ...limits, maxInputFrames: 3 })).resolves.toMatchObject({ format: 'heic', pages: 1 });
   });
 
   it.each([

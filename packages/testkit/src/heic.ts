@@ -23,6 +23,8 @@ export interface HeicFixtureOptions extends FixtureSize {
   exifOrientation?: number;
   /** Rotation (`irot`, degrees anti-clockwise) and mirror (`imir`) of the primary image. */
   transform?: HeifTransform;
+  /** Top-level images in the file (heif-enc stores each input as one; the first is primary). Default 1. */
+  images?: number;
 }
 
 /** HEIF transformation properties: `irot` anti-clockwise degrees, `imir` axis. */
@@ -48,7 +50,8 @@ export async function makeHeic(options: HeicFixtureOptions): Promise<Buffer> {
     }
     await writeFile(path.join(dir, name), source);
     const out = path.join(dir, 'out.heic');
-    await run('heif-enc', ['-q', String(options.quality ?? 80), '--no-alpha', '-o', out, path.join(dir, name)]);
+    const inputs = Array.from({ length: options.images ?? 1 }, () => path.join(dir, name));
+    await run('heif-enc', ['-q', String(options.quality ?? 80), '--no-alpha', '-o', out, ...inputs]);
     const heic = await readFile(out);
     return options.transform ? withHeifTransform(heic, options.transform) : heic;
   } finally {
