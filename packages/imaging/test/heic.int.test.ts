@@ -210,12 +210,20 @@ describe('HEIC limits and hostile files', () => {
     }
   });
 
-  it('stops a HEIC decode that outgrows the memory cap with resource_limit_exceeded', async () => {
-    const big = join(dir, 'pool-big.heic');
-    await writeFile(big, await makeHeic({ width: 1600, height: 1200, seed: 7 }));
-    const pool = createImagePool({ size: 1, maxMemoryMb: 160, timeoutMs: 60_000 });
+  it('refuses a decode that would outgrow the child memory cap with resource_limit_exceeded, not corrupt_image', async () => {
+    // 7000×7000 claimed (49 MP, under the pixel cap): the decode needs ≈ 290 MB of wasm memory, over the 260 MB cap
+    const hungry = join(dir, 'pool-hungry.heic');
+    const innocent = join(dir, 'pool-innocent.heic');
+    const heic = await makeHeic({ width: 320, height: 240 });
+    await writeFile(hungry, claimingExtents(heic, 7_000, 7_000));
+    await writeFile(innocent, heic);
+    const pool = createImagePool({ size: 1, maxMemoryMb: 260, timeoutMs: 60_000 });
     try {
-      await expect(pool.optimize(big, delivery, limits)).rejects.toMatchObject({ code: 'resource_limit_exceeded' });
+      await expect(pool.probe(hungry, limits)).rejects.toMatchObject({
+        code: 'resource_limit_exceeded',
+        details: { reason: 'memory' },
+      });
+      await expect(pool.optimize(innocent, delivery, limits)).resolves.toMatchObject({ width: 320, height: 240 });
     } finally {
       await pool.close();
     }
