@@ -61,7 +61,7 @@ export function openHeif(bytes: Uint8Array): HeifFile {
     const primary = guard('reading the HEIF container', () => heif.heif_js_context_get_primary_image_handle(context));
     if (!('$$' in primary)) throw corrupt('reading the HEIF container', primary.message);
     handle = primary;
-    const header = readHeader(heif, context, primary);
+    const header = guard('reading the HEIF container', () => readHeader(heif, context, primary));
     const opened = primary;
     return { header, decode: () => guard('decoding HEIC', () => decodePrimary(heif, opened, header)), close };
   } catch (err) {

@@ -6,7 +6,7 @@ import { isWideGamutProfile } from '../icc-gamut';
 import { defaultImagingLimits, type ImagingLimits } from '../limits';
 import type { ImageInput } from '../open-image';
 import type { ImageInfo } from '../probe';
-import { openHeif, type HeifHeader } from './heif-file';
+import { openHeif, type HeifFile, type HeifHeader } from './heif-file';
 import { toPngIntermediate } from './png-intermediate';
 
 /** H.273 colour primaries of Display P3 (SMPTE EG 432-1), as phones write them in `nclx` boxes. */
@@ -76,7 +76,7 @@ export async function checkHeifDecodes(input: ImageInput): Promise<void> {
   withHeif(await readInput(input), (file) => file.decode());
 }
 
-function withHeif<T>(bytes: Uint8Array, use: (file: ReturnType<typeof openHeif>) => T): T {
+function withHeif<T>(bytes: Uint8Array, use: (file: HeifFile) => T): T {
   const file = openHeif(bytes);
   try {
     return use(file);
