@@ -23,8 +23,8 @@ export const terminalStatuses: readonly AssetStatus[] = ['ready', 'rejected', 'f
 export const DestinationKind = z.enum(['local', 's3', 'imagekit']);
 export type DestinationKind = z.infer<typeof DestinationKind>;
 
-/** Image formats ingestkit accepts, identified by content sniffing. */
-export const ImageFormat = z.enum(['jpeg', 'png', 'webp', 'gif', 'avif', 'tiff']);
+/** Image formats ingestkit accepts, identified by content sniffing. `heic` is HEVC-coded HEIF (iPhone photos); input only. */
+export const ImageFormat = z.enum(['jpeg', 'png', 'webp', 'gif', 'avif', 'tiff', 'heic']);
 export type ImageFormat = z.infer<typeof ImageFormat>;
 
 export const Stage = z.enum(['upload', 'validate', 'optimize', 'deliver']);

@@ -7,6 +7,7 @@ const contentTypes: Readonly<Record<ImageFormat, string>> = {
   gif: 'image/gif',
   avif: 'image/avif',
   tiff: 'image/tiff',
+  heic: 'image/heic',
 };
 
 /** The IANA media type of an image format, e.g. `webp` → `image/webp`. */

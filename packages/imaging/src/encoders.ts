@@ -11,7 +11,7 @@ export type EncodeMode = 'lossy' | 'lossless' | 'palette';
 
 /** How to encode one output. `quality` is nominal (mozjpeg scale), used by `lossy` only. */
 export interface EncodeSpec {
-  format: Exclude<ImageFormat, 'tiff'>;
+  format: Exclude<ImageFormat, 'tiff' | 'heic'>;
   mode: EncodeMode;
   quality: number;
   /** Chroma at full resolution (4:4:4): graphics, text-like images, master files. */

@@ -34,14 +34,14 @@ export interface ImagingLimits {
    * output. Default 1 MiB.
    */
   readonly maxMetadataBytes?: number;
-  /** Input formats accepted by content (`unsupported_media_type` otherwise). Default: all six. */
+  /** Input formats accepted by content (`unsupported_media_type` otherwise). Default: all seven. */
   readonly allowedFormats?: readonly ImageFormat[];
 }
 
 /**
  * Defaults matching the runtime config defaults: 512 MiB (`MAX_UPLOAD_BYTES`, so large TIFF
  * exports fit), 50 000 000 pixels (`MAX_INPUT_PIXELS`, well above a 45 MP camera sensor),
- * 250 frames, 25 MP for progressive JPEGs, 1 MiB of JPEG metadata, every format.
+ * 250 frames, 25 MP for progressive JPEGs, 1 MiB of JPEG metadata, every format (HEIC included).
  */
 export const defaultImagingLimits = Object.freeze({
   maxInputBytes: 512 * 1024 * 1024,
@@ -49,5 +49,5 @@ export const defaultImagingLimits = Object.freeze({
   maxInputFrames: 250,
   maxProgressivePixels: 25_000_000,
   maxMetadataBytes: 1024 * 1024,
-  allowedFormats: Object.freeze(['jpeg', 'png', 'webp', 'gif', 'avif', 'tiff'] as const),
+  allowedFormats: Object.freeze(['jpeg', 'png', 'webp', 'gif', 'avif', 'tiff', 'heic'] as const),
 }) satisfies Required<ImagingLimits>;

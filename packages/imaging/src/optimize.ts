@@ -1,4 +1,5 @@
 import { analysePixels } from './analyse';
+import { decodeHeif } from './heif/heif-input';
 import { findAutoQuality } from './auto-quality';
 import { encodeImage, type EncodedImage } from './encode-image';
 import { applyEncoder, type EncodeSpec } from './encoders';
@@ -76,6 +77,8 @@ export async function optimizeImage(
   limits: ImagingLimits,
   profile?: OptimizeProfile,
 ): Promise<OptimizedImage> {
+  // libvips has no HEVC decoder: HEIC continues as a lossless, upright PNG (profile kept).
+  if (info.format === 'heic') input = await decodeHeif(input);
   const copyright = policy.keepCopyright ? info.copyright : {};
   if (info.isAnimated && (policy.format === 'auto' || policy.format === 'webp')) {
     return optimizeAnimation(input, info, policy, limits, copyright);

@@ -16,7 +16,7 @@ export const allowedLoaders: readonly string[] = Object.freeze([
   'VipsForeignLoadPng',
   'VipsForeignLoadWebp',
   'VipsForeignLoadNsgif',
-  'VipsForeignLoadHeif', // AVIF; HEIC never gets here, `sniffImageFormat` rejects it first
+  'VipsForeignLoadHeif', // AVIF; HEIC goes to the wasm decoder in heif/, never to libvips (no HEVC)
   'VipsForeignLoadTiff',
 ]);
 

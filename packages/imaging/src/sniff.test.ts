@@ -19,6 +19,11 @@ describe('sniffImageFormat', () => {
     ['AVIF (major brand avif)', ftyp('avif', 'mif1', 'avif', 'miaf'), 'avif'],
     ['AVIF sequence (major brand avis)', ftyp('avis', 'msf1', 'avis'), 'avif'],
     ['AVIF (avif only among compatible brands)', ftyp('mif1', 'miaf', 'avif'), 'avif'],
+    ['HEIC (major brand heic, as iPhones write it)', ftyp('heic', 'mif1', 'heic'), 'heic'],
+    ['HEIC 10-bit (major brand heix)', ftyp('heix', 'mif1', 'heix'), 'heic'],
+    ['HEIC sequence (major brand hevc)', ftyp('hevc', 'msf1', 'hevc'), 'heic'],
+    ['HEIF with heic among compatible brands', ftyp('mif1', 'heic', 'miaf'), 'heic'],
+    ['HEIF naming both: AVIF wins (libvips decodes it)', ftyp('mif1', 'heic', 'avif'), 'avif'],
     ['TIFF little-endian', bytes('II', [0x2a, 0, 8, 0, 0, 0]), 'tiff'],
     ['TIFF big-endian', bytes('MM', [0, 0x2a, 0, 0, 0, 8]), 'tiff'],
   ])('recognises %s', (_name, head, format) => {
@@ -31,8 +36,7 @@ describe('sniffImageFormat', () => {
     ['PDF', bytes('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n')],
     ['SVG', bytes('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')],
     ['XML prolog', bytes('<?xml version="1.0" encoding="UTF-8"?><svg/>')],
-    ['HEIC', ftyp('heic', 'mif1', 'heic')],
-    ['HEIF without an AVIF brand', ftyp('mif1', 'heic', 'miaf')],
+    ['HEIF with neither an HEVC nor an AVIF brand (JPEG-coded)', ftyp('mif1', 'mif1', 'miaf', 'jpeg')],
     ['MP4', ftyp('isom', 'isom', 'iso2', 'mp41')],
     ['BigTIFF', bytes('II', [0x2b, 0, 8, 0, 0, 0])],
     ['a RIFF that is not WebP (WAV)', bytes('RIFF', [0x24, 0, 0, 0], 'WAVEfmt ')],
@@ -50,7 +54,7 @@ describe('sniffImageFormat', () => {
   });
 
   it(`reads only the first ${SNIFF_BYTES} bytes`, () => {
-    const late = ftyp('mif1', 'heic', 'heix', 'miaf', 'MiHE', 'avif');
+    const late = ftyp('mif1', 'miaf', 'MiHB', 'MiPr', 'tmap', 'avif');
     expect(late.length).toBeGreaterThan(SNIFF_BYTES);
     expect(sniffImageFormat(late)).toBeNull();
     expect(sniffImageFormat(late.subarray(0, 40))).toBeNull();

@@ -8,6 +8,8 @@ export const SNIFF_BYTES = 32;
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const AVIF_BRANDS = new Set(['avif', 'avis']);
+/** HEVC-coded HEIF brands: still images (`heic`, `heix`), multi-layer (`heim`, `heis`) and sequences (`hevc`, `hevx`). */
+const HEIC_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx']);
 
 /**
  * Identifies an image format from its magic bytes only — never from a file name or a declared
@@ -15,8 +17,9 @@ const AVIF_BRANDS = new Set(['avif', 'avis']);
  *
  * Recognised: JPEG (`FF D8 FF`), PNG (8-byte signature), GIF (`GIF87a`/`GIF89a`), WebP
  * (`RIFF····WEBP`), AVIF (ISO-BMFF `ftyp` box whose major brand, or a compatible brand inside
- * the sniffed bytes, is `avif` or `avis`) and classic TIFF (`II*\0` / `MM\0*`). Everything else
- * — text, PDF, SVG/XML, HEIC (`ftyp heic`), BigTIFF, empty input — is `null`.
+ * the sniffed bytes, is `avif` or `avis`), HEIC (an `ftyp` box naming an HEVC brand such as `heic`
+ * or `heix`, and no AVIF brand) and classic TIFF (`II*\0` / `MM\0*`). Everything else — text,
+ * PDF, SVG/XML, BigTIFF, empty input — is `null`.
  *
  * A match promises only that the header looks right; whether the rest decodes is
  * `probeImage`'s job.
@@ -29,7 +32,8 @@ export function sniffImageFormat(head: Uint8Array): ImageFormat | null {
   if (startsWith(bytes, PNG_SIGNATURE)) return 'png';
   if (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a') return 'gif';
   if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return 'webp';
-  if (isAvif(bytes)) return 'avif';
+  if (hasBrand(bytes, AVIF_BRANDS)) return 'avif';
+  if (hasBrand(bytes, HEIC_BRANDS)) return 'heic';
   if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return 'tiff';
   return null;
 }
@@ -38,13 +42,13 @@ export function sniffImageFormat(head: Uint8Array): ImageFormat | null {
  * ISO-BMFF starts with a box `size(4) 'ftyp' major_brand(4) minor_version(4) compatible_brands…`.
  * Compatible brands are read up to the end of the box or of the sniffed bytes, whichever is first.
  */
-function isAvif(bytes: Uint8Array): boolean {
+function hasBrand(bytes: Uint8Array, brands: ReadonlySet<string>): boolean {
   if (bytes.length < 12 || ascii(bytes, 4, 8) !== 'ftyp') return false;
-  if (AVIF_BRANDS.has(ascii(bytes, 8, 12))) return true;
+  if (brands.has(ascii(bytes, 8, 12))) return true;
   const boxSize = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
   const end = Math.min(bytes.length, boxSize);
   for (let offset = 16; offset + 4 <= end; offset += 4) {
-    if (AVIF_BRANDS.has(ascii(bytes, offset, offset + 4))) return true;
+    if (brands.has(ascii(bytes, offset, offset + 4))) return true;
   }
   return false;
 }

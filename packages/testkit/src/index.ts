@@ -6,3 +6,4 @@ export * from './fixtures';
 export * from './assets';
 export * from './s3-fault-proxy';
 export * from './tmpfs';
+export * from './heic';

@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { Queue } from 'bullmq';
 import { queueNames, stageJobId } from '@ingestkit/contracts';
-import { makeJpeg, makePdf, makePng, makeText, startRedis, type TestRedis } from '@ingestkit/testkit';
+import { makeHeic, makeJpeg, makePdf, makePng, makeText, startRedis, type TestRedis } from '@ingestkit/testkit';
 import { postUpload, startTestGateway, type TestGateway } from './harness';
 
 const MAX_UPLOAD_BYTES = 256 * 1024;
@@ -176,3 +176,11 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5_000): Pr
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+// After the describe above: its last test counts the assets created before it.
+it('accepts an iPhone HEIC by its content, whatever type the client declares', async () => {
+  const heic = await makeHeic({ width: 320, height: 240 });
+  const res = await postUpload(gateway, { files: [{ data: heic, name: 'IMG_0001.HEIC', type: 'application/octet-stream' }] });
+  expect(res.status).toBe(202);
+  expect(res.body.asset).toMatchObject({ status: 'queued', original: { bytes: heic.length, format: 'heic' } });
+});

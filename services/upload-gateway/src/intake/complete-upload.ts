@@ -50,7 +50,7 @@ export async function completeDirectUpload(
     throw await refuse(
       new IngestError(
         'unsupported_media_type',
-        'the upload is not an image of an accepted format (JPEG, PNG, WebP, GIF, AVIF, TIFF)',
+        'the upload is not an image of an accepted format (JPEG, PNG, WebP, GIF, AVIF, TIFF, HEIC)',
       ),
     );
   }

@@ -40,7 +40,7 @@ export class SniffGuard extends Transform {
     const format = sniffImageFormat(head);
     if (format === null) {
       const reason = head.length === 0 ? 'the file is empty' : 'the content is not an image of an accepted format';
-      callback(new IngestError('unsupported_media_type', `${reason} (accepted: JPEG, PNG, WebP, GIF, AVIF, TIFF)`));
+      callback(new IngestError('unsupported_media_type', `${reason} (accepted: JPEG, PNG, WebP, GIF, AVIF, TIFF, HEIC)`));
       return;
     }
     this.format = format;

@@ -171,6 +171,8 @@ const TYPES: Record<string, string> = {
   avif: 'image/avif',
   tif: 'image/tiff',
   tiff: 'image/tiff',
+  heic: 'image/heic',
+  heif: 'image/heif',
 };
 
 /**
