@@ -154,6 +154,8 @@ it.each([
     const ready = await settled(id);
     expect(ready.status).toBe('ready');
     expect(await staging.head(ready.output!.key)).toMatchObject({ bytes: ready.output!.bytes });
+    // The deliver job removes staging after it marks the asset ready: look once the job is done.
+    await waitForJobState(queues.deliver, stageJobId(id, queueNames.deliver), 'completed');
     expect(await staging.list(stagingKeys.prefix(id))).toEqual([]);
   },
 );
@@ -179,3 +181,11 @@ it('fails a URL job whose source cannot be staged on a full disk with storage_fu
   expect(ready.status).toBe('ready');
   expect(ready.original).toMatchObject({ bytes: jpeg.length, format: 'jpeg' });
 });
+
+/** Polls until the job reaches `state` (10 s at most; the assertion after it says what was wrong). */
+async function waitForJobState(queue: { getJobState(id: string): Promise<string> }, jobId: string, state: string) {
+  const deadline = Date.now() + 10_000;
+  while ((await queue.getJobState(jobId)) !== state && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
