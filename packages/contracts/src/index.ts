@@ -13,3 +13,4 @@ export * from './upload-tokens';
 export * from './server-jobs';
 export * from './asset-list';
 export * from './uppy-s3';
+export * from './imports';
