@@ -35,6 +35,7 @@ export const queueNames = [
   'imagekit.event',
   'cdn.purge',
   'asset.notify',
+  'import.list',
 ] as const;
 
 export const jobOutcomes = ['completed', 'retry', 'failed', 'rejected', 'rate_limited', 'deferred'] as const;

@@ -23,7 +23,7 @@ export interface ApiRequest {
   path: string;
   query?: Record<string, string | number | undefined>;
   json?: unknown;
-  body?: () => { body: BodyInit; headers?: Record<string, string>; duplex?: 'half' };
+  body?: () => { body: Blob | ReadableStream<Uint8Array> | string; headers?: Record<string, string>; duplex?: 'half' };
   /** Sent as `Idempotency-Key`; POSTs without one get a fresh random key, the same on every retry. */
   idempotencyKey?: string;
   signal?: AbortSignal;

@@ -1,4 +1,6 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { assetIdFrom, type AssetId } from './ids';
 import { AssetOptions } from './uploads';
 
 const importIdPattern = /^imp_[A-Za-z0-9_-]{22}$/;
@@ -6,6 +8,21 @@ const importIdPattern = /^imp_[A-Za-z0-9_-]{22}$/;
 /** An import id: `imp_` and 22 URL-safe base64 characters. */
 export const ImportId = z.string().regex(importIdPattern, 'not an import id');
 export type ImportId = z.infer<typeof ImportId>;
+
+/** A new random import id. */
+export function newImportId(): ImportId {
+  return `imp_${randomBytes(16).toString('base64url')}`;
+}
+
+/** The import id a request stands for (its caller and Idempotency-Key), so a retried request finds the same import. */
+export function importIdFrom(seed: string): ImportId {
+  return `imp_${createHash('sha256').update(`import\n${seed}`).digest().subarray(0, 16).toString('base64url')}`;
+}
+
+/** The asset of one source object: the same bucket, key and ETag always name the same asset, in any import. */
+export function importedAssetId(object: { bucket: string; key: string; etag: string }): AssetId {
+  return assetIdFrom(`import\n${object.bucket}\n${object.key}\n${object.etag}`);
+}
 
 /** Whether a string is an import id (the CLI's `status` tells imports from assets by it). */
 export function isImportId(value: string): boolean {

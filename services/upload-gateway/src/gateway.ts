@@ -1,5 +1,5 @@
 import type { Express, RequestHandler } from 'express';
-import { IngestError } from '@ingestkit/contracts';
+import { IngestError, type ImportListJob } from '@ingestkit/contracts';
 import type { PurgeStore } from '@ingestkit/purge';
 import type { AssetRegistry } from '@ingestkit/registry';
 import {
@@ -29,6 +29,8 @@ import { imagekitRoutes } from './imagekit.routes';
 import { purgeRoutes } from './purge.routes';
 import { createIntake } from './intake';
 import { jobRoutes } from './jobs.routes';
+import { createImportStore } from './imports/import-store';
+import { importRoutes } from './imports/imports.routes';
 import { localPartRoutes } from './local-parts.routes';
 import { localUploadRoutes } from './local-uploads.routes';
 import { createMultipartSessions } from './multipart-sessions';
@@ -55,9 +57,8 @@ export interface GatewayDeps {
     | 'cors'
     | 's3Events'
     | 'rateLimit'
-    | 'sources'
     | 'purge'
-  > & { redis: Pick<GatewayConfig['redis'], 'prefix'> };
+  > & { redis: Pick<GatewayConfig['redis'], 'prefix'>; sources: Pick<GatewayConfig['sources'], 'buckets'> };
   logger: Logger;
   metrics: Registry;
   /** A fail-fast (producer) connection: requests answer 503 at once while Redis is away. */
@@ -65,6 +66,8 @@ export interface GatewayDeps {
   registry: AssetRegistry;
   queues: IngestQueues;
   purgeQueue: Queue;
+  /** `import.list`: listing pages of bucket imports (see `imports/`); without it, no import routes. */
+  importQueue?: Queue<ImportListJob>;
   /** Queues of other services, shown on Bull Board (`imagekit.event`, `asset.notify`). */
   boardQueues: readonly Queue[];
   purges: PurgeStore;
@@ -200,6 +203,20 @@ export function createGateway(deps: GatewayDeps): Express {
       idempotent,
     }),
   );
+  if (deps.importQueue) {
+    app.use(
+      importRoutes({
+        store: createImportStore({ redis, prefix }),
+        registry: deps.registry,
+        listQueue: deps.importQueue,
+        destinations: config.destinations,
+        sourceBuckets: config.sources.buckets,
+        assertQueueAvailable,
+        requireApiKey,
+        idempotent,
+      }),
+    );
+  }
   app.use(assetRoutes({ registry: deps.registry, queues: deps.queues, requireAuth: requireApiKey, idempotent }));
   app.use(localFilesRoutes({ store: deps.localAssets }));
   app.use(imagekitRoutes({ imagekit: config.imagekit, requireAuth: requireApiKey }));
@@ -218,7 +235,14 @@ export function createGateway(deps: GatewayDeps): Express {
     adminRoutes({
       registry: deps.registry,
       queues: deps.queues,
-      boardQueues: [deps.queues.validate, deps.queues.optimize, deps.queues.deliver, deps.purgeQueue, ...deps.boardQueues],
+      boardQueues: [
+        deps.queues.validate,
+        deps.queues.optimize,
+        deps.queues.deliver,
+        deps.purgeQueue,
+        ...(deps.importQueue ? [deps.importQueue as Queue] : []),
+        ...deps.boardQueues,
+      ],
       requireAdmin: requireAdminKey(config.auth.adminKeys),
     }),
   );
