@@ -5,10 +5,10 @@ import {
   PurgeAccepted,
   UploadTokenResponse,
   type Asset,
-  ImportRequest,
+  type ImportRequest,
   type JobRequest,
   type Purge,
-  UploadTokenRequest,
+  type UploadTokenRequest,
 } from '@ingestkit/contracts';
 import type { z } from 'zod';
 import { createAssetsApi } from './assets';

@@ -18,6 +18,7 @@ import {
 import { adminPaths } from './openapi-admin';
 import { directUploadPaths } from './openapi-direct';
 import { purgePaths, purgeSchemas } from './openapi-purge';
+import { importPaths, importSchemas } from './imports/openapi-imports';
 import { uppyPaths, uppySchemas } from './openapi-uppy';
 import { errorResponse, schemaOf, type JsonSchema } from './openapi-schema';
 
@@ -70,6 +71,7 @@ export function buildOpenApiDocument(options: { destinations: readonly Destinati
         JobRequest: schemaOf(JobRequest, 'input'),
         JobBatchResponse: schemaOf(JobBatchResponse),
         ...purgeSchemas(),
+        ...importSchemas(),
         ...uppySchemas(),
       },
     },
@@ -171,6 +173,7 @@ export function buildOpenApiDocument(options: { destinations: readonly Destinati
         },
       },
       ...purgePaths(),
+      ...importPaths(),
       ...adminPaths(),
       '/files/assets/{path}': {
         get: {
