@@ -76,12 +76,18 @@ afterAll(async () => {
   process.env = saved;
 });
 
-async function until(read: () => Promise<Import>, done: (i: Import) => boolean, timeoutMs: number): Promise<Import> {
+/** Polls an import (each read tallies all its assets: not too often, the worker shares this process). */
+async function until(
+  read: () => Promise<Import>,
+  done: (i: Import) => boolean,
+  timeoutMs: number,
+  everyMs = 1_000,
+): Promise<Import> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const current = await read();
     if (done(current) || Date.now() > deadline) return current;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
 

@@ -3,6 +3,7 @@ import { createRedisPurgeStore } from '@ingestkit/purge';
 import { createRedisAssetRegistry } from '@ingestkit/registry';
 import {
   createMetricsRegistry,
+  registerQueueMetrics,
   createIngestQueues,
   createQueue,
   closeQueues,
@@ -52,6 +53,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const local = { baseUrl: config.publicUrl, secret: localUploadSecret(config.signing.secret) };
   const multipart = createMultipartUploads(config.stores.staging, { ...local, store: staging });
   const metrics = createMetricsRegistry({ service: 'upload-gateway' });
+  // The gateway consumes import.list: its depth and oldest job, like every consumer's queues.
+  registerQueueMetrics(metrics, [importQueue]);
   const app = createGateway({
     config,
     logger,
