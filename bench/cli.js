@@ -4,7 +4,7 @@
 // multipart `POST /v1/uploads` at concurrency 16 (BENCH_CLI_CONCURRENCY): once by the CLI
 // (`ingestkit upload <dir> --concurrency 16`, timed from spawn to exit, so its start, the walk,
 // content sniffing and hashing count), once by a loop of `fetch` calls that reads each file and
-// posts it with an Idempotency-Key. Rounds alternate (BENCH_CLI_ROUNDS, 2), each into its own
+// posts it with an Idempotency-Key. After a warm-up of the gateway, rounds alternate (BENCH_CLI_ROUNDS, 3), each into its own
 // folder. The gateway runs from its production entry with its own redis-server and no worker
 // (acceptance is what is measured; backpressure off). Prints accepted uploads/s of each side
 // (median of the rounds) and the ratio CLI / bare (goal ≥ 0.9).
@@ -24,7 +24,7 @@ const GATEWAY = path.join(ROOT, 'services/upload-gateway/dist/main.js');
 const CLI = path.join(ROOT, 'packages/client/dist/cli.cjs');
 const FILES = Number(process.env.BENCH_CLI_FILES ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CLI_CONCURRENCY ?? 16);
-const ROUNDS = Number(process.env.BENCH_CLI_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_CLI_ROUNDS ?? 3);
 const API_KEY = 'bench-cli-key';
 
 main().then(
@@ -40,6 +40,7 @@ async function main() {
   const dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'ingestkit-bench-cli-'));
   const images = path.join(dataDir, 'images');
   await writeImages(images, FILES);
+  await fsp.mkdir(path.join(dataDir, 'redis'));
   const redis = await startRedisServer({ dir: path.join(dataDir, 'redis') });
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
@@ -63,6 +64,7 @@ async function main() {
   try {
     await waitReady(url);
     const idle = await waitForIdle({ waitMs: 30_000 });
+    await runBare(url, images, 'warm-up', 200); // JIT and connection pools warm before anything is measured
     const results = { bare: [], cli: [] };
     for (let round = 1; round <= ROUNDS; round += 1) {
       results.bare.push(await runBare(url, images, `bare-${round}`));
@@ -98,8 +100,8 @@ async function writeImages(dir, count) {
 }
 
 /** The bare loop: CONCURRENCY workers, each reads a file and POSTs it as multipart with an Idempotency-Key. */
-async function runBare(url, dir, folder) {
-  const files = (await fsp.readdir(dir)).sort();
+async function runBare(url, dir, folder, limit = Infinity) {
+  const files = (await fsp.readdir(dir)).sort().slice(0, limit);
   let next = 0;
   let accepted = 0;
   const started = performance.now();

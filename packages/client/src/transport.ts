@@ -54,8 +54,11 @@ export function createTransport(options: ClientOptions) {
       ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
       ...made?.headers,
     };
-    const signals = [request.signal, request.untimed ? undefined : AbortSignal.timeout(options.timeoutMs ?? 60_000)];
-    const signal = AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined));
+    const signals = [request.signal, request.untimed ? undefined : AbortSignal.timeout(options.timeoutMs ?? 60_000)].filter(
+      (s): s is AbortSignal => s !== undefined,
+    );
+    // AbortSignal.any only when there are two: it is not free, and uploads have one at most.
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     let response: Response;
     try {
       response = await send(url, {
@@ -67,7 +70,7 @@ export function createTransport(options: ClientOptions) {
       } as RequestInit);
     } catch (err) {
       if (request.signal?.aborted) throw request.signal.reason;
-      const timedOut = signal.aborted;
+      const timedOut = signal?.aborted === true;
       throw new IngestkitError({
         code: timedOut ? 'timeout' : 'network_error',
         message: `${request.method} ${request.path}: ${timedOut ? 'no answer in time' : (err as Error).message}`,

@@ -80,6 +80,7 @@ export function createProgress(stream: NodeJS.WriteStream, intervalMs = 2_000): 
     },
     stop() {
       if (latest) print(latest);
+      latest = undefined;
     },
   };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { appendFile, readFile } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import type { AssetStatus } from '@ingestkit/contracts';
 
 /** What the state file remembers of one file: its asset once accepted, its outcome once known. */
@@ -21,9 +21,10 @@ export const DEFAULT_STATE_FILE = '.ingestkit-upload.jsonl';
  * the asset the first run created instead of making a second one; a changed file or other
  * options make a new key.
  */
-export async function idempotencyKeyFor(path: string, options: unknown): Promise<string> {
+export async function idempotencyKeyFor(path: string, options: unknown, bytes?: Uint8Array): Promise<string> {
   const content = createHash('sha256');
-  for await (const chunk of createReadStream(path)) content.update(chunk as Buffer);
+  if (bytes) content.update(bytes);
+  else for await (const chunk of createReadStream(path)) content.update(chunk as Buffer);
   const seed = `ingestkit-cli/1\n${path}\n${content.digest('hex')}\n${JSON.stringify(options)}`;
   return `cli-${createHash('sha256').update(seed).digest('base64url')}`;
 }
@@ -34,6 +35,7 @@ export async function idempotencyKeyFor(path: string, options: unknown): Promise
  */
 export function createRunState(file: string) {
   const records = new Map<string, FileRecord>();
+  let handle: Promise<FileHandle> | undefined;
   return {
     async load(): Promise<void> {
       const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
@@ -53,7 +55,12 @@ export function createRunState(file: string) {
     get: (key: string) => records.get(key),
     async record(update: FileRecord): Promise<void> {
       records.set(update.key, { ...records.get(update.key), ...update });
-      await appendFile(file, `${JSON.stringify(update)}\n`);
+      // One open file for the run; each line is one write (O_APPEND), whole or absent after a crash.
+      handle ??= open(file, 'a');
+      await (await handle).write(`${JSON.stringify(update)}\n`);
+    },
+    async close(): Promise<void> {
+      await (await handle)?.close();
     },
   };
 }

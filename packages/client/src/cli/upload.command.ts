@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { AssetOptions, DestinationKind } from '@ingestkit/contracts';
 import type { IngestkitClient } from '../client';
 import { isIngestkitError } from '../errors';
@@ -18,6 +20,9 @@ export interface UploadCommandOptions {
   signal: AbortSignal;
   stderr: NodeJS.WriteStream;
 }
+
+/** Files up to this size are read into memory once (hashed and sent from the same bytes). */
+const SMALL_FILE_BYTES = 8 * 1024 * 1024;
 
 /** Runs `work` over `items`, `concurrency` at a time, stopping early when the signal aborts. */
 async function forEachLimited<T>(
@@ -78,45 +83,56 @@ export async function runUpload(
   };
   show();
   const keys = new Map<string, string>();
-  await forEachLimited(images, options.concurrency, options.signal, async (file) => {
-    const key = await idempotencyKeyFor(file.path, assetOptions);
-    keys.set(file.path, key);
-    const known = state.get(key);
-    if (known?.assetId) {
-      return finish(file, {
-        path: file.path,
-        assetId: known.assetId,
-        outcome: settledOutcome(known.status),
-        resumed: true,
-        ...(known.code ? { code: known.code } : {}),
-      });
-    }
-    try {
-      const asset = await client.upload(file.path, {
-        ...assetOptions,
-        idempotencyKey: key,
-        signal: options.signal,
-        onProgress: (p) => {
-          inFlight.set(file.path, p.loaded);
-          show();
-        },
-      });
-      await state.record({ key, path: file.path, assetId: asset.id, status: asset.status });
-      finish(file, { path: file.path, assetId: asset.id, outcome: settledOutcome(asset.status) });
-    } catch (err) {
-      if (options.signal.aborted) throw err;
-      const code = isIngestkitError(err) ? err.code : 'internal_error';
-      finish(file, {
-        path: file.path,
-        outcome: code === 'unsupported_media_type' || code === 'payload_too_large' ? 'rejected' : 'failed',
-        code,
-      });
-    }
-  });
-  progress.stop();
-  if (options.wait) await waitForOutcomes(client, [...outcomes.values()], options, keys, state);
+  try {
+    await uploadAll();
+    if (options.wait) await waitForOutcomes(client, [...outcomes.values()], options, keys, state);
+  } finally {
+    progress.stop(); // (a second stop is a no-op)
+    await state.close();
+  }
   const list = files.map((f) => outcomes.get(f.path)!).filter(Boolean);
   return { summary: summarize(list), outcomes: list };
+
+  async function uploadAll() {
+    await forEachLimited(images, options.concurrency, options.signal, async (file) => {
+      // Small files are read once: the same bytes are hashed for the key and sent.
+      const bytes = file.bytes <= SMALL_FILE_BYTES ? await readFile(file.path) : undefined;
+      const key = await idempotencyKeyFor(file.path, assetOptions, bytes);
+      keys.set(file.path, key);
+      const known = state.get(key);
+      if (known?.assetId) {
+        return finish(file, {
+          path: file.path,
+          assetId: known.assetId,
+          outcome: settledOutcome(known.status),
+          resumed: true,
+          ...(known.code ? { code: known.code } : {}),
+        });
+      }
+      try {
+        const asset = await client.upload(bytes ?? file.path, {
+          ...assetOptions,
+          fileName: basename(file.path),
+          idempotencyKey: key,
+          signal: options.signal,
+          onProgress: (p) => {
+            inFlight.set(file.path, p.loaded);
+            show();
+          },
+        });
+        await state.record({ key, path: file.path, assetId: asset.id, status: asset.status });
+        finish(file, { path: file.path, assetId: asset.id, outcome: settledOutcome(asset.status) });
+      } catch (err) {
+        if (options.signal.aborted) throw err;
+        const code = isIngestkitError(err) ? err.code : 'internal_error';
+        finish(file, {
+          path: file.path,
+          outcome: code === 'unsupported_media_type' || code === 'payload_too_large' ? 'rejected' : 'failed',
+          code,
+        });
+      }
+    });
+  }
 }
 
 function settledOutcome(status: string | undefined): FileOutcome['outcome'] {

@@ -22,6 +22,9 @@ export function formFieldsOf(options: AssetOptions, fileName: string): Array<[st
   return fields;
 }
 
+/** Below this size a streamed upload reports progress only when it is done. */
+const STREAMED_PROGRESS_FROM = 1024 * 1024;
+
 const quote = (value: string) => value.replace(/["\r\n\\]/g, (c) => encodeURIComponent(c));
 
 /**
@@ -54,7 +57,8 @@ export async function uploadStreamed(input: {
       untimed: true,
       ...(input.signal ? { signal: input.signal } : {}),
       body: () => {
-        if (!input.onProgress || !isStreamingBodySupported()) return { body: form, headers };
+        // Small files go as one Blob (with a length; cheaper than a counted stream): progress at the end.
+        if (!input.onProgress || !isStreamingBodySupported() || total < STREAMED_PROGRESS_FROM) return { body: form, headers };
         let sent = 0;
         const report = input.onProgress;
         const body = countingStream(form, (bytes) => {
