@@ -127,9 +127,11 @@ async function runBare(url, dir, folder, limit = Infinity) {
 /** The CLI, timed from spawn to exit; accepted uploads from its --json summary. */
 async function runCli(url, dir, folder, state) {
   const started = performance.now();
+  // BENCH_CLI_NODE_ARGS: extra node flags for the CLI (e.g. --cpu-prof to see where its time goes).
+  const nodeArgs = process.env.BENCH_CLI_NODE_ARGS ? process.env.BENCH_CLI_NODE_ARGS.split(' ') : [];
   const child = spawn(
     process.execPath,
-    [CLI, 'upload', dir, '--folder', folder, '--concurrency', String(CONCURRENCY), '--json', '--state', state],
+    [...nodeArgs, CLI, 'upload', dir, '--folder', folder, '--concurrency', String(CONCURRENCY), '--json', '--state', state],
     {
       env: { ...process.env, INGESTKIT_URL: url, INGESTKIT_API_KEY: API_KEY },
       stdio: ['ignore', 'pipe', 'ignore'],
