@@ -2,14 +2,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createClient, type Import } from '@ingestkit/client';
 import { loadIngestWorkerConfig, startIngestWorker } from '@ingestkit/ingest-worker';
-import { createLogger, type ShutdownStep } from '@ingestkit/runtime';
-import { createS3Client } from '@ingestkit/storage';
+import { createLogger, createRedis, waitForRedis, type ShutdownStep } from '@ingestkit/runtime';
+import { createS3Client, createS3Store } from '@ingestkit/storage';
 import { deletePrefix, findFreePort, startRedis, startS3, uniquePrefix, type TestRedis, type TestS3 } from '@ingestkit/testkit';
 import { loadGatewayConfig, startGateway } from '@ingestkit/upload-gateway';
-import Redis from 'ioredis';
 import sharp from 'sharp';
 
 // 2,500 tiny images through the whole pipeline: about a minute on an idle 2-core machine, far more on a busy one.
@@ -51,7 +49,10 @@ beforeAll(async () => {
     WORKER_CONCURRENCY: '8',
     POLICIES_JSON: JSON.stringify({ policies: { fast: { kind: 'delivery', format: 'png', quality: 80, placeholder: false } } }),
   };
-  const client = createS3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: s3.credentials });
+  const bucket = createS3Store({
+    bucket: 'imports',
+    client: createS3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: s3.credentials }),
+  });
   const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#3366aa' } })
     .png()
     .toBuffer();
@@ -60,11 +61,7 @@ beforeAll(async () => {
     ...Array.from({ length: NOT_IMAGES }, (_, i) => ({ key: `library/notes-${i}.jpg`, body: Buffer.from(`not an image ${i}`) })),
   ];
   for (let start = 0; start < keys.length; start += 50) {
-    await Promise.all(
-      keys
-        .slice(start, start + 50)
-        .map(({ key, body }) => client.send(new PutObjectCommand({ Bucket: 'imports', Key: key, Body: body }))),
-    );
+    await Promise.all(keys.slice(start, start + 50).map(({ key, body }) => bucket.put({ key, body })));
   }
 });
 
@@ -110,7 +107,8 @@ it('imports 2,500 objects over several pages across a gateway restart, with exac
     expect(firstPage.counts.listed).toBeGreaterThanOrEqual(1000);
     running = false;
     await stop(gateway.shutdownSteps); // mid-listing: the page being listed finishes, the next ones wait in Redis
-    const probe = new Redis(redis.url);
+    const probe = createRedis({ url: redis.url, role: 'producer' });
+    await waitForRedis(probe, 5_000);
     const listedWhileDown = await probe.scard(`${env.QUEUE_PREFIX}:import:${started.id}:assets`);
     await probe.quit();
     expect(listedWhileDown).toBeGreaterThanOrEqual(1000);
