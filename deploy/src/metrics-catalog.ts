@@ -35,6 +35,7 @@ export const queueNames = [
   'imagekit.event',
   'cdn.purge',
   'asset.notify',
+  'import.list',
 ] as const;
 
 export const jobOutcomes = ['completed', 'retry', 'failed', 'rejected', 'rate_limited', 'deferred'] as const;
@@ -53,13 +54,14 @@ export const webhookOutcomes = [
 ] as const;
 
 /** Services that run BullMQ processors through the runtime's stage worker (job metrics). */
-const jobServices: readonly ServiceName[] = ['ingest-worker', 'webhook-receiver', 'purge-service'];
+// The gateway runs `import.list` (bucket import listing pages) as a catalog job.
+const jobServices: readonly ServiceName[] = ['ingest-worker', 'webhook-receiver', 'purge-service', 'upload-gateway'];
 /**
  * Services that report queue depth, each for the queues it consumes: the ingest worker
  * (ingest.*, asset.notify), the webhook receiver (imagekit.event), the purge service (cdn.purge).
  * The rules combine them with `max by (queue)`, so a queue reported twice is counted once.
  */
-const queueServices: readonly ServiceName[] = ['ingest-worker', 'webhook-receiver', 'purge-service'];
+const queueServices: readonly ServiceName[] = ['ingest-worker', 'webhook-receiver', 'purge-service', 'upload-gateway'];
 
 const ingestkitMetrics: readonly MetricDefinition[] = [
   {

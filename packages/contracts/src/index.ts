@@ -17,3 +17,4 @@ export * from './asset-list';
 export * from './uppy-s3';
 export * from './json-limits';
 export * from './key-limits';
+export * from './imports';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AssetId } from './ids';
 import { ImageKitEvent } from './imagekit-events';
+import { ImportId } from './imports';
 import { Notification } from './notifications';
 import { PrincipalRef } from './principals';
 import { PurgeId, PurgeReason } from './purges';
@@ -18,6 +19,7 @@ export const queueNames = {
   imagekitEvent: 'imagekit.event',
   purge: 'cdn.purge',
   notify: 'asset.notify',
+  importList: 'import.list',
 } as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
@@ -54,6 +56,14 @@ export type PurgeJob = z.infer<typeof PurgeJob>;
 /** One notification to POST to `NOTIFY_URL`; its job id is the notification id. */
 export const NotifyJob = z.object({ version: z.literal(1), notification: Notification });
 export type NotifyJob = z.infer<typeof NotifyJob>;
+
+/**
+ * One listing page of a bucket import: the page lists up to 1000 objects after the import's
+ * persisted continuation point (the last key listed), accepts each as a bucket job, saves the next point and adds the
+ * next page's job. `page` must be the import's current page (a stale duplicate does nothing).
+ */
+export const ImportListJob = z.object({ version: z.literal(1), importId: ImportId, page: z.number().int().nonnegative() });
+export type ImportListJob = z.infer<typeof ImportListJob>;
 
 export interface JobSpec<T extends z.ZodType> {
   queue: QueueName;
@@ -99,6 +109,14 @@ export const jobCatalog = {
   // 11 retries, 2 s doubling with jitter: a receiver may be down 35–70 minutes before one is given up on.
   // Lost to crashes never (found by the chaos suite: a notification stalled three times was dropped).
   [queueNames.notify]: { queue: queueNames.notify, schema: NotifyJob, attempts: 12, backoffMs: 2_000, survivesStalls: true },
+  // Listing does no image work; the gateway runs it (it owns admission: intake and backpressure).
+  [queueNames.importList]: {
+    queue: queueNames.importList,
+    schema: ImportListJob,
+    attempts: 10,
+    backoffMs: 2_000,
+    survivesStalls: true,
+  },
 } as const satisfies Record<QueueName, JobSpec<z.ZodType>>;
 
 export type JobPayload<Q extends QueueName> = z.infer<(typeof jobCatalog)[Q]['schema']>;
@@ -130,7 +148,13 @@ export function jobIdFor<Q extends QueueName>(queue: Q, payload: JobPayload<Q>):
   if (queue === queueNames.notify) return data.notification?.id ?? '';
   if (queue === queueNames.imagekitEvent) return imagekitEventJobId(data.event?.id ?? '');
   if (queue === queueNames.purge) return purgeJobId(data.url ?? '', data.reason as PurgeReason, data.purgeId);
+  if (queue === queueNames.importList) return importListJobId(payload as ImportListJob);
   return stageJobId(data.assetId ?? '', queue);
+}
+
+/** The job id of one listing page of an import: each page is its own job. */
+export function importListJobId(job: Pick<ImportListJob, 'importId' | 'page'>): string {
+  return `${job.importId}-p${job.page}`;
 }
 
 function sha256(value: string): string {

@@ -18,3 +18,4 @@ export * from './multipart-uploads';
 export * from './s3-multipart-uploads';
 export * from './local-multipart-uploads';
 export * from './create-multipart-uploads';
+export * from './s3-object-pages';

@@ -98,7 +98,15 @@ const gatewayEnv = z
       cors: { origins: env.CORS_ORIGINS ?? [] },
       s3Events: { token: env.S3_EVENTS_TOKEN },
       rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE },
-      sources: { buckets: env.SOURCE_BUCKETS ?? [] },
+      sources: {
+        buckets: env.SOURCE_BUCKETS ?? [],
+        /** Bucket imports list source buckets through the same S3 endpoint as the stores. */
+        s3: {
+          region: env.S3_REGION,
+          forcePathStyle: env.S3_FORCE_PATH_STYLE,
+          ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {}),
+        },
+      },
       defaultDestination: env.DEFAULT_DESTINATION,
       /** Destinations this deployment can deliver to: ImageKit only when its account is configured. */
       destinations: (imagekit ? ['local', 's3', 'imagekit'] : ['local', 's3']) as DestinationKind[],

@@ -1,5 +1,5 @@
 import { Router, type Express, type RequestHandler } from 'express';
-import { IngestError } from '@ingestkit/contracts';
+import { IngestError, type ImportListJob } from '@ingestkit/contracts';
 import type { PurgeStore } from '@ingestkit/purge';
 import type { AssetRegistry } from '@ingestkit/registry';
 import {
@@ -30,6 +30,8 @@ import { mountRoutes, type AuthChains } from './http/mount-routes';
 import { purgeRoutes } from './cdn/purge.routes';
 import { createAdmission } from './intake/admission';
 import { createIntake } from './intake/intake';
+import { createImportStore } from './imports/import-store';
+import { importRoutes } from './imports/imports.routes';
 import { jobRoutes } from './jobs/jobs.routes';
 import { localPartRoutes } from './multipart/local-parts.routes';
 import { localUploadRoutes } from './uploads/local-uploads.routes';
@@ -57,10 +59,12 @@ export interface GatewayDeps {
     | 'cors'
     | 's3Events'
     | 'rateLimit'
-    | 'sources'
     | 'purge'
   > &
-    Partial<Pick<GatewayConfig, 'edge'>> & { redis: Pick<GatewayConfig['redis'], 'prefix'> };
+    Partial<Pick<GatewayConfig, 'edge'>> & {
+      redis: Pick<GatewayConfig['redis'], 'prefix'>;
+      sources: Pick<GatewayConfig['sources'], 'buckets'>;
+    };
   logger: Logger;
   metrics: Registry;
   /** A fail-fast (producer) connection: requests answer 503 at once while Redis is away. */
@@ -68,6 +72,8 @@ export interface GatewayDeps {
   registry: AssetRegistry;
   queues: IngestQueues;
   purgeQueue: Queue;
+  /** `import.list`: listing pages of bucket imports (see `imports/`); without it, no import routes. */
+  importQueue?: Queue<ImportListJob>;
   /** Queues of other services, shown on Bull Board (`imagekit.event`, `asset.notify`). */
   boardQueues: readonly Queue[];
   purges: PurgeStore;
@@ -211,6 +217,20 @@ export function createGateway(deps: GatewayDeps): Express {
       idempotent,
     }),
   );
+  if (deps.importQueue) {
+    app.use(
+      importRoutes({
+        store: createImportStore({ redis, prefix }),
+        registry: deps.registry,
+        listQueue: deps.importQueue,
+        destinations: config.destinations,
+        sourceBuckets: config.sources.buckets,
+        assertQueueAvailable,
+        requireApiKey,
+        idempotent,
+      }),
+    );
+  }
   app.use(assetRoutes({ registry: deps.registry, queues: deps.queues, requireAuth: requireApiKey, idempotent }));
   const routes = [...localFilesRoutes({ store: deps.localAssets }), ...imagekitRoutes({ imagekit: config.imagekit })];
   app.use(mountRoutes(Router(), routes, { auth: authChains, idempotent }));
@@ -229,7 +249,14 @@ export function createGateway(deps: GatewayDeps): Express {
     adminRoutes({
       registry: deps.registry,
       queues: deps.queues,
-      boardQueues: [deps.queues.validate, deps.queues.optimize, deps.queues.deliver, deps.purgeQueue, ...deps.boardQueues],
+      boardQueues: [
+        deps.queues.validate,
+        deps.queues.optimize,
+        deps.queues.deliver,
+        deps.purgeQueue,
+        ...(deps.importQueue ? [deps.importQueue as Queue] : []),
+        ...deps.boardQueues,
+      ],
       requireAdmin: requireAdminKey(config.auth.adminKeys),
     }),
   );

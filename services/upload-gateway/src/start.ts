@@ -3,6 +3,7 @@ import { createRedisPurgeStore } from '@ingestkit/purge';
 import { backfillAssetIndexes, createRedisAssetRegistry } from '@ingestkit/registry';
 import {
   createMetricsRegistry,
+  registerQueueMetrics,
   createIngestQueues,
   createQueue,
   closeQueues,
@@ -12,7 +13,8 @@ import {
   type Logger,
   type ShutdownStep,
 } from '@ingestkit/runtime';
-import { createDirectUploadSigner, createMultipartUploads, createObjectStore } from '@ingestkit/storage';
+import { createDirectUploadSigner, createMultipartUploads, createObjectStore, createS3Client } from '@ingestkit/storage';
+import { createBackpressure } from './http/backpressure';
 import type { GatewayConfig } from './config';
 import { createGateway } from './gateway';
 import { createIntake } from './intake/intake';
@@ -20,6 +22,7 @@ import { createMultipartSessions } from './multipart/multipart-sessions';
 import { startMultipartSweeper } from './multipart/multipart-sweeper';
 import { localUploadSecret } from './http/signing-keys';
 import { startStagingJanitor } from './intake/staging-janitor';
+import { startImportLister } from './imports/start-import-lister';
 
 export interface RunningGateway {
   url: string;
@@ -38,6 +41,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const boardQueues = [queueNames.imagekitEvent, queueNames.notify].map((name) =>
     createQueue(name, { connection: redis, prefix: config.redis.prefix }),
   );
+  const importQueue = createQueue(queueNames.importList, { connection: redis, prefix: config.redis.prefix });
   if (config.auth.isDevKey) {
     logger.warn('API_KEYS is not set: accepting the development key "dev-key" (never in production)');
   }
@@ -53,14 +57,18 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const staging = createObjectStore(config.stores.staging);
   const local = { baseUrl: config.publicUrl, secret: localUploadSecret(config.signing.secret) };
   const multipart = createMultipartUploads(config.stores.staging, { ...local, store: staging });
+  const metrics = createMetricsRegistry({ service: 'upload-gateway' });
+  // The gateway consumes import.list: its depth and oldest job, like every consumer's queues.
+  registerQueueMetrics(metrics, [importQueue]);
   const app = createGateway({
     config,
     logger,
-    metrics: createMetricsRegistry({ service: 'upload-gateway' }),
+    metrics,
     redis,
     registry,
     queues,
     purgeQueue,
+    importQueue,
     boardQueues,
     purges: createRedisPurgeStore({ redis, prefix: config.redis.prefix }),
     staging,
@@ -89,6 +97,20 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     hasMultipartSession: (assetId) => sessions.hasSession(assetId),
     logger,
   });
+  const importLister = startImportLister({
+    connection: createRedis({ url: config.redis.url, role: 'worker', logger, name: 'gateway-import-lister' }),
+    redis,
+    prefix: config.redis.prefix,
+    logger,
+    metrics,
+    intake,
+    s3: config.sources.buckets.length > 0 ? createS3Client(config.sources.s3) : undefined,
+    listQueue: importQueue,
+    assertBacklogBelowBound: createBackpressure({
+      queues: [queues.validate, queues.optimize, queues.deliver],
+      maxBacklog: config.limits.maxBacklog,
+    }),
+  });
   const server = await listen(app, { ...config.http, timeouts: config.edge.server });
   logger.info({ url: server.url }, 'upload-gateway listening');
   return {
@@ -97,10 +119,16 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       { name: 'http', close: () => server.close() },
       { name: 'multipart-sweeper', close: () => sweeper.stop() },
       { name: 'staging-janitor', close: () => janitor.stop() },
+      { name: 'import-lister', close: () => importLister.stop() },
       {
         name: 'queues',
         close: async () =>
-          void (await Promise.all([closeQueues(queues), purgeQueue.close(), ...boardQueues.map((queue) => queue.close())])),
+          void (await Promise.all([
+            closeQueues(queues),
+            purgeQueue.close(),
+            importQueue.close(),
+            ...boardQueues.map((queue) => queue.close()),
+          ])),
       },
       { name: 'redis', close: async () => void (await redis.quit().catch(() => redis.disconnect())) },
     ],

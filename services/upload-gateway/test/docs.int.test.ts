@@ -102,6 +102,9 @@ it('lists every route of the API with schemas generated from the contracts', asy
       'DELETE /v1/uppy/s3/multipart/{uploadId}',
       'POST /v1/uppy/{token}/s3/multipart',
       'PUT /v1/local-uploads/parts/{uploadId}/{partNumber}',
+      'POST /v1/imports',
+      'GET /v1/imports/{id}',
+      'POST /v1/imports/{id}/cancel',
     ]),
   );
   const schemas = doc.components.schemas;

@@ -20,6 +20,7 @@ import { adminPaths } from '../admin/openapi-admin';
 import { directUploadPaths } from '../uploads/openapi-direct';
 import { purgePaths, purgeSchemas } from '../cdn/openapi-purge';
 import { uppyPaths, uppySchemas } from '../uppy/openapi-uppy';
+import { importPaths, importSchemas } from '../imports/openapi-imports';
 import { errorResponse, schemaOf, type JsonSchema } from './openapi-schema';
 import { openApiPaths } from './openapi-paths';
 import type { Route } from '../http/route';
@@ -78,6 +79,7 @@ export function buildOpenApiDocument(options: {
         JobRequest: schemaOf(JobRequest, 'input'),
         JobBatchResponse: schemaOf(JobBatchResponse),
         ...purgeSchemas(),
+        ...importSchemas(),
         ...uppySchemas(),
       },
     },
@@ -162,6 +164,7 @@ export function buildOpenApiDocument(options: {
         },
       },
       ...purgePaths(),
+      ...importPaths(),
       ...adminPaths(),
       ...openApiPaths(options.routes ?? []),
       '/openapi.json': {

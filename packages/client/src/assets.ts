@@ -1,0 +1,68 @@
+import { AssetAccepted, AssetPage, terminalStatuses, type Asset, type AssetStatus } from '@ingestkit/contracts';
+import { IngestkitError } from './errors';
+import { sleep } from './retry';
+import type { Transport } from './transport';
+
+/** Filters of `assets.list()`. `folder` is applied by the client (the API filters by status only). */
+export interface ListAssetsOptions {
+  status?: AssetStatus;
+  folder?: string;
+  /** Page size (1–200, default 100). */
+  pageSize?: number;
+  signal?: AbortSignal;
+}
+
+/** How `waitForAsset` polls. */
+export interface WaitOptions {
+  /** Give up after this long (default 10 min) with `timeout`. */
+  timeoutMs?: number;
+  /** First poll interval (default 250 ms), growing to `maxIntervalMs` (default 2 s). */
+  intervalMs?: number;
+  maxIntervalMs?: number;
+  signal?: AbortSignal;
+}
+
+/** The asset routes: get, list (all pages), retry, and waiting for an outcome. */
+export function createAssetsApi(transport: Transport) {
+  const withSignal = (signal?: AbortSignal) => (signal ? { signal } : {});
+  async function get(id: string, options: { signal?: AbortSignal } = {}): Promise<Asset> {
+    const path = `/v1/assets/${encodeURIComponent(id)}`;
+    return (await transport.json({ method: 'GET', path, ...withSignal(options.signal) }, AssetAccepted)).asset;
+  }
+  return {
+    get,
+    /** Every asset, newest first, fetching the next page as the loop reaches it. */
+    async *list(options: ListAssetsOptions = {}): AsyncGenerator<Asset> {
+      const folder = options.folder?.replace(/^\/+|\/+$/g, '');
+      let cursor: string | undefined;
+      do {
+        const query = { status: options.status, limit: options.pageSize ?? 100, cursor };
+        const page = await transport.json({ method: 'GET', path: '/v1/assets', query, ...withSignal(options.signal) }, AssetPage);
+        for (const asset of page.assets) {
+          if (folder === undefined || asset.folder === folder || asset.folder?.startsWith(`${folder}/`)) yield asset;
+        }
+        cursor = page.nextCursor;
+      } while (cursor);
+    },
+    /** `POST /v1/assets/:id/retry`: a `failed` asset resumes at the stage that failed. */
+    async retry(id: string, options: { idempotencyKey?: string; signal?: AbortSignal } = {}): Promise<Asset> {
+      const path = `/v1/assets/${encodeURIComponent(id)}/retry`;
+      const request = { method: 'POST' as const, path, ...options };
+      return (await transport.json(request, AssetAccepted)).asset;
+    },
+    /** Polls the asset until it is `ready`, `rejected` or `failed`, and returns it then. */
+    async waitFor(id: string, options: WaitOptions = {}): Promise<Asset> {
+      const deadline = Date.now() + (options.timeoutMs ?? 600_000);
+      let interval = options.intervalMs ?? 250;
+      for (;;) {
+        const asset = await get(id, withSignal(options.signal));
+        if (terminalStatuses.includes(asset.status)) return asset;
+        if (Date.now() + interval > deadline) {
+          throw new IngestkitError({ code: 'timeout', message: `asset ${id} is still ${asset.status}`, details: { asset } });
+        }
+        await sleep(interval, options.signal);
+        interval = Math.min(options.maxIntervalMs ?? 2_000, Math.round(interval * 1.5));
+      }
+    },
+  };
+}

@@ -1,0 +1,165 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { AssetOptions, DestinationKind } from '@ingestkit/contracts';
+import type { IngestkitClient } from '../client';
+import { isIngestkitError } from '../errors';
+import { createProgress, type ProgressFigures } from './progress';
+import { createRunState, idempotencyKeyFor } from './run-state';
+import { summarize, type FileOutcome, type RunSummary } from './summary';
+import { walkFiles, type FoundFile } from './walk';
+
+/** Options of `ingestkit upload`. */
+export interface UploadCommandOptions {
+  concurrency: number;
+  folder?: string;
+  tags?: string[];
+  policy?: string;
+  destination?: DestinationKind;
+  wait: boolean;
+  stateFile: string;
+  signal: AbortSignal;
+  stderr: NodeJS.WriteStream;
+}
+
+/** Files up to this size are read into memory once (hashed and sent from the same bytes). */
+const SMALL_FILE_BYTES = 8 * 1024 * 1024;
+
+/** Runs `work` over `items`, `concurrency` at a time, stopping early when the signal aborts. */
+async function forEachLimited<T>(
+  items: readonly T[],
+  concurrency: number,
+  signal: AbortSignal,
+  work: (item: T) => Promise<void>,
+) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !signal.aborted) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+}
+
+/**
+ * `ingestkit upload <paths…>`: walks the paths, uploads every image (by content) `concurrency`
+ * at a time with a deterministic Idempotency-Key per file, records each accepted asset in the
+ * state file (so a re-run skips it), optionally waits for the outcomes, and returns them.
+ */
+export async function runUpload(
+  client: IngestkitClient,
+  paths: string[],
+  options: UploadCommandOptions,
+): Promise<{ summary: RunSummary; outcomes: FileOutcome[] }> {
+  const files = await walkFiles(paths);
+  const images = files.filter((file) => file.isImage);
+  const state = createRunState(options.stateFile);
+  await state.load();
+  const assetOptions: AssetOptions = {
+    ...(options.folder ? { folder: options.folder } : {}),
+    ...(options.tags?.length ? { tags: options.tags } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.destination ? { destination: options.destination } : {}),
+  };
+  const outcomes = new Map<string, FileOutcome>(
+    files.filter((f) => !f.isImage).map((f) => [f.path, { path: f.path, outcome: 'not_an_image' }]),
+  );
+  const figures: ProgressFigures = {
+    filesDone: 0,
+    filesTotal: images.length,
+    bytesDone: 0,
+    bytesTotal: images.reduce((n, f) => n + f.bytes, 0),
+    failures: 0,
+  };
+  const inFlight = new Map<string, number>();
+  let finishedBytes = 0;
+  const progress = createProgress(options.stderr);
+  const show = () =>
+    progress.update({ ...figures, bytesDone: finishedBytes + [...inFlight.values()].reduce((a, b) => a + b, 0) });
+  const finish = (file: FoundFile, outcome: FileOutcome) => {
+    inFlight.delete(file.path);
+    finishedBytes += file.bytes;
+    figures.filesDone += 1;
+    if (outcome.outcome === 'failed' || outcome.outcome === 'rejected') figures.failures += 1;
+    outcomes.set(file.path, outcome);
+    show();
+  };
+  show();
+  const keys = new Map<string, string>();
+  try {
+    await uploadAll();
+    if (options.wait) await waitForOutcomes(client, [...outcomes.values()], options, keys, state);
+  } finally {
+    progress.stop(); // (a second stop is a no-op)
+    await state.close();
+  }
+  const list = files.map((f) => outcomes.get(f.path)!).filter(Boolean);
+  return { summary: summarize(list), outcomes: list };
+
+  async function uploadAll() {
+    await forEachLimited(images, options.concurrency, options.signal, async (file) => {
+      // Small files are read once: the same bytes are hashed for the key and sent.
+      const bytes = file.bytes <= SMALL_FILE_BYTES ? await readFile(file.path) : undefined;
+      const key = await idempotencyKeyFor(file.path, assetOptions, bytes);
+      keys.set(file.path, key);
+      const known = state.get(key);
+      if (known?.assetId) {
+        return finish(file, {
+          path: file.path,
+          assetId: known.assetId,
+          outcome: settledOutcome(known.status),
+          resumed: true,
+          ...(known.code ? { code: known.code } : {}),
+        });
+      }
+      try {
+        const asset = await client.upload(bytes ?? file.path, {
+          ...assetOptions,
+          fileName: basename(file.path),
+          idempotencyKey: key,
+          signal: options.signal,
+          onProgress: (p) => {
+            inFlight.set(file.path, p.loaded);
+            show();
+          },
+        });
+        await state.record({ key, path: file.path, assetId: asset.id, status: asset.status });
+        finish(file, { path: file.path, assetId: asset.id, outcome: settledOutcome(asset.status) });
+      } catch (err) {
+        if (options.signal.aborted) throw err;
+        const code = isIngestkitError(err) ? err.code : 'internal_error';
+        finish(file, {
+          path: file.path,
+          outcome: code === 'unsupported_media_type' || code === 'payload_too_large' ? 'rejected' : 'failed',
+          code,
+        });
+      }
+    });
+  }
+}
+
+function settledOutcome(status: string | undefined): FileOutcome['outcome'] {
+  return status === 'ready' || status === 'rejected' || status === 'failed' ? status : 'accepted';
+}
+
+/** `--wait`: polls every accepted asset until it settles (16 at a time) and records the outcome. */
+async function waitForOutcomes(
+  client: IngestkitClient,
+  outcomes: FileOutcome[],
+  options: UploadCommandOptions,
+  keys: Map<string, string>,
+  state: ReturnType<typeof createRunState>,
+) {
+  const pending = outcomes.filter((o) => o.outcome === 'accepted' && o.assetId);
+  await forEachLimited(pending, 16, options.signal, async (outcome) => {
+    const asset = await client.waitForAsset(outcome.assetId!, { signal: options.signal });
+    outcome.outcome = settledOutcome(asset.status);
+    if (asset.error) outcome.code = asset.error.code;
+    const key = keys.get(outcome.path);
+    if (key)
+      await state.record({
+        key,
+        path: outcome.path,
+        assetId: asset.id,
+        status: asset.status,
+        ...(asset.error ? { code: asset.error.code } : {}),
+      });
+  });
+}
