@@ -260,7 +260,7 @@ export function createGateway(deps: GatewayDeps): Express {
       requireAdmin: requireAdminKey(config.auth.adminKeys),
     }),
   );
-  app.use(docsRoutes({ destinations: config.destinations, routes }));
+  app.use(docsRoutes({ destinations: config.destinations, routes, imports: deps.importQueue !== undefined }));
   app.use(countUploadRejections(gatewayMetrics));
   return finishHttpApp(app, deps.logger);
 }

@@ -67,6 +67,8 @@ export async function startTestGateway(options: {
   await waitForRedis(redis, 5_000);
   const queues = createIngestQueues({ connection: redis, prefix });
   const purgeQueue = createQueue(queueNames.purge, { connection: redis, prefix });
+  // Bucket imports are mounted (and documented) like in production; no lister runs in these tests.
+  const importQueue = createQueue(queueNames.importList, { connection: redis, prefix });
   const localStore = createLocalStore({ root: dataDir });
   const staging = options.staging?.store ?? localStore;
   let url = '';
@@ -96,6 +98,7 @@ export async function startTestGateway(options: {
     registry: createRedisAssetRegistry({ redis, prefix }),
     queues,
     purgeQueue,
+    importQueue,
     boardQueues: [],
     purges: createRedisPurgeStore({ redis, prefix }),
     staging,
@@ -117,7 +120,7 @@ export async function startTestGateway(options: {
     close: async () => {
       server.server.closeAllConnections();
       await server.close();
-      await Promise.all([closeQueues(queues), purgeQueue.close()]);
+      await Promise.all([closeQueues(queues), purgeQueue.close(), importQueue.close()]);
       await deletePrefix(options.redisUrl, prefix).catch(() => {});
       redis.disconnect();
       await rm(dataDir, { recursive: true, force: true });

@@ -52,7 +52,12 @@ const INIT = `window.ui = SwaggerUIBundle({
  * reference (Swagger UI from the installed `swagger-ui-dist`, no CDN) whose "Try it out" sends
  * requests to this gateway.
  */
-export function docsRoutes(options: { destinations: readonly DestinationKind[]; routes: readonly Route[] }): Router {
+export function docsRoutes(options: {
+  destinations: readonly DestinationKind[];
+  routes: readonly Route[];
+  /** Whether bucket imports are mounted (they are documented only then). */
+  imports: boolean;
+}): Router {
   const router = Router();
   const document = buildOpenApiDocument(options);
   const assets = dirname(require.resolve('swagger-ui-dist/package.json'));

@@ -33,6 +33,8 @@ export function buildOpenApiDocument(options: {
   destinations: readonly DestinationKind[];
   /** Routes declared with `defineRoute`: their operations come from their declarations. */
   routes?: readonly Route[];
+  /** Whether bucket imports are mounted. */
+  imports?: boolean;
   serverUrl?: string;
 }): JsonSchema {
   const uploadForm = schemaOf(UploadFields, 'input');
@@ -164,7 +166,7 @@ export function buildOpenApiDocument(options: {
         },
       },
       ...purgePaths(),
-      ...importPaths(),
+      ...(options.imports ? importPaths() : {}),
       ...adminPaths(),
       ...openApiPaths(options.routes ?? []),
       '/openapi.json': {
