@@ -1,6 +1,5 @@
 import {
   Asset,
-  assetIdPattern,
   AssetAccepted,
   AssetPage,
   ErrorBody,
@@ -16,9 +15,8 @@ import {
   UploadTokenResponse,
   type DestinationKind,
 } from '@ingestkit/contracts';
-import { adminPaths } from '../admin/openapi-admin';
 import { directUploadPaths } from '../uploads/openapi-direct';
-import { purgePaths, purgeSchemas } from '../cdn/openapi-purge';
+import { purgeSchemas } from '../cdn/openapi-purge';
 import { uppyPaths, uppySchemas } from '../uppy/openapi-uppy';
 import { errorResponse, schemaOf, type JsonSchema } from './openapi-schema';
 import { openApiPaths } from './openapi-paths';
@@ -130,43 +128,7 @@ export function buildOpenApiDocument(options: {
           },
         },
       },
-      '/v1/assets/{id}': {
-        get: {
-          summary: 'An asset: status, original, output, error and per-stage timings',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: assetIdPattern.source } }],
-          responses: {
-            '200': {
-              description: 'The asset',
-              content: {
-                'application/json': { schema: { type: 'object', properties: { asset: { $ref: '#/components/schemas/Asset' } } } },
-              },
-            },
-            '401': errorResponse('unauthorized'),
-            '404': errorResponse('not_found'),
-          },
-        },
-      },
-      '/v1/assets/{id}/retry': {
-        post: {
-          summary: 'Re-run a failed asset from the stage that failed',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: assetIdPattern.source } }],
-          responses: {
-            '202': {
-              description: 'Queued again',
-              content: { 'application/json': { schema: { $ref: '#/components/schemas/AssetAccepted' } } },
-            },
-            '401': errorResponse('unauthorized'),
-            '404': errorResponse('not_found'),
-            '409': errorResponse('conflict: only failed assets can be retried'),
-          },
-        },
-      },
-      ...purgePaths(),
-      ...adminPaths(),
       ...openApiPaths(options.routes ?? []),
-      '/openapi.json': {
-        get: { summary: 'This OpenAPI document', security: [], responses: { '200': { description: 'OpenAPI 3.1 JSON' } } },
-      },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'alive' } } } },
       '/readyz': {
         get: {

@@ -1,8 +1,9 @@
-import { Router, type Request, type Response } from 'express';
+import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { IngestError, stagingKeys } from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { Redis } from '@ingestkit/runtime';
+import { defineRoute, type Route, type RouteParameter } from '../http/route';
 import { verifyLocalUpload, type LocalUploadGrant, type ObjectStore } from '@ingestkit/storage';
 import { ByteLimit } from '../streams/byte-limit';
 import { HashCounter } from '../streams/hash-counter';
@@ -26,8 +27,7 @@ export interface LocalUploadRoutesDeps {
  * bytes stream (413, nothing kept), a PUT's `Content-Type` equal to the signed one (415, as a
  * presigned S3 PUT refuses another type) and that the bytes are an image (415).
  */
-export function localUploadRoutes(deps: LocalUploadRoutesDeps): Router {
-  const router = Router();
+export function localUploadRoutes(deps: LocalUploadRoutesDeps): Route[] {
   const handler = (method: 'PUT' | 'POST') => async (req: Request, res: Response) => {
     const key = ((req.params as { key?: string[] }).key ?? []).join('/');
     const grant = verifyLocalUpload({ key, method, query: req.query, secret: deps.secret });
@@ -86,9 +86,62 @@ export function localUploadRoutes(deps: LocalUploadRoutesDeps): Router {
     return counter.digest();
   }
 
-  router.put('/v1/local-uploads/*key', handler('PUT'));
-  router.post('/v1/local-uploads/*key', handler('POST'));
-  return router;
+  return [
+    defineRoute({
+      ...localUpload('PUT'),
+      method: 'put',
+      body: { contentType: 'image/*', schema: { type: 'string', format: 'binary' } },
+      handle: handler('PUT'),
+    }),
+    defineRoute({
+      ...localUpload('POST'),
+      method: 'post',
+      body: {
+        contentType: 'multipart/form-data',
+        schema: {
+          type: 'object',
+          description: 'The `upload.fields` of the presign answer, then the `file` part',
+          properties: { file: { type: 'string', format: 'binary' } },
+          required: ['file'],
+        },
+      },
+      handle: handler('POST'),
+    }),
+  ];
+}
+
+/** The parameters (all signed by presign), answers and errors the PUT and the form POST share. */
+function localUpload(method: 'PUT' | 'POST') {
+  const signed = (name: string, description: string): RouteParameter => ({ name, in: 'query', required: true, description });
+  return {
+    path: '/v1/local-uploads/*key',
+    summary: `Upload the bytes to a URL signed by presign (${method}, local staging store); the signature is the authorization`,
+    auth: 'signed',
+    parameters: [
+      { name: 'key', in: 'path', description: 'The staging key of the upload (`staging/<assetId>/original`)' },
+      signed('method', 'The signed method (PUT or POST)'),
+      signed('expires', 'Unix seconds'),
+      signed('max', 'The largest size in bytes the upload may have'),
+      signed('type', 'The signed Content-Type'),
+      signed('signature', 'HMAC of the grant'),
+    ],
+    answers: {
+      204: {
+        description: 'Stored',
+        headers: { ETag: { description: 'An opaque tag of the stored bytes (Uppy reads one from every upload)' } },
+      },
+    },
+    errors: [
+      ['signature_invalid', 'not a URL this gateway signed'],
+      ['url_expired', 'past `expires`'],
+      ['url_already_used', 'the URL stored an upload already (a failed upload frees it again)'],
+      ['conflict', 'the asset is not awaiting an upload'],
+      ['payload_too_large', 'more bytes than signed for; nothing kept'],
+      ['unsupported_media_type', 'a Content-Type other than the signed `type`, or not an accepted image'],
+      ['storage_read_only', 'staging refuses writes; nothing kept, the URL can be used again'],
+      ['storage_full', 'staging has no space left; nothing kept, the URL can be used again'],
+    ],
+  } satisfies Omit<Route, 'method' | 'handle'>;
 }
 
 /** `type/subtype` of a `Content-Type`, lower-cased, without parameters (`; charset=…`). */
