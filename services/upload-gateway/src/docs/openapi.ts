@@ -23,8 +23,10 @@ import { openApiPaths } from './openapi-paths';
 import type { Route } from '../http/route';
 
 /**
- * The OpenAPI 3.1 document of the gateway, generated from the zod contracts (never written by
- * hand): what `/openapi.json` serves and `/docs` renders.
+ * The OpenAPI 3.1 document of the gateway, what `/openapi.json` serves and `/docs` renders:
+ * the operations of declared routes come from their declarations (`openApiPaths`); the uploads,
+ * presign, Uppy and jobs paths and the runtime's health routes are still written here and in
+ * their features' `openapi-*.ts`. Every schema comes from the zod contracts.
  */
 export function buildOpenApiDocument(options: {
   destinations: readonly DestinationKind[];
