@@ -28,70 +28,12 @@ export interface LocalUploadRoutesDeps {
  * presigned S3 PUT refuses another type) and that the bytes are an image (415).
  */
 export function localUploadRoutes(deps: LocalUploadRoutesDeps): Route[] {
-  const handler = (method: 'PUT' | 'POST') => async (req: Request, res: Response) => {
-    const key = ((req.params as { key?: string[] }).key ?? []).join('/');
-    const grant = verifyLocalUpload({ key, method, query: req.query, secret: deps.secret });
-    const assetId = stagingKeys.assetIdOfOriginal(key);
-    if (!assetId) throw new IngestError('signature_invalid', 'not an upload URL');
-    res.locals.assetId = assetId;
-    if (method === 'PUT' && mediaType(req.headers['content-type']) !== mediaType(grant.contentType)) {
-      res.setHeader('Connection', 'close');
-      throw new IngestError('unsupported_media_type', `the upload was signed for Content-Type ${grant.contentType}`, {
-        details: { expected: grant.contentType, received: req.headers['content-type'] ?? null },
-      });
-    }
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (method === 'PUT' && declared > grant.maxBytes) {
-      res.setHeader('Connection', 'close');
-      throw new IngestError('payload_too_large', `the upload is larger than the ${grant.maxBytes} bytes it was signed for`, {
-        details: { maxBytes: grant.maxBytes },
-      });
-    }
-    const asset = await deps.registry.get(assetId);
-    if (asset?.status !== 'awaiting_upload') {
-      throw new IngestError('conflict', 'this asset is not waiting for an upload', { details: { status: asset?.status } });
-    }
-    const usedKey = `${deps.prefix}:local-upload-used:${grant.signature}`;
-    const expiresAt = Math.ceil(grant.expiresAt.getTime() / 1000) + 60;
-    if ((await deps.redis.set(usedKey, '1', 'EXAT', expiresAt, 'NX')) === null) {
-      throw new IngestError('url_already_used', 'this upload URL was already used; ask for a new one');
-    }
-    let sha256: string;
-    try {
-      sha256 = await receive(method, req, grant);
-    } catch (err) {
-      res.setHeader('Connection', 'close');
-      await deps.redis.del(usedKey).catch(() => undefined);
-      throw err;
-    }
-    // Uppy reads an ETag from every upload it sends (S3 answers one); this one is opaque.
-    res.setHeader('ETag', `"${sha256.slice(0, 32)}"`);
-    res.status(204).end();
-  };
-
-  /** Stores the bytes; answers their SHA-256 (hex). */
-  async function receive(method: 'PUT' | 'POST', req: Request, grant: LocalUploadGrant): Promise<string> {
-    if (method === 'POST') {
-      const received = await receiveMultipartUpload(req, { store: deps.staging, key: grant.key, maxBytes: grant.maxBytes });
-      return received.file.sha256;
-    }
-    const limit = new ByteLimit(grant.maxBytes);
-    const counter = new HashCounter();
-    const guard = new SniffGuard();
-    const stored = deps.staging.put({ key: grant.key, body: guard });
-    // Wait for both sides, so the store has cleaned up before the client hears of a failure.
-    const [piped, put] = await Promise.allSettled([pipeline(req, limit, counter, guard), stored]);
-    if (piped.status === 'rejected') throw piped.reason;
-    if (put.status === 'rejected') throw put.reason;
-    return counter.digest();
-  }
-
   return [
     defineRoute({
       ...localUpload('PUT'),
       method: 'put',
       body: { contentType: 'image/*', schema: { type: 'string', format: 'binary' } },
-      handle: handler('PUT'),
+      handle: (req, res) => storeLocalUpload(deps, 'PUT', req, res),
     }),
     defineRoute({
       ...localUpload('POST'),
@@ -105,7 +47,7 @@ export function localUploadRoutes(deps: LocalUploadRoutesDeps): Route[] {
           required: ['file'],
         },
       },
-      handle: handler('POST'),
+      handle: (req, res) => storeLocalUpload(deps, 'POST', req, res),
     }),
   ];
 }
@@ -142,6 +84,73 @@ function localUpload(method: 'PUT' | 'POST') {
       ['storage_full', 'staging has no space left; nothing kept, the URL can be used again'],
     ],
   } satisfies Omit<Route, 'method' | 'handle'>;
+}
+
+/**
+ * Checks a signed local upload and streams its bytes into staging (see `localUploadRoutes`); the
+ * request is the upload's body, hence `req`/`res` (a refusal closes the connection).
+ */
+async function storeLocalUpload(deps: LocalUploadRoutesDeps, method: 'PUT' | 'POST', req: Request, res: Response): Promise<void> {
+  const key = ((req.params as { key?: string[] }).key ?? []).join('/');
+  const grant = verifyLocalUpload({ key, method, query: req.query, secret: deps.secret });
+  const assetId = stagingKeys.assetIdOfOriginal(key);
+  if (!assetId) throw new IngestError('signature_invalid', 'not an upload URL');
+  res.locals.assetId = assetId;
+  if (method === 'PUT' && mediaType(req.headers['content-type']) !== mediaType(grant.contentType)) {
+    res.setHeader('Connection', 'close');
+    throw new IngestError('unsupported_media_type', `the upload was signed for Content-Type ${grant.contentType}`, {
+      details: { expected: grant.contentType, received: req.headers['content-type'] ?? null },
+    });
+  }
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (method === 'PUT' && declared > grant.maxBytes) {
+    res.setHeader('Connection', 'close');
+    throw new IngestError('payload_too_large', `the upload is larger than the ${grant.maxBytes} bytes it was signed for`, {
+      details: { maxBytes: grant.maxBytes },
+    });
+  }
+  const asset = await deps.registry.get(assetId);
+  if (asset?.status !== 'awaiting_upload') {
+    throw new IngestError('conflict', 'this asset is not waiting for an upload', { details: { status: asset?.status } });
+  }
+  const usedKey = `${deps.prefix}:local-upload-used:${grant.signature}`;
+  const expiresAt = Math.ceil(grant.expiresAt.getTime() / 1000) + 60;
+  if ((await deps.redis.set(usedKey, '1', 'EXAT', expiresAt, 'NX')) === null) {
+    throw new IngestError('url_already_used', 'this upload URL was already used; ask for a new one');
+  }
+  let sha256: string;
+  try {
+    sha256 = await receive(deps, method, req, grant);
+  } catch (err) {
+    res.setHeader('Connection', 'close');
+    await deps.redis.del(usedKey).catch(() => undefined);
+    throw err;
+  }
+  // Uppy reads an ETag from every upload it sends (S3 answers one); this one is opaque.
+  res.setHeader('ETag', `"${sha256.slice(0, 32)}"`);
+  res.status(204).end();
+}
+
+/** Stores the bytes; answers their SHA-256 (hex). */
+async function receive(
+  deps: LocalUploadRoutesDeps,
+  method: 'PUT' | 'POST',
+  req: Request,
+  grant: LocalUploadGrant,
+): Promise<string> {
+  if (method === 'POST') {
+    const received = await receiveMultipartUpload(req, { store: deps.staging, key: grant.key, maxBytes: grant.maxBytes });
+    return received.file.sha256;
+  }
+  const limit = new ByteLimit(grant.maxBytes);
+  const counter = new HashCounter();
+  const guard = new SniffGuard();
+  const stored = deps.staging.put({ key: grant.key, body: guard });
+  // Wait for both sides, so the store has cleaned up before the client hears of a failure.
+  const [piped, put] = await Promise.allSettled([pipeline(req, limit, counter, guard), stored]);
+  if (piped.status === 'rejected') throw piped.reason;
+  if (put.status === 'rejected') throw put.reason;
+  return counter.digest();
 }
 
 /** `type/subtype` of a `Content-Type`, lower-cased, without parameters (`; charset=…`). */
