@@ -37,6 +37,11 @@ export interface RouteParameter {
   schema?: z.ZodType | JsonSchema;
 }
 
+/** A required query parameter a signed URL carries (its signature covers it). */
+export function signedParameter(name: string, description: string): RouteParameter {
+  return { name, in: 'query', required: true, description };
+}
+
 /**
  * A route, declared once: the gateway's router and the OpenAPI document are both derived from
  * it, so a path or a schema is never written twice.

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { IngestError } from '@ingestkit/contracts';
 import { verifyLocalPart, type LocalMultipartUploads } from '@ingestkit/storage';
-import { defineRoute, type Route, type RouteParameter } from '../http/route';
+import { defineRoute, signedParameter, type Route } from '../http/route';
 import type { MultipartSessions } from './multipart-sessions';
 import { PartMeter } from './part-meter';
 
@@ -29,7 +29,6 @@ export interface LocalPartRoutesDeps {
  * `conflict`).
  */
 export function localPartRoutes(deps: LocalPartRoutesDeps): Route[] {
-  const signed = (name: string, description: string): RouteParameter => ({ name, in: 'query', required: true, description });
   return [
     defineRoute({
       method: 'put',
@@ -39,10 +38,10 @@ export function localPartRoutes(deps: LocalPartRoutesDeps): Route[] {
       parameters: [
         { name: 'uploadId', in: 'path' },
         { name: 'partNumber', in: 'path', schema: { type: 'integer' } },
-        signed('key', 'The staging key the create call answered (`staging/<assetId>/original`)'),
-        signed('expires', 'Unix seconds'),
-        signed('max', "The part's byte cap (what the upload had left when the URL was signed)"),
-        signed('signature', 'HMAC of the grant'),
+        signedParameter('key', 'The staging key the create call answered (`staging/<assetId>/original`)'),
+        signedParameter('expires', 'Unix seconds'),
+        signedParameter('max', "The part's byte cap (what the upload had left when the URL was signed)"),
+        signedParameter('signature', 'HMAC of the grant'),
       ],
       body: { contentType: 'application/octet-stream', schema: {} },
       answers: {

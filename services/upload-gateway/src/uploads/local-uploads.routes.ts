@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { IngestError, stagingKeys } from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { Redis } from '@ingestkit/runtime';
-import { defineRoute, type Route, type RouteParameter } from '../http/route';
+import { defineRoute, signedParameter, type Route } from '../http/route';
 import { verifyLocalUpload, type LocalUploadGrant, type ObjectStore } from '@ingestkit/storage';
 import { ByteLimit } from '../streams/byte-limit';
 import { HashCounter } from '../streams/hash-counter';
@@ -54,18 +54,17 @@ export function localUploadRoutes(deps: LocalUploadRoutesDeps): Route[] {
 
 /** The parameters (all signed by presign), answers and errors the PUT and the form POST share. */
 function localUpload(method: 'PUT' | 'POST') {
-  const signed = (name: string, description: string): RouteParameter => ({ name, in: 'query', required: true, description });
   return {
     path: '/v1/local-uploads/*key',
     summary: `Upload the bytes to a URL signed by presign (${method}, local staging store); the signature is the authorization`,
     auth: 'signed',
     parameters: [
       { name: 'key', in: 'path', description: 'The staging key of the upload (`staging/<assetId>/original`)' },
-      signed('method', 'The signed method (PUT or POST)'),
-      signed('expires', 'Unix seconds'),
-      signed('max', 'The largest size in bytes the upload may have'),
-      signed('type', 'The signed Content-Type'),
-      signed('signature', 'HMAC of the grant'),
+      signedParameter('method', 'The signed method (PUT or POST)'),
+      signedParameter('expires', 'Unix seconds'),
+      signedParameter('max', 'The largest size in bytes the upload may have'),
+      signedParameter('type', 'The signed Content-Type'),
+      signedParameter('signature', 'HMAC of the grant'),
     ],
     answers: {
       204: {
