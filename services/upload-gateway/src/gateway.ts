@@ -18,11 +18,13 @@ import { createAuth } from './http/auth';
 import { completeRoutes } from './uploads/complete.routes';
 import type { GatewayConfig } from './config';
 import { corsMiddleware } from './http/cors';
-import { docsRoutes } from './docs/docs.routes';
+import { docsReferenceRoutes, openApiRoutes } from './docs/docs.routes';
 import { localFilesRoutes } from './assets/files.routes';
 import { countUploadRejections, createGatewayMetrics } from './http/gateway-metrics';
 import { createBackpressure } from './http/backpressure';
 import { createIdempotency } from './http/idempotency';
+import { requireS3EventsToken } from './http/events-auth';
+import type { Route } from './http/route';
 import { requireAdminKey } from './http/admin-auth';
 import { adminRoutes } from './admin/admin.routes';
 import { imagekitRoutes } from './cdn/imagekit.routes';
@@ -108,9 +110,16 @@ export function createGateway(deps: GatewayDeps): Express {
     apiKey: [requireApiKey],
     uploader: [requireUploader],
     admin: [requireAdminKey(config.auth.adminKeys)],
-    s3Events: [],
+    s3Events: [requireS3EventsToken({ token: config.s3Events.token, requireApiKey })],
     signed: [],
     public: [],
+  };
+  // Declared routes, mounted where they stand among the others (order decides between paths
+  // that overlap) and collected for the document.
+  const routes: Route[] = [];
+  const mount = (declared: readonly Route[]) => {
+    routes.push(...declared);
+    return mountRoutes(Router(), declared, { auth: authChains, idempotent });
   };
   const assertQueueAvailable = async () => {
     if (!(await isRedisReachable(redis))) {
@@ -148,7 +157,7 @@ export function createGateway(deps: GatewayDeps): Express {
     prefix,
   });
   const uploads = { intake, admission, requireUploader, idempotent };
-  app.use(uploadTokenRoutes({ tokens, destinations: config.destinations, requireApiKey, idempotent }));
+  app.use(mount(uploadTokenRoutes({ tokens, destinations: config.destinations })));
   app.use(presignRoutes({ ...uploads, signer: deps.uploadSigner, expiresInSeconds: config.directUploads.expiresInSeconds }));
   const gatewayMetrics = createGatewayMetrics(deps.metrics);
   app.use(
@@ -178,34 +187,28 @@ export function createGateway(deps: GatewayDeps): Express {
   app.use(uppyRoutes({ ...uppy, idempotent }));
   if (isLocalMultipart(deps.multipart)) {
     app.use(
-      localPartRoutes({
-        multipart: deps.multipart,
-        sessions,
-        secret: localUploadSecret(config.signing.secret),
-        maxUploadBytes: config.limits.maxUploadBytes,
-      }),
+      mount(
+        localPartRoutes({
+          multipart: deps.multipart,
+          sessions,
+          secret: localUploadSecret(config.signing.secret),
+          maxUploadBytes: config.limits.maxUploadBytes,
+        }),
+      ),
     );
   }
   app.use(
-    localUploadRoutes({
-      staging: deps.staging,
-      registry: deps.registry,
-      secret: localUploadSecret(config.signing.secret),
-      redis,
-      prefix,
-    }),
+    mount(
+      localUploadRoutes({
+        staging: deps.staging,
+        registry: deps.registry,
+        secret: localUploadSecret(config.signing.secret),
+        redis,
+        prefix,
+      }),
+    ),
   );
-  app.use(
-    completeRoutes({
-      registry: deps.registry,
-      staging: deps.staging,
-      intake,
-      requireUploader,
-      requireApiKey,
-      idempotent,
-      s3EventsToken: config.s3Events.token,
-    }),
-  );
+  app.use(mount(completeRoutes({ registry: deps.registry, staging: deps.staging, intake })));
   app.use(
     jobRoutes({
       intake,
@@ -231,36 +234,40 @@ export function createGateway(deps: GatewayDeps): Express {
       }),
     );
   }
-  app.use(assetRoutes({ registry: deps.registry, queues: deps.queues, requireAuth: requireApiKey, idempotent }));
-  const routes = [...localFilesRoutes({ store: deps.localAssets }), ...imagekitRoutes({ imagekit: config.imagekit })];
-  app.use(mountRoutes(Router(), routes, { auth: authChains, idempotent }));
+  app.use(mount(assetRoutes({ registry: deps.registry, queues: deps.queues })));
+  app.use(mount([...localFilesRoutes({ store: deps.localAssets }), ...imagekitRoutes({ imagekit: config.imagekit })]));
   app.use(
-    purgeRoutes({
-      store: deps.purges,
-      queue: deps.purgeQueue,
-      urlEndpoints: config.imagekit ? [config.imagekit.urlEndpoint] : [],
-      maxUrlsPerCall: config.purge.maxUrlsPerCall,
-      requireAuth: requireApiKey,
-      idempotent,
-      assertQueueAvailable,
-    }),
+    mount(
+      purgeRoutes({
+        store: deps.purges,
+        queue: deps.purgeQueue,
+        urlEndpoints: config.imagekit ? [config.imagekit.urlEndpoint] : [],
+        maxUrlsPerCall: config.purge.maxUrlsPerCall,
+        assertQueueAvailable,
+      }),
+    ),
   );
   app.use(
-    adminRoutes({
-      registry: deps.registry,
-      queues: deps.queues,
-      boardQueues: [
-        deps.queues.validate,
-        deps.queues.optimize,
-        deps.queues.deliver,
-        deps.purgeQueue,
-        ...(deps.importQueue ? [deps.importQueue as Queue] : []),
-        ...deps.boardQueues,
-      ],
-      requireAdmin: requireAdminKey(config.auth.adminKeys),
-    }),
+    mount(
+      adminRoutes({
+        registry: deps.registry,
+        queues: deps.queues,
+        boardQueues: [
+          deps.queues.validate,
+          deps.queues.optimize,
+          deps.queues.deliver,
+          deps.purgeQueue,
+          ...(deps.importQueue ? [deps.importQueue as Queue] : []),
+          ...deps.boardQueues,
+        ],
+      }),
+    ),
   );
-  app.use(docsRoutes({ destinations: config.destinations, routes, imports: deps.importQueue !== undefined }));
+  // Last: the document lists every route declared above and this one.
+  app.use(
+    mount(openApiRoutes({ destinations: config.destinations, routes: [...routes], imports: deps.importQueue !== undefined })),
+  );
+  app.use(docsReferenceRoutes());
   app.use(countUploadRejections(gatewayMetrics));
   return finishHttpApp(app, deps.logger);
 }

@@ -31,7 +31,9 @@ it('guards Bull Board with the admin key and lists every queue on it', async () 
   const api = await fetch(`${gateway.url}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
   expect(api.status).toBe(200);
   const names = ((await api.json()) as { queues: Array<{ name: string }> }).queues.map((queue) => queue.name).sort();
-  expect(names).toEqual([queueNames.purge, queueNames.deliver, queueNames.optimize, queueNames.validate].sort());
+  expect(names).toEqual(
+    [queueNames.purge, queueNames.importList, queueNames.deliver, queueNames.optimize, queueNames.validate].sort(),
+  );
 });
 
 it('lists failed assets and retries them in bulk, each from the stage that failed', async () => {

@@ -151,3 +151,23 @@ it('documents exactly the routes the gateway mounts, both ways', async () => {
     notMounted: [],
   });
 });
+
+it('documents declared routes from their declarations: auth, parameters, answers and errors', async () => {
+  const doc = (await (await fetch(`${gateway.url}/openapi.json`)).json()) as any;
+  const retry = doc.paths['/v1/assets/{id}/retry'].post;
+  expect(retry.security).toEqual([{ apiKey: [] }]);
+  expect(retry.parameters.map((p: any) => `${p.in} ${p.name}`)).toEqual(['path id', 'header Idempotency-Key']);
+  expect(retry.responses['202'].headers.Location).toBeDefined();
+  expect(retry.responses['409'].description).toMatch(/^conflict: only failed assets/);
+  expect(doc.paths['/v1/events/s3'].post.security).toEqual([{ s3EventsToken: [] }, { apiKey: [] }]);
+  const localPut = doc.paths['/v1/local-uploads/{key}'].put;
+  expect(localPut.security).toEqual([]);
+  expect(localPut.requestBody.content['image/*'].schema).toEqual({ type: 'string', format: 'binary' });
+  expect(Object.keys(localPut.responses)).toEqual(['204', '403', '409', '413', '415', '503', '507']);
+  expect(doc.paths['/v1/admin/failed'].get.parameters.map((p: any) => p.name)).not.toContain('status');
+  expect(doc.paths['/v1/admin/failed/retry'].post.requestBody.content['application/json'].schema.properties.ids.maxItems).toBe(
+    1000,
+  );
+  expect(doc.paths['/v1/purge/{id}'].get.parameters[0].schema.pattern).toBe('^prg_[A-Za-z0-9_-]{22}$');
+  expect(doc.paths['/openapi.json'].get.security).toEqual([]);
+});

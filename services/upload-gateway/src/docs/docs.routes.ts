@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import express, { Router } from 'express';
 import type { DestinationKind } from '@ingestkit/contracts';
 import { buildOpenApiDocument } from './openapi';
-import type { Route } from '../http/route';
+import { defineRoute, type Route } from '../http/route';
 
 /** The files of Swagger UI the page loads, served from the installed package (no CDN). */
 const SWAGGER_UI_FILES = ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js'];
@@ -48,22 +48,37 @@ const INIT = `window.ui = SwaggerUIBundle({
 `;
 
 /**
- * `GET /openapi.json` and `GET /docs`: the generated OpenAPI document, and an interactive API
- * reference (Swagger UI from the installed `swagger-ui-dist`, no CDN) whose "Try it out" sends
- * requests to this gateway.
+ * `GET /openapi.json`: the OpenAPI document, built once at boot from `routes` (every other
+ * declared route) and this route's own declaration.
  */
-export function docsRoutes(options: {
+export function openApiRoutes(options: {
   destinations: readonly DestinationKind[];
   routes: readonly Route[];
   /** Whether bucket imports are mounted (they are documented only then). */
   imports: boolean;
-}): Router {
-  const router = Router();
-  const document = buildOpenApiDocument(options);
-  const assets = dirname(require.resolve('swagger-ui-dist/package.json'));
-  router.get('/openapi.json', (_req, res) => {
-    res.json(document);
+}): Route[] {
+  const route = defineRoute({
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This OpenAPI document',
+    auth: 'public',
+    answers: { 200: { description: 'The OpenAPI 3.1 document (JSON)', body: { type: 'object' } } },
+    handle: (_req, res) => {
+      res.json(document);
+    },
   });
+  const document = buildOpenApiDocument({ ...options, routes: [...options.routes, route] });
+  return [route];
+}
+
+/**
+ * `GET /docs`: an interactive API reference (Swagger UI from the installed `swagger-ui-dist`,
+ * no CDN) of `/openapi.json`, whose "Try it out" sends requests to this gateway. A page and its
+ * static files, not part of the API: plain routes, not declared ones.
+ */
+export function docsReferenceRoutes(): Router {
+  const router = Router();
+  const assets = dirname(require.resolve('swagger-ui-dist/package.json'));
   router.get('/docs', (_req, res) => {
     res.setHeader('Content-Security-Policy', DOCS_CSP);
     res.type('html').send(PAGE);

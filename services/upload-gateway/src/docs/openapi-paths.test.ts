@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute } from '../http/route';
+import { defineRoute, type Route, type RouteAuth } from '../http/route';
 import { openApiPaths } from './openapi-paths';
 
 const handle = () => undefined;
@@ -58,5 +58,46 @@ describe('openApiPaths', () => {
     expect(operation.parameters).toEqual([{ name: 'path', in: 'path', required: true, schema: { type: 'string' } }]);
     expect(operation.responses['401']).toBeUndefined();
     expect(operation.responses['200'].content).toEqual({ 'image/*': {} });
+  });
+
+  it('adds the errors the auth chain and idempotency can answer, unless the route lists them itself', () => {
+    const route = (auth: RouteAuth, extra: Partial<Route> = {}) =>
+      openApiPaths([
+        defineRoute({ method: 'get', path: '/x', summary: 'x', auth, answers: { 200: { description: 'ok' } }, handle, ...extra }),
+      ])['/x']!.get as any;
+    expect(route('apiKey').responses['429'].description).toMatch(/^rate_limited: /);
+    expect(route('uploader').responses['429'].description).toMatch(/^rate_limited: /);
+    expect(route('admin').responses['429']).toBeUndefined();
+    expect(route('signed').responses['401']).toBeUndefined();
+    expect(route('apiKey', { errors: [['rate_limited', 'mine']] }).responses['429'].description).toBe('rate_limited: mine');
+    expect(route('admin', { idempotent: true }).responses['409'].description).toMatch(/^idempotency_conflict: /);
+    expect(route('s3Events').security).toEqual([{ s3EventsToken: [] }, { apiKey: [] }]);
+  });
+
+  it('renders a zod parameter schema and keeps declared query and header parameters', () => {
+    const operation = openApiPaths([
+      defineRoute({
+        method: 'put',
+        path: '/parts/:id',
+        summary: 'A part',
+        auth: 'signed',
+        parameters: [
+          { name: 'id', in: 'path', schema: z.string().regex(/^p_\d+$/) },
+          { name: 'signature', in: 'query', required: true, description: 'HMAC' },
+        ],
+        body: { contentType: 'application/octet-stream', schema: {} },
+        answers: { 204: { description: 'Stored', headers: { ETag: { description: 'the tag' } } } },
+        handle,
+      }),
+    ])['/parts/{id}']!.put as any;
+    expect(operation.parameters).toEqual([
+      { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^p_\\d+$' } },
+      { name: 'signature', in: 'query', required: true, description: 'HMAC', schema: { type: 'string' } },
+    ]);
+    expect(operation.requestBody.content).toEqual({ 'application/octet-stream': { schema: {} } });
+    expect(operation.responses['204']).toEqual({
+      description: 'Stored',
+      headers: { ETag: { description: 'the tag', schema: { type: 'string' } } },
+    });
   });
 });

@@ -1,13 +1,21 @@
 import { z } from 'zod';
 import { errorCodes, type ErrorCode } from '@ingestkit/contracts';
-import { openApiPath, pathParameterNames, type JsonSchema, type Route, type RouteAuth, type SchemaRef } from '../http/route';
+import {
+  openApiPath,
+  pathParameterNames,
+  type JsonSchema,
+  type Route,
+  type RouteAuth,
+  type RouteParameter,
+  type SchemaRef,
+} from '../http/route';
 
 /** The security requirement of each kind of caller (the schemes are the document's components). */
 const securityOf: Record<RouteAuth, JsonSchema[]> = {
   apiKey: [{ apiKey: [] }],
   uploader: [{ apiKey: [] }, { uploadToken: [] }],
   admin: [{ adminKey: [] }],
-  s3Events: [{ s3EventsToken: [] }],
+  s3Events: [{ s3EventsToken: [] }, { apiKey: [] }],
   signed: [],
   public: [],
 };
@@ -16,7 +24,9 @@ const IDEMPOTENCY_KEY = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
-  description: 'The same key and request within 24 h answers the first answer again instead of repeating the work',
+  description:
+    'The same key and request within 24 h answers the first answer again instead of repeating the work; ' +
+    'the same key with another request: 409 idempotency_conflict',
   schema: { type: 'string', maxLength: 255 },
 };
 
@@ -43,8 +53,19 @@ function errorAnswers(route: Route): Record<string, JsonSchema> {
   const listed: Array<readonly [ErrorCode, string?]> = (route.errors ?? []).map((entry) =>
     typeof entry === 'string' ? ([entry] as const) : entry,
   );
+  const has = (code: ErrorCode) => listed.some(([listedCode]) => listedCode === code);
   const isAuthenticated = !['public', 'signed'].includes(route.auth);
-  if (isAuthenticated && !listed.some(([code]) => code === 'unauthorized')) listed.unshift(['unauthorized']);
+  if (isAuthenticated && !has('unauthorized')) listed.unshift(['unauthorized']);
+  // The API-key and uploader chains count requests per caller (see gateway.ts).
+  if ((route.auth === 'apiKey' || route.auth === 'uploader') && !has('rate_limited')) {
+    listed.push(['rate_limited', 'too many requests from this caller; retry after Retry-After']);
+  }
+  if (route.idempotent && !has('idempotency_conflict')) {
+    listed.push([
+      'idempotency_conflict',
+      'the Idempotency-Key was used with another request, or its first request is still running',
+    ]);
+  }
   const byStatus = new Map<number, string[]>();
   for (const [code, note] of listed) {
     const status = errorCodes[code].status;
@@ -56,8 +77,11 @@ function errorAnswers(route: Route): Record<string, JsonSchema> {
 function parametersOf(route: Route): JsonSchema[] {
   const declared = route.parameters ?? [];
   const path = pathParameterNames(route.path).map(
-    (name) => declared.find((parameter) => parameter.in === 'path' && parameter.name === name) ?? { name, in: 'path' },
+    (name): RouteParameter =>
+      declared.find((parameter) => parameter.in === 'path' && parameter.name === name) ?? { name, in: 'path' },
   );
+  const rendered = (parameter: RouteParameter): JsonSchema =>
+    parameter.schema instanceof z.ZodType ? { ...parameter, schema: schemaOf(parameter.schema, 'input') } : { ...parameter };
   const query: JsonSchema[] = [];
   if (route.query) {
     const schema = schemaOf(route.query, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
@@ -74,9 +98,9 @@ function parametersOf(route: Route): JsonSchema[] {
   }
   const others = declared.filter((parameter) => parameter.in !== 'path');
   return [
-    ...path.map((parameter) => ({ schema: { type: 'string' }, ...parameter, required: true })),
+    ...path.map((parameter) => ({ schema: { type: 'string' }, ...rendered(parameter), required: true })),
     ...query,
-    ...others.map((parameter) => ({ schema: { type: 'string' }, required: false, ...parameter })),
+    ...others.map((parameter) => ({ schema: { type: 'string' }, required: false, ...rendered(parameter) })),
     ...(route.idempotent ? [IDEMPOTENCY_KEY] : []),
   ];
 }

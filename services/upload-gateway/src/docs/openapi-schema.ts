@@ -15,12 +15,3 @@ export const errorResponse = (description: string) => ({
 
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 export const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
-
-/** The query parameters of a zod object contract, one per property, none required. */
-export const queryParameters = (schema: z.ZodObject): JsonSchema[] =>
-  Object.entries((schemaOf(schema, 'input').properties ?? {}) as Record<string, JsonSchema>).map(([name, property]) => ({
-    name,
-    in: 'query',
-    ...(typeof property.description === 'string' ? { description: property.description } : {}),
-    schema: property,
-  }));

@@ -1,6 +1,5 @@
 import {
   Asset,
-  assetIdPattern,
   AssetAccepted,
   AssetPage,
   ErrorBody,
@@ -16,9 +15,8 @@ import {
   UploadTokenResponse,
   type DestinationKind,
 } from '@ingestkit/contracts';
-import { adminPaths } from '../admin/openapi-admin';
 import { directUploadPaths } from '../uploads/openapi-direct';
-import { purgePaths, purgeSchemas } from '../cdn/openapi-purge';
+import { purgeSchemas } from '../cdn/openapi-purge';
 import { uppyPaths, uppySchemas } from '../uppy/openapi-uppy';
 import { importPaths, importSchemas } from '../imports/openapi-imports';
 import { errorResponse, schemaOf, type JsonSchema } from './openapi-schema';
@@ -26,8 +24,10 @@ import { openApiPaths } from './openapi-paths';
 import type { Route } from '../http/route';
 
 /**
- * The OpenAPI 3.1 document of the gateway, generated from the zod contracts (never written by
- * hand): what `/openapi.json` serves and `/docs` renders.
+ * The OpenAPI 3.1 document of the gateway, what `/openapi.json` serves and `/docs` renders:
+ * the operations of declared routes come from their declarations (`openApiPaths`); the uploads,
+ * presign, Uppy and jobs paths and the runtime's health routes are still written here and in
+ * their features' `openapi-*.ts`. Every schema comes from the zod contracts.
  */
 export function buildOpenApiDocument(options: {
   destinations: readonly DestinationKind[];
@@ -134,44 +134,8 @@ export function buildOpenApiDocument(options: {
           },
         },
       },
-      '/v1/assets/{id}': {
-        get: {
-          summary: 'An asset: status, original, output, error and per-stage timings',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: assetIdPattern.source } }],
-          responses: {
-            '200': {
-              description: 'The asset',
-              content: {
-                'application/json': { schema: { type: 'object', properties: { asset: { $ref: '#/components/schemas/Asset' } } } },
-              },
-            },
-            '401': errorResponse('unauthorized'),
-            '404': errorResponse('not_found'),
-          },
-        },
-      },
-      '/v1/assets/{id}/retry': {
-        post: {
-          summary: 'Re-run a failed asset from the stage that failed',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: assetIdPattern.source } }],
-          responses: {
-            '202': {
-              description: 'Queued again',
-              content: { 'application/json': { schema: { $ref: '#/components/schemas/AssetAccepted' } } },
-            },
-            '401': errorResponse('unauthorized'),
-            '404': errorResponse('not_found'),
-            '409': errorResponse('conflict: only failed assets can be retried'),
-          },
-        },
-      },
-      ...purgePaths(),
       ...(options.imports ? importPaths() : {}),
-      ...adminPaths(),
       ...openApiPaths(options.routes ?? []),
-      '/openapi.json': {
-        get: { summary: 'This OpenAPI document', security: [], responses: { '200': { description: 'OpenAPI 3.1 JSON' } } },
-      },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'alive' } } } },
       '/readyz': {
         get: {

@@ -18,13 +18,14 @@ export function mountRoutes(
     if (deps.auth[route.auth].length === 0 && route.auth !== 'public' && route.auth !== 'signed') {
       throw new Error(`${route.method.toUpperCase()} ${route.path}: no authentication chain for "${route.auth}"`);
     }
-    router[route.method](
-      route.path,
+    const handlers = [
       ...deps.auth[route.auth],
       ...(route.before ?? []),
       ...(route.idempotent ? [deps.idempotent] : []),
       route.handle,
-    );
+    ];
+    if (route.subApp) router.use(route.path, ...handlers);
+    else router[route.method](route.path, ...handlers);
   }
   return router;
 }

@@ -9,7 +9,7 @@ export type JsonSchema = Record<string, unknown>;
  * Who may call a route. The gateway maps each to its authentication chain (`mountRoutes`) and
  * the document to its security schemes (`openApiPaths`):
  * - `apiKey`: an API key; `uploader`: an API key or an upload token; `admin`: an admin key;
- * - `s3Events`: the S3 events token; `signed`: the URL's own signature (local direct uploads);
+ * - `s3Events`: the S3 events token, or an API key; `signed`: the URL's own signature (local direct uploads);
  * - `public`: nobody (health, docs, delivered files).
  */
 export type RouteAuth = 'apiKey' | 'uploader' | 'admin' | 's3Events' | 'signed' | 'public';
@@ -33,7 +33,13 @@ export interface RouteParameter {
   in: 'path' | 'query' | 'header';
   required?: boolean;
   description?: string;
-  schema?: JsonSchema;
+  /** A zod contract (rendered as the request's input) or JSON Schema; default: a string. */
+  schema?: z.ZodType | JsonSchema;
+}
+
+/** A required query parameter a signed URL carries (its signature covers it). */
+export function signedParameter(name: string, description: string): RouteParameter {
+  return { name, in: 'query', required: true, description };
 }
 
 /**
@@ -57,13 +63,20 @@ export interface Route {
   /**
    * The error codes this route answers, from the one error table (each grouped under its
    * status), optionally with a note on when: `['not_found', ['conflict', 'only failed assets']]`.
-   * `unauthorized` is added for every authenticated route.
+   * Added by the declaration itself: `unauthorized` for every authenticated route, `rate_limited`
+   * for API-key and uploader routes (their chains count requests), `idempotency_conflict` for
+   * idempotent ones.
    */
   errors?: ReadonlyArray<ErrorCode | readonly [ErrorCode, string]>;
   /** Honours `Idempotency-Key` (documents the header; `mountRoutes` adds the middleware). */
   idempotent?: boolean;
   /** Middleware after authentication (body parsers, limits), before the handler. */
   before?: RequestHandler[];
+  /**
+   * A sub-application (Bull Board) mounted at `path`: every method and sub-path reaches
+   * `handle`; the document lists only the entry declared here.
+   */
+  subApp?: boolean;
   handle: RequestHandler;
 }
 

@@ -1,6 +1,7 @@
-import { Router, type Response } from 'express';
+import type { Request, Response } from 'express';
 import { IngestError } from '@ingestkit/contracts';
 import { verifyLocalPart, type LocalMultipartUploads } from '@ingestkit/storage';
+import { defineRoute, signedParameter, type Route } from '../http/route';
 import type { MultipartSessions } from './multipart-sessions';
 import { PartMeter } from './part-meter';
 
@@ -27,48 +28,79 @@ export interface LocalPartRoutesDeps {
  * the session's budget (see part-budget.ts). One request at a time per part number (409
  * `conflict`).
  */
-export function localPartRoutes(deps: LocalPartRoutesDeps): Router {
-  const router = Router();
+export function localPartRoutes(deps: LocalPartRoutesDeps): Route[] {
+  return [
+    defineRoute({
+      method: 'put',
+      path: '/v1/local-uploads/parts/:uploadId/:partNumber',
+      summary: 'Local store: one part of a multipart upload, at a URL the gateway signed',
+      auth: 'signed',
+      parameters: [
+        { name: 'uploadId', in: 'path' },
+        { name: 'partNumber', in: 'path', schema: { type: 'integer' } },
+        signedParameter('key', 'The staging key the create call answered (`staging/<assetId>/original`)'),
+        signedParameter('expires', 'Unix seconds'),
+        signedParameter('max', "The part's byte cap (what the upload had left when the URL was signed)"),
+        signedParameter('signature', 'HMAC of the grant'),
+      ],
+      body: { contentType: 'application/octet-stream', schema: {} },
+      answers: {
+        200: { description: 'Stored', headers: { ETag: { description: 'The quoted MD5 of the part (as S3 answers it)' } } },
+      },
+      errors: [
+        ['signature_invalid', 'not a URL this gateway signed'],
+        ['url_expired', 'past `expires`'],
+        ['not_found', 'no such upload'],
+        ['conflict', 'the upload was completed, or this part is being uploaded by another request'],
+        ['payload_too_large', "past the URL's cap or the upload's (counted across its parts while they stream)"],
+      ],
+      handle: (req, res) => storeLocalPart(deps, req, res),
+    }),
+  ];
+}
+
+/**
+ * Streams one part into the store under its caps (see `localPartRoutes`); the request is the
+ * part's body, hence `req`/`res` (a refusal closes the connection).
+ */
+async function storeLocalPart(deps: LocalPartRoutesDeps, req: Request, res: Response): Promise<void> {
   const { budget } = deps.sessions;
-  router.put('/v1/local-uploads/parts/:uploadId/:partNumber', async (req, res) => {
-    const ref = verifyLocalPart({
-      uploadId: String(req.params.uploadId),
-      partNumber: String(req.params.partNumber),
-      query: req.query as Record<string, unknown>,
-      secret: deps.secret,
-    });
-    const session = await deps.sessions.find(ref);
-    if (session.completedAt !== undefined) {
-      throw new IngestError('conflict', 'this multipart upload was completed; its parts cannot change');
-    }
-    const { assetId } = session;
-    const uploadCap = Math.min(session.maxBytes, deps.maxUploadBytes);
-    const partCap = Math.min(ref.maxBytes, uploadCap);
-    const header = req.headers['content-length'];
-    const declared = header === undefined ? 0 : Number(header);
-    if (declared > partCap) refuse(res, tooLarge(`a part of this URL may not be larger than ${partCap} bytes`, partCap));
-    if (!(await budget.lockPart(assetId, ref.partNumber))) {
-      refuse(res, new IngestError('conflict', `part ${ref.partNumber} is being uploaded by another request`));
-    }
-    try {
-      if (!(await budget.reserve(assetId, declared, uploadCap))) {
-        refuse(res, tooLarge(`the upload would exceed its limit of ${uploadCap} bytes`, uploadCap));
-      }
-      const meter = new PartMeter(budget, { assetId, uploadCap, partCap }, declared);
-      req.on('error', (err) => meter.destroy(err));
-      const stored = await deps.multipart.putPart({ ...ref, body: req.pipe(meter) }).catch(async (err: unknown) => {
-        // The store removed what it had written before answering: give the reservation back.
-        await budget.release(assetId, meter.reserved);
-        refuse(res, err);
-      });
-      await budget.commit(assetId, ref.partNumber, stored.bytes, meter.reserved);
-      res.setHeader('ETag', stored.etag);
-      res.status(200).end();
-    } finally {
-      await budget.unlockPart(assetId, ref.partNumber);
-    }
+  const ref = verifyLocalPart({
+    uploadId: String(req.params.uploadId),
+    partNumber: String(req.params.partNumber),
+    query: req.query as Record<string, unknown>,
+    secret: deps.secret,
   });
-  return router;
+  const session = await deps.sessions.find(ref);
+  if (session.completedAt !== undefined) {
+    throw new IngestError('conflict', 'this multipart upload was completed; its parts cannot change');
+  }
+  const { assetId } = session;
+  const uploadCap = Math.min(session.maxBytes, deps.maxUploadBytes);
+  const partCap = Math.min(ref.maxBytes, uploadCap);
+  const header = req.headers['content-length'];
+  const declared = header === undefined ? 0 : Number(header);
+  if (declared > partCap) refuse(res, tooLarge(`a part of this URL may not be larger than ${partCap} bytes`, partCap));
+  if (!(await budget.lockPart(assetId, ref.partNumber))) {
+    refuse(res, new IngestError('conflict', `part ${ref.partNumber} is being uploaded by another request`));
+  }
+  try {
+    if (!(await budget.reserve(assetId, declared, uploadCap))) {
+      refuse(res, tooLarge(`the upload would exceed its limit of ${uploadCap} bytes`, uploadCap));
+    }
+    const meter = new PartMeter(budget, { assetId, uploadCap, partCap }, declared);
+    req.on('error', (err) => meter.destroy(err));
+    const stored = await deps.multipart.putPart({ ...ref, body: req.pipe(meter) }).catch(async (err: unknown) => {
+      // The store removed what it had written before answering: give the reservation back.
+      await budget.release(assetId, meter.reserved);
+      refuse(res, err);
+    });
+    await budget.commit(assetId, ref.partNumber, stored.bytes, meter.reserved);
+    res.setHeader('ETag', stored.etag);
+    res.status(200).end();
+  } finally {
+    await budget.unlockPart(assetId, ref.partNumber);
+  }
 }
 
 /** Fails the request and closes its connection, so a refused body is not read to its end. */

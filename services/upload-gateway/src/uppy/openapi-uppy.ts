@@ -154,31 +154,6 @@ export function uppyPaths(): Record<string, JsonSchema> {
       },
     };
   }
-  paths['/v1/local-uploads/parts/{uploadId}/{partNumber}'] = {
-    put: {
-      summary: 'Local store: one part of a multipart upload, at a URL the gateway signed',
-      security: [],
-      parameters: [
-        uploadIdParam,
-        { name: 'partNumber', in: 'path', required: true, schema: { type: 'integer' } },
-        keyParam,
-        query('expires', 'Unix seconds'),
-        query('max', "The part's byte cap (what the upload had left when the URL was signed)"),
-        query('signature', 'HMAC of the grant'),
-      ],
-      requestBody: { required: true, content: { 'application/octet-stream': { schema: {} } } },
-      responses: {
-        '200': {
-          description: 'Stored; `ETag` header: the quoted MD5 of the part',
-          headers: { ETag: { schema: { type: 'string' } } },
-        },
-        '403': error('signature_invalid or url_expired'),
-        '404': error('not_found: no such upload'),
-        '409': error('conflict: the upload was completed, or this part is being uploaded by another request'),
-        '413': error("payload_too_large: past the URL's cap or the upload's (counted across its parts while they stream)"),
-      },
-    },
-  };
   // The S3-style facade behind signRequest's multipart URLs: signed by the gateway, not called by apps.
   const signedQuery = ['key', 'uploadId', 'expires', 'signature'].map((name) => ({
     name,
