@@ -158,14 +158,22 @@ export function createGateway(deps: GatewayDeps): Express {
   });
   const uploads = { intake, admission, requireUploader, idempotent };
   app.use(mount(uploadTokenRoutes({ tokens, destinations: config.destinations })));
-  app.use(presignRoutes({ ...uploads, signer: deps.uploadSigner, expiresInSeconds: config.directUploads.expiresInSeconds }));
+  app.use(
+    mount(
+      presignRoutes({ intake, admission, signer: deps.uploadSigner, expiresInSeconds: config.directUploads.expiresInSeconds }),
+    ),
+  );
   const gatewayMetrics = createGatewayMetrics(deps.metrics);
   app.use(
-    uploadRoutes({
-      ...uploads,
-      staging: deps.staging,
-      countBytes: (bytes) => gatewayMetrics.uploadBytes.inc(bytes),
-    }),
+    mount(
+      uploadRoutes({
+        intake,
+        admission,
+        destinations: config.destinations,
+        staging: deps.staging,
+        countBytes: (bytes) => gatewayMetrics.uploadBytes.inc(bytes),
+      }),
+    ),
   );
   const sessions = createMultipartSessions({ ...deps, prefix, staging: deps.staging, intake });
   const uppyUploads = createUppyUploads({
@@ -210,15 +218,15 @@ export function createGateway(deps: GatewayDeps): Express {
   );
   app.use(mount(completeRoutes({ registry: deps.registry, staging: deps.staging, intake })));
   app.use(
-    jobRoutes({
-      intake,
-      admission,
-      sourceBuckets: config.sources.buckets,
-      assertQueueAvailable,
-      assertBacklogBelowBound,
-      requireApiKey,
-      idempotent,
-    }),
+    mount(
+      jobRoutes({
+        intake,
+        admission,
+        sourceBuckets: config.sources.buckets,
+        assertQueueAvailable,
+        assertBacklogBelowBound,
+      }),
+    ),
   );
   if (deps.importQueue) {
     app.use(

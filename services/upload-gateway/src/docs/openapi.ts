@@ -10,24 +10,22 @@ import {
   PresignRequest,
   PresignResponse,
   S3EventNotification,
-  UploadFields,
   UploadTokenRequest,
   UploadTokenResponse,
   type DestinationKind,
 } from '@ingestkit/contracts';
-import { directUploadPaths } from '../uploads/openapi-direct';
 import { purgeSchemas } from '../cdn/openapi-purge';
 import { uppyPaths, uppySchemas } from '../uppy/openapi-uppy';
 import { importPaths, importSchemas } from '../imports/openapi-imports';
-import { errorResponse, schemaOf, type JsonSchema } from './openapi-schema';
+import { schemaOf, type JsonSchema } from './openapi-schema';
 import { openApiPaths } from './openapi-paths';
 import type { Route } from '../http/route';
 
 /**
  * The OpenAPI 3.1 document of the gateway, what `/openapi.json` serves and `/docs` renders:
- * the operations of declared routes come from their declarations (`openApiPaths`); the uploads,
- * presign, Uppy and jobs paths and the runtime's health routes are still written here and in
- * their features' `openapi-*.ts`. Every schema comes from the zod contracts.
+ * the operations of declared routes come from their declarations (`openApiPaths`); the Uppy
+ * paths (`uppy/openapi-uppy.ts`), the bucket imports (`imports/openapi-imports.ts`) and the
+ * runtime's health routes are still written by hand. Every schema comes from the zod contracts.
  */
 export function buildOpenApiDocument(options: {
   destinations: readonly DestinationKind[];
@@ -37,7 +35,6 @@ export function buildOpenApiDocument(options: {
   imports?: boolean;
   serverUrl?: string;
 }): JsonSchema {
-  const uploadForm = schemaOf(UploadFields, 'input');
   return {
     openapi: '3.1.0',
     info: {
@@ -87,53 +84,7 @@ export function buildOpenApiDocument(options: {
     },
     security: [{ apiKey: [] }],
     paths: {
-      ...directUploadPaths(),
       ...uppyPaths(),
-      '/v1/uploads': {
-        post: {
-          summary: 'Upload one image (multipart/form-data, streamed to staging) and queue it',
-          security: [{ apiKey: [] }, { uploadToken: [] }],
-          parameters: [
-            {
-              name: 'Idempotency-Key',
-              in: 'header',
-              required: false,
-              description: 'The body is streamed, so the same key replays the first answer for a body of the same length',
-              schema: { type: 'string', maxLength: 255 },
-            },
-          ],
-          requestBody: {
-            required: true,
-            content: {
-              'multipart/form-data': {
-                schema: {
-                  type: 'object',
-                  required: ['file'],
-                  properties: {
-                    ...(uploadForm.properties as JsonSchema),
-                    destination: { type: 'string', enum: options.destinations },
-                    file: { type: 'string', format: 'binary' },
-                  },
-                },
-                encoding: { file: { contentType: 'image/jpeg, image/png, image/webp, image/gif, image/avif, image/tiff' } },
-              },
-            },
-          },
-          responses: {
-            '202': {
-              description: 'Accepted and queued; poll the Location',
-              headers: { Location: { schema: { type: 'string' }, description: '/v1/assets/{id}' } },
-              content: { 'application/json': { schema: { $ref: '#/components/schemas/AssetAccepted' } } },
-            },
-            '400': errorResponse('missing_file, too_many_files, upload_incomplete or bad_request (invalid fields)'),
-            '401': errorResponse('unauthorized'),
-            '413': errorResponse('payload_too_large: nothing was kept'),
-            '415': errorResponse('unsupported_media_type: the first bytes are not an accepted image'),
-            '503': errorResponse('dependency_unavailable: Redis is down; storage_read_only: staging refuses writes; retry later'),
-            '507': errorResponse('storage_full: the staging store has no space left; nothing was kept; retry after Retry-After'),
-          },
-        },
-      },
       ...(options.imports ? importPaths() : {}),
       ...openApiPaths(options.routes ?? []),
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'alive' } } } },
