@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorResponse, schemaOf } from './openapi-schema';
 import { errorCodes, type ErrorCode } from '@ingestkit/contracts';
 import {
   openApiPath,
@@ -30,12 +31,6 @@ const IDEMPOTENCY_KEY = {
   schema: { type: 'string', maxLength: 255 },
 };
 
-/** A zod contract as JSON Schema for OpenAPI 3.1 (JSON Schema 2020-12 without `$schema`). */
-export function schemaOf(schema: z.ZodType, io: 'input' | 'output' = 'output'): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
-  return rest;
-}
-
 function render(schema: SchemaRef, io: 'input' | 'output'): JsonSchema {
   if (schema instanceof z.ZodType) return schemaOf(schema, io);
   if (typeof schema.component === 'string' && Object.keys(schema).length === 1) {
@@ -44,9 +39,8 @@ function render(schema: SchemaRef, io: 'input' | 'output'): JsonSchema {
   return schema;
 }
 
-export function errorAnswer(description: string): JsonSchema {
-  return { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } };
-}
+/** An error answer: the one error body, described by the codes it carries. */
+export const errorAnswer: (description: string) => JsonSchema = errorResponse;
 
 /** The route's error codes grouped by their status in the error table. */
 function errorAnswers(route: Route): Record<string, JsonSchema> {

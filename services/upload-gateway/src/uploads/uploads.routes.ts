@@ -4,7 +4,7 @@ import { principalOf, principalRef } from '../http/auth';
 import { assetIdFor } from '../http/idempotency';
 import { parseBody } from '../http/parse-body';
 import { defineRoute, type Route } from '../http/route';
-import { schemaOf } from '../docs/openapi-paths';
+import { schemaOf } from '../docs/openapi-schema';
 import type { Admission } from '../intake/admission';
 import type { Intake } from '../intake/intake';
 import { receiveMultipartUpload } from './multipart-upload';
