@@ -43,8 +43,8 @@ const ANIMATION_AUTO_QUALITY = 80;
  * box, never enlarged, sRGB — or Display P3 when the policy allows wide gamut and the input
  * is wide) → classify the pixels (graphic when ≤ 256 colours) → encode as `planEncoding`
  * says, at the policy's quality or the `auto` quality (`findAutoQuality`) → variants from the
- * same pixels, resized in a chain (`resizeVariants`) and encoded at lower effort (`fast` in
- * `EncodeSpec`) → placeholder from the narrowest variant. Metadata is stripped (copyright
+ * same pixels, resized in a chain (`resizeVariants`) and encoded with the main output's spec
+ * (AVIF at lower effort: `fast` in `EncodeSpec`) → placeholder from the narrowest variant. Metadata is stripped (copyright
  * kept when the policy says so); sRGB outputs carry no profile, P3 outputs the P3 profile.
  *
  * Animations under `auto`/`webp` stay animated WebP (frames, delays and loop kept, at
