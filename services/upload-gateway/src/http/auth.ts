@@ -1,3 +1,4 @@
+import './request-locals';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import { IngestError, type PrincipalRef } from '@ingestkit/contracts';
@@ -17,7 +18,7 @@ export function principalRef(principal: Principal): PrincipalRef {
 
 /** The caller of an authenticated route (set by the auth middlewares). */
 export function principalOf(res: Response): Principal {
-  const principal = res.locals.principal as Principal | undefined;
+  const { principal } = res.locals;
   if (!principal) throw new IngestError('internal_error', 'route has no authentication middleware');
   return principal;
 }

@@ -135,7 +135,7 @@ export function createIdempotency(deps: {
  * same item of a retried batch gets the same id.
  */
 export function assetIdFor(res: Response, item?: number): string {
-  const seed: unknown = res.locals.idempotencySeed;
+  const seed = res.locals.idempotencySeed;
   if (typeof seed !== 'string') return newAssetId();
   return assetIdFrom(item === undefined ? seed : `${seed}\nitem ${item}`);
 }

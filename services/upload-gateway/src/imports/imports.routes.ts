@@ -30,7 +30,7 @@ export interface ImportRoutesDeps {
 
 /** The import a request stands for: named after its Idempotency-Key when it has one, so a retry finds it. */
 function importIdFor(res: Response): string {
-  const seed: unknown = res.locals.idempotencySeed;
+  const seed = res.locals.idempotencySeed;
   return typeof seed === 'string' ? importIdFrom(seed) : newImportId();
 }
 
