@@ -69,6 +69,3 @@ export function createRunGate(): RunGate {
     },
   };
 }
-
-/** One gate per process: a crash takes down every worker of the process together. */
-export const processRunGate: RunGate = createRunGate();

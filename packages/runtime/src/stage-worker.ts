@@ -5,9 +5,8 @@ import type { z } from 'zod';
 import type { StallSettings } from './config/fragments';
 import type { Logger } from './logger';
 import type { JobMetrics } from './metrics';
-import { processRunGate } from './run-gate';
 import { runStageAttempt, type AttemptPlan, type AttemptResult, type StageContext, type StageProcessor } from './stage-attempt';
-import type { RunGate } from './run-gate';
+import { createRunGate, type RunGate } from './run-gate';
 
 export type { AttemptResult, StageContext, StageDeferral, StageProcessor } from './stage-attempt';
 
@@ -19,7 +18,11 @@ export interface StageWorkerDeps {
   metrics: JobMetrics;
   /** Lock and stall-check timings; defaults 30 s and 30 s, at most 2 stalls (tests shorten them). */
   stalls?: StallSettings;
-  /** Where jobs that stalled before wait to run alone; default the process's (tests model several processes in one). */
+  /**
+   * Where jobs that stalled before wait to run alone: one gate per process, shared by every
+   * worker of its image queues (a crash takes them down together), owned by the service that
+   * starts them. Required for queues that do not survive stalls.
+   */
   runGate?: RunGate;
 }
 
@@ -58,13 +61,12 @@ const STALLED_TOO_OFTEN = /stalled more than allowable limit/i;
  */
 export function createStageWorker<Q extends QueueName>(processor: StageProcessor<Q>, deps: StageWorkerDeps): Worker {
   const spec: JobSpec<z.ZodType> = jobCatalog[processor.queue];
-  const plan: AttemptPlan<Q> = {
-    processor,
-    spec,
-    // Jobs that do no image work cannot be what kills a process: stalls never fail them, nor make them suspects.
-    survivesStalls: spec.survivesStalls === true,
-    runGate: deps.runGate ?? processRunGate,
-  };
+  // Jobs that do no image work cannot be what kills a process: stalls never fail them, nor make them suspects.
+  const survivesStalls = spec.survivesStalls === true;
+  if (!survivesStalls && !deps.runGate) {
+    throw new Error(`the ${processor.queue} worker needs its process's run gate (StageWorkerDeps.runGate)`);
+  }
+  const plan: AttemptPlan<Q> = { processor, spec, survivesStalls, runGate: deps.runGate ?? createRunGate() };
   // The queue's job counter exists at 0 from start-up, so its panels read 0 on an idle system
   // rather than "No data" (which cannot be told apart from a worker that is not scraped).
   deps.metrics.processed.inc({ queue: processor.queue, outcome: 'completed', code: '' }, 0);

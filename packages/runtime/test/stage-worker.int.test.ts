@@ -6,6 +6,7 @@ import { createLogger } from '../src/logger';
 import { createJobMetrics, createMetricsRegistry } from '../src/metrics';
 import { createQueue, enqueueStage } from '../src/queues';
 import { createRedis, waitForRedis } from '../src/redis';
+import { createRunGate } from '../src/run-gate';
 import { createStageWorker, type StageProcessor } from '../src/stage-worker';
 
 let redis: TestRedis;
@@ -40,6 +41,7 @@ async function runUntilFailed(process: StageProcessor<typeof queueNames.validate
     },
     {
       connection: workerConnection,
+      runGate: createRunGate(),
       prefix,
       concurrency: 1,
       logger: createLogger({ name: 'test', level: 'silent' }),
@@ -124,6 +126,7 @@ it('puts a rate-limited job back without spending an attempt, and runs it after 
       },
       {
         connection: workerConnection,
+        runGate: createRunGate(),
         prefix,
         concurrency: 1,
         logger: createLogger({ name: 'test', level: 'silent' }),
@@ -167,6 +170,7 @@ it('puts a job back for as long as its processor asks, without spending an attem
       },
       {
         connection: workerConnection,
+        runGate: createRunGate(),
         prefix,
         concurrency: 1,
         logger: createLogger({ name: 'test', level: 'silent' }),

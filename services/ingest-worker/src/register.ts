@@ -1,6 +1,6 @@
 import type { Worker } from 'bullmq';
 import { ingestQueues, queueNames, type QueueName } from '@ingestkit/contracts';
-import { createStageWorker, type StageProcessor, type StageWorkerDeps } from '@ingestkit/runtime';
+import { createRunGate, createStageWorker, type StageProcessor, type StageWorkerDeps } from '@ingestkit/runtime';
 import { notifyProcessor, type NotifyDeps } from './notify/notify.processor';
 import type { StageDeps } from './stages/stage-deps';
 import { deliverStage } from './stages/deliver.stage';
@@ -27,5 +27,7 @@ export function assertCatalogCovered(processors: readonly StageProcessor<QueueNa
 export function registerStageWorkers(deps: StageDeps, workerDeps: StageWorkerDeps, notify: NotifyDeps): Worker[] {
   const processors = [...ingestPipeline(deps), notifyProcessor(notify) as StageProcessor<QueueName>];
   assertCatalogCovered(processors);
-  return processors.map((processor) => createStageWorker(processor, workerDeps));
+  // One gate for this worker's image stages: a suspect job runs alone among all of them.
+  const shared = { ...workerDeps, runGate: workerDeps.runGate ?? createRunGate() };
+  return processors.map((processor) => createStageWorker(processor, shared));
 }

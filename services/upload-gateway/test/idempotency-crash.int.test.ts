@@ -20,7 +20,7 @@ beforeAll(async () => {
   await waitForRedis(redis, 5_000);
   const app = express();
   app.use((_req, res, next) => {
-    res.locals.principal = { id: 'key:test', kind: 'api-key' };
+    res.locals.principal = { id: 'key:test', kind: 'apiKey' };
     next();
   });
   app.use(createIdempotency({ redis, prefix, leaseSeconds: 2 }));
