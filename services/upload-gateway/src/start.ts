@@ -20,6 +20,10 @@ import { createMultipartSessions } from './multipart/multipart-sessions';
 import { startMultipartSweeper } from './multipart/multipart-sweeper';
 import { localUploadSecret } from './http/signing-keys';
 import { startStagingJanitor } from './intake/staging-janitor';
+import { createTusDatastore } from './tus/tus-store';
+import { createTusLedger } from './tus/tus-ledger';
+import { createTusMetrics } from './tus/tus-metrics';
+import { startTusSweeper } from './tus/tus-sweeper';
 
 export interface RunningGateway {
   url: string;
@@ -53,10 +57,15 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const staging = createObjectStore(config.stores.staging);
   const local = { baseUrl: config.publicUrl, secret: localUploadSecret(config.signing.secret) };
   const multipart = createMultipartUploads(config.stores.staging, { ...local, store: staging });
+  const metrics = createMetricsRegistry({ service: 'upload-gateway' });
+  const tus = {
+    datastore: createTusDatastore(config.stores.staging, config.tus.expireAfterSeconds * 1000),
+    metrics: createTusMetrics(metrics),
+  };
   const app = createGateway({
     config,
     logger,
-    metrics: createMetricsRegistry({ service: 'upload-gateway' }),
+    metrics,
     redis,
     registry,
     queues,
@@ -67,6 +76,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     uploadSigner: createDirectUploadSigner(config.stores.staging, local),
     multipart,
     localAssets: createObjectStore(config.stores.localAssets),
+    tus,
   });
   const intake = createIntake({
     registry,
@@ -75,6 +85,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger,
   });
   const sessions = createMultipartSessions({ multipart, redis, prefix: config.redis.prefix, logger, registry, staging, intake });
+  const tusLedger = createTusLedger({ intake, registry, staging, redis, prefix: config.redis.prefix });
   const sweeper = startMultipartSweeper({
     sessions,
     abandonAfterSeconds: config.directUploads.abandonMultipartAfterSeconds,
@@ -86,7 +97,16 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     validateQueue: queues.validate,
     orphanAfterSeconds: config.staging.orphanAfterSeconds,
     expireAwaitingAfterSeconds: config.staging.expireAwaitingAfterSeconds,
-    hasMultipartSession: (assetId) => sessions.hasSession(assetId),
+    // Multipart and tus uploads expire by their own rules (the multipart and tus sweepers).
+    hasMultipartSession: async (assetId) => (await sessions.hasSession(assetId)) || (await tusLedger.isOpen(assetId)),
+    logger,
+  });
+  const tusSweeper = startTusSweeper({
+    ...tus,
+    ledger: tusLedger,
+    registry,
+    expireAfterSeconds: config.tus.expireAfterSeconds,
+    everySeconds: config.tus.sweepEverySeconds,
     logger,
   });
   const server = await listen(app, { ...config.http, timeouts: config.edge.server });
@@ -97,6 +117,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       { name: 'http', close: () => server.close() },
       { name: 'multipart-sweeper', close: () => sweeper.stop() },
       { name: 'staging-janitor', close: () => janitor.stop() },
+      { name: 'tus-sweeper', close: () => tusSweeper.stop() },
       {
         name: 'queues',
         close: async () =>
