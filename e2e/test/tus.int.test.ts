@@ -2,7 +2,7 @@
 // connection at 40 %, resumed from the offset the gateway reports (local store and S3 staging,
 // and across a gateway restart), to `ready`; and the refusals of the tus endpoint.
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import * as tus from 'tus-js-client';
@@ -88,6 +88,33 @@ describe('local staging', () => {
       expect(asset).toMatchObject({ status: 'ready', fileName: 'big.png', original: { bytes: BIG_BYTES, format: 'png' } });
     } finally {
       await proxy.stop();
+      await stack.stop();
+    }
+  });
+});
+
+describe('the gateway dies between the last byte and the queueing', () => {
+  it('queues the upload once at the next start (the boot sweep)', async () => {
+    const stack = await startInProcessStack(redis.url, 'tus-crash', {});
+    try {
+      const png = await makePng({ width: 64, height: 48 });
+      const created = await fetch(`${stack.url}/v1/tus`, {
+        method: 'POST',
+        headers: { ...auth, 'tus-resumable': '1.0.0', 'upload-length': String(png.length) },
+      });
+      const assetId = created.headers.get('ingest-asset-id')!;
+      // All bytes stored, the finish hook never ran: what a crash right after the last write leaves.
+      await writeFile(join(stack.dataDir, 'staging', assetId, 'original'), png);
+      expect((await stack.settled(assetId, 500)).status).toBe('awaiting_upload');
+      await stack.restartGateway();
+      expect(await stack.settled(assetId)).toMatchObject({ status: 'ready', original: { bytes: png.length } });
+      // A late HEAD sees the upload finished; nothing is queued twice (the asset stays ready).
+      const head = await fetch(`${stack.url}/v1/tus/${assetId}`, {
+        method: 'HEAD',
+        headers: { ...auth, 'tus-resumable': '1.0.0' },
+      });
+      expect([200, 404]).toContain(head.status);
+    } finally {
       await stack.stop();
     }
   });
