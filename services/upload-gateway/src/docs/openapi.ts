@@ -20,6 +20,7 @@ import { adminPaths } from '../admin/openapi-admin';
 import { directUploadPaths } from '../uploads/openapi-direct';
 import { purgePaths, purgeSchemas } from '../cdn/openapi-purge';
 import { uppyPaths, uppySchemas } from '../uppy/openapi-uppy';
+import { tusPaths } from '../tus/openapi-tus';
 import { errorResponse, schemaOf, type JsonSchema } from './openapi-schema';
 import { openApiPaths } from './openapi-paths';
 import type { Route } from '../http/route';
@@ -85,6 +86,7 @@ export function buildOpenApiDocument(options: {
     paths: {
       ...directUploadPaths(),
       ...uppyPaths(),
+      ...tusPaths(),
       '/v1/uploads': {
         post: {
           summary: 'Upload one image (multipart/form-data, streamed to staging) and queue it',
