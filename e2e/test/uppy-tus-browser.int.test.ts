@@ -83,7 +83,7 @@ it('uploads with @uppy/core + @uppy/tus and an upload token, to ready', async ()
     await page.goto(`${pageOrigin}/`);
     await page.addScriptTag({ url: `${pageOrigin}/uppy-tus.js` });
     const token = await stack.mintToken({ folder: 'phones', expiresInSeconds: 300 });
-    const result = await page.evaluate((args) => (window as any).uploadWithUppyTus(args), {
+    const result = await page.evaluate((args) => (globalThis as any).uploadWithUppyTus(args), {
       gateway: stack.url,
       token,
       fileUrl: `${pageOrigin}/photo.png`,
