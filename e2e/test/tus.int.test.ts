@@ -86,6 +86,11 @@ describe('local staging', () => {
       await stack.startWorker();
       const asset = await stack.settled(assetId, 60_000);
       expect(asset).toMatchObject({ status: 'ready', fileName: 'big.png', original: { bytes: BIG_BYTES, format: 'png' } });
+      const metrics = await (await fetch(`${stack.url}/metrics`)).text();
+      // A restarted gateway counts from zero: the creation was the first process's.
+      for (const event of restart ? ['resumed', 'completed'] : ['created', 'resumed', 'completed']) {
+        expect(metrics).toMatch(new RegExp(`^ingestkit_tus_uploads_total\\{[^}]*event="${event}"[^}]*\\} 1$`, 'm'));
+      }
     } finally {
       await proxy.stop();
       await stack.stop();
@@ -229,6 +234,9 @@ describe('refusals', () => {
     expect([404, 410]).toContain(resumed.status);
     const asset = await stack.settled(created.headers.get('ingest-asset-id')!, 10_000);
     expect(asset).toMatchObject({ status: 'rejected', error: { code: 'upload_expired' } });
+    expect(await (await fetch(`${stack.url}/metrics`)).text()).toMatch(
+      /^ingestkit_tus_uploads_total\{[^}]*event="expired"[^}]*\} 1$/m,
+    );
   });
 
   it('refuses a deferred length', async () => {
