@@ -239,6 +239,41 @@ describe('refusals', () => {
     );
   });
 
+  it('takes the options from Upload-Metadata through the admission of every upload', async () => {
+    const token = { authorization: `Bearer ${await stack.mintToken({ folder: 'avatars' })}` };
+    const metadata = (fields: Record<string, string>) =>
+      Object.entries(fields)
+        .map(([key, value]) => `${key} ${Buffer.from(value).toString('base64')}`)
+        .join(',');
+    const outside = await create({ ...token, 'upload-metadata': metadata({ folder: 'elsewhere' }) }, png.length);
+    expect(outside.status).toBe(403);
+    expect(await errorOf(outside)).toBe('forbidden');
+    const invalid = await create({ ...token, 'upload-metadata': metadata({ destination: 'ftp' }) }, png.length);
+    expect(invalid.status).toBe(400);
+    const created = await create(
+      {
+        ...token,
+        'upload-metadata': metadata({
+          fileName: 'me.png',
+          tags: 'a, b',
+          metadata: JSON.stringify({ camera: 'phone' }),
+          dedupe: 'true',
+          filetype: 'image/png',
+        }),
+      },
+      png.length,
+    );
+    expect(created.status).toBe(201);
+    expect((await patch(created.headers.get('location')!, token, 0, png)).status).toBe(204);
+    expect(await stack.settled(created.headers.get('ingest-asset-id')!)).toMatchObject({
+      status: 'ready',
+      folder: 'avatars',
+      fileName: 'me.png',
+      tags: ['a', 'b'],
+      metadata: { camera: 'phone' },
+    });
+  });
+
   it('refuses a deferred length', async () => {
     const res = await fetch(`${stack.url}/v1/tus`, {
       method: 'POST',
