@@ -138,14 +138,21 @@ describe('S3 staging', () => {
     await s3.stop();
   });
 
-  it('resumes a 64 MiB upload after a cut and the asset ends ready', async () => {
+  it.each([
+    ['a cut connection', false],
+    ['a gateway restart while cut', true],
+  ])('resumes a 64 MiB upload after %s and the asset ends ready', async (_name, restart) => {
     const stack = await startInProcessStack(
       redis.url,
       'tus-s3',
       { STAGING_STORE: 's3', S3_ENDPOINT: s3.endpoint, S3_FORCE_PATH_STYLE: 'true' },
       { deferWorker: true },
     );
-    const proxy = await startCuttingProxy({ target: stack.url, cutAfterBytes: 0.4 * BIG_BYTES });
+    const proxy = await startCuttingProxy({
+      target: stack.url,
+      cutAfterBytes: 0.4 * BIG_BYTES,
+      ...(restart ? { onCut: () => stack.restartGateway() } : {}),
+    });
     try {
       const assetId = await tusUpload(`${proxy.url}/v1/tus`, big, auth);
       expectResumed(proxy);

@@ -24,6 +24,7 @@ import { createTusDatastore } from './tus/tus-store';
 import { createTusLedger } from './tus/tus-ledger';
 import { createTusMetrics } from './tus/tus-metrics';
 import { startTusSweeper } from './tus/tus-sweeper';
+import { trackWrites } from './tus/tus-writes';
 
 export interface RunningGateway {
   url: string;
@@ -62,6 +63,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     datastore: createTusDatastore(config.stores.staging, config.tus.expireAfterSeconds * 1000),
     metrics: createTusMetrics(metrics),
   };
+  const tusWrites = trackWrites(tus.datastore);
   const app = createGateway({
     config,
     logger,
@@ -115,6 +117,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     url: server.url,
     shutdownSteps: [
       { name: 'http', close: () => server.close() },
+      // Bytes of cut-off PATCHes the tus store is still saving (see trackWrites).
+      { name: 'tus-writes', close: () => tusWrites.drain() },
       { name: 'multipart-sweeper', close: () => sweeper.stop() },
       { name: 'staging-janitor', close: () => janitor.stop() },
       { name: 'tus-sweeper', close: () => tusSweeper.stop() },
