@@ -25,11 +25,14 @@ export function createTusLedger(deps: TusLedgerDeps) {
     /** Records a new upload of `asset` (`awaiting_upload`) as open. */
     record: async (asset: Asset) => void (await deps.redis.zadd(openKey, Date.parse(asset.createdAt), asset.id)),
 
-    /** The last byte arrived: check and queue the asset (once, however often this runs). */
-    async finish(assetId: string): Promise<Asset> {
-      const { asset } = await completeDirectUpload(deps, assetId);
+    /**
+     * The last byte arrived: check and queue the asset, once however often this runs
+     * (`completed`: this call queued it).
+     */
+    async finish(assetId: string): Promise<{ asset: Asset; completed: boolean }> {
+      const finished = await completeDirectUpload(deps, assetId);
       await deps.redis.zrem(openKey, assetId);
-      return asset;
+      return finished;
     },
 
     /** The client terminated the upload (DELETE): its asset ends `rejected` (`upload_incomplete`). */

@@ -37,9 +37,10 @@ export function createTusSweeper(deps: TusSweeperDeps) {
     if (asset?.status !== 'awaiting_upload') return deps.ledger.forget(assetId);
     const upload: TusUpload | undefined = await deps.datastore.getUpload(tusIds.uploadIdOf(assetId)).catch(() => undefined);
     if (upload && upload.size !== undefined && upload.offset === upload.size) {
-      await deps.ledger.finish(assetId);
-      deps.metrics?.count('completed');
-      result.completed++;
+      if ((await deps.ledger.finish(assetId)).completed) {
+        deps.metrics?.count('completed');
+        result.completed++;
+      }
       return;
     }
     if (createdAt + expireAfterMs > Date.now()) return;

@@ -97,8 +97,7 @@ export function tusRoutes(deps: TusRoutesDeps): Router {
     },
     onUploadFinish: async (req, upload) => {
       const assetId = tusIds.assetIdOf(upload.id)!;
-      await uploads.finish(assetId);
-      metrics.count('completed');
+      if ((await uploads.finish(assetId)).completed) metrics.count('completed');
       probed.delete(assetId);
       return { headers: { [ASSET_ID_HEADER]: assetId } };
     },
