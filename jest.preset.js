@@ -17,7 +17,11 @@ module.exports = function jestConfig(packageDir) {
           sourceMaps: 'inline',
         },
       ],
+      // ESM-only dependencies the gateway loads with require(esm) (Node >= 20.19), which jest's
+      // own module system does not do: turned into CommonJS like our sources.
+      '^.+\\.m?js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
     },
+    transformIgnorePatterns: ['/node_modules/(?!(@tus|srvx)/)'],
     moduleNameMapper: {
       '^@ingestkit/(upload-gateway|ingest-worker|webhook-receiver|purge-service)$': path.join(__dirname, 'services/$1/src'),
       '^@ingestkit/deploy$': path.join(__dirname, 'deploy/src'),

@@ -144,6 +144,15 @@ const ingestkitMetrics: readonly MetricDefinition[] = [
     origin: 'ingestkit',
   },
   {
+    name: 'ingestkit_tus_uploads_total',
+    type: 'counter',
+    help: 'Resumable (tus) uploads by event: created, resumed, completed, expired',
+    labels: ['service', 'event'],
+    services: ['upload-gateway'],
+    labelValues: { event: ['created', 'resumed', 'completed', 'expired'] },
+    origin: 'ingestkit',
+  },
+  {
     name: 'ingestkit_upload_rejections_total',
     type: 'counter',
     help: 'Uploads refused by the gateway, by error code',

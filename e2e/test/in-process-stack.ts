@@ -15,7 +15,12 @@ export type InProcessStack = Awaited<ReturnType<typeof startInProcessStack>>;
  * Gateway and ingest worker in this process, built by their own start functions from an
  * environment (own queue prefix and data dir), as `npm start` builds them.
  */
-export async function startInProcessStack(redisUrl: string, name: string, env: Record<string, string>) {
+export async function startInProcessStack(
+  redisUrl: string,
+  name: string,
+  env: Record<string, string>,
+  options: { deferWorker?: boolean } = {},
+) {
   const prefix = uniquePrefix(`e2e-${name}`);
   const dataDir = await mkdtemp(join(tmpdir(), `ingestkit-e2e-${name}-`));
   const fullEnv = {
@@ -29,13 +34,23 @@ export async function startInProcessStack(redisUrl: string, name: string, env: R
     ...env,
   };
   const logger = createLogger({ name: 'e2e', level: 'silent' });
-  const gateway = await startGateway(loadGatewayConfig(fullEnv), logger);
-  const worker = await startIngestWorker(loadIngestWorkerConfig(fullEnv), logger);
+  let gateway = await startGateway(loadGatewayConfig(fullEnv), logger);
+  let worker = options.deferWorker ? undefined : await startIngestWorker(loadIngestWorkerConfig(fullEnv), logger);
   const run = async (steps: ShutdownStep[]) => {
     for (const step of steps) await step.close();
   };
   return {
     url: gateway.url,
+    dataDir,
+    /** Starts the worker of a stack started with `deferWorker`. */
+    async startWorker() {
+      worker ??= await startIngestWorker(loadIngestWorkerConfig(fullEnv), logger);
+    },
+    /** Stops the gateway (its shutdown steps) and starts a new one on the same port and data. */
+    async restartGateway() {
+      await run(gateway.shutdownSteps);
+      gateway = await startGateway(loadGatewayConfig(fullEnv), logger);
+    },
     /** Mints an upload token with the API key. */
     async mintToken(limits: Record<string, unknown>): Promise<string> {
       const res = await fetch(`${gateway.url}/v1/upload-tokens`, {
@@ -57,7 +72,7 @@ export async function startInProcessStack(redisUrl: string, name: string, env: R
     },
     async stop() {
       await run(gateway.shutdownSteps);
-      await run(worker.shutdownSteps);
+      if (worker) await run(worker.shutdownSteps);
       await deletePrefix(redisUrl, prefix);
       await rm(dataDir, { recursive: true, force: true });
     },

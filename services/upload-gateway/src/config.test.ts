@@ -63,6 +63,15 @@ describe('loadGatewayConfig', () => {
     expect(() => loadGatewayConfig({ DEFAULT_DESTINATION: 'imagekit' })).toThrow(/DEFAULT_DESTINATION: imagekit needs/);
   });
 
+  it('reads the tus expiry and sweep interval (24 h and 60 s by default), refusing a zero expiry', () => {
+    expect(loadGatewayConfig({}).tus).toEqual({ expireAfterSeconds: 86_400, sweepEverySeconds: 60 });
+    expect(loadGatewayConfig({ TUS_EXPIRE_AFTER_SECONDS: '3600', TUS_SWEEP_EVERY_SECONDS: '5' }).tus).toEqual({
+      expireAfterSeconds: 3600,
+      sweepEverySeconds: 5,
+    });
+    expect(() => loadGatewayConfig({ TUS_EXPIRE_AFTER_SECONDS: '0' })).toThrow(/TUS_EXPIRE_AFTER_SECONDS/);
+  });
+
   it('names every bad key', () => {
     try {
       loadGatewayConfig({ GATEWAY_PORT: '99999', DEFAULT_DESTINATION: 'ftp' });

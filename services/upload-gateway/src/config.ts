@@ -15,6 +15,8 @@ import {
   runtimeEnv,
   sourceFetchEnv,
   storageEnv,
+  tusEnv,
+  tusFromEnv,
   type Env,
 } from '@ingestkit/runtime';
 import type { DestinationKind } from '@ingestkit/contracts';
@@ -41,6 +43,7 @@ const gatewayEnv = z
     /** Ingest jobs waiting or delayed above which multipart uploads and jobs get 503 `backlog_full`; 0: no bound. */
     BACKPRESSURE_MAX_BACKLOG: envInt({ min: 0, max: 100_000_000, default: 100_000 }),
     ...directUploadEnv.shape,
+    ...tusEnv.shape,
     ...sourceFetchEnv.shape,
   })
   .superRefine((env, ctx) => {
@@ -95,6 +98,7 @@ const gatewayEnv = z
         /** An `awaiting_upload` asset older than this (its URL's lifetime plus the grace) expires. */
         expireAwaitingAfterSeconds: env.PRESIGN_EXPIRES_SECONDS + env.AWAITING_UPLOAD_GRACE_SECONDS,
       },
+      tus: tusFromEnv(env),
       cors: { origins: env.CORS_ORIGINS ?? [] },
       s3Events: { token: env.S3_EVENTS_TOKEN },
       rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE },

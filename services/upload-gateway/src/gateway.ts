@@ -47,6 +47,10 @@ import { uploadRoutes } from './uploads/uploads.routes';
 import { uppyRoutes } from './uppy/uppy.routes';
 import { uppySignRoutes } from './uppy/uppy-sign.routes';
 import { createUppyUploads, uppyAuth } from './uppy/uppy-uploads';
+import type { TusDataStore } from './tus/tus-library';
+import type { TusMetrics } from './tus/tus-metrics';
+import { tusRoutes } from './tus/tus.routes';
+import { createTusUploads } from './tus/tus-uploads';
 
 export interface GatewayDeps {
   config: Pick<
@@ -86,6 +90,8 @@ export interface GatewayDeps {
   multipart: MultipartUploads;
   /** The `local` destination's store, served under `/files/`. */
   localAssets: ObjectStore;
+  /** Resumable uploads at `/v1/tus` over this datastore (see `createTusDatastore`); off without it. */
+  tus?: { datastore: TusDataStore; metrics: TusMetrics };
 }
 
 /** The upload gateway's HTTP app, built from real dependencies (tests pass their own). */
@@ -193,6 +199,18 @@ export function createGateway(deps: GatewayDeps): Express {
   };
   app.use(uppySignRoutes({ ...uppy, secret: uppySignSecret(config.signing.secret) }));
   app.use(uppyRoutes({ ...uppy, idempotent }));
+  if (deps.tus) {
+    app.use(
+      tusRoutes({
+        uploads: createTusUploads({ admission, intake, registry: deps.registry, staging: deps.staging, redis, prefix }),
+        datastore: deps.tus.datastore,
+        metrics: deps.tus.metrics,
+        requireUploader,
+        logger: deps.logger,
+        corsOrigins: config.cors.origins,
+      }),
+    );
+  }
   if (isLocalMultipart(deps.multipart)) {
     app.use(
       mount(

@@ -23,6 +23,11 @@ import { startMultipartSweeper } from './multipart/multipart-sweeper';
 import { localUploadSecret } from './http/signing-keys';
 import { startStagingJanitor } from './intake/staging-janitor';
 import { startImportLister } from './imports/start-import-lister';
+import { createTusDatastore } from './tus/tus-store';
+import { createTusLedger } from './tus/tus-ledger';
+import { createTusMetrics } from './tus/tus-metrics';
+import { startTusSweeper } from './tus/tus-sweeper';
+import { trackWrites } from './tus/tus-writes';
 
 export interface RunningGateway {
   url: string;
@@ -60,6 +65,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const metrics = createMetricsRegistry({ service: 'upload-gateway' });
   // The gateway consumes import.list: its depth and oldest job, like every consumer's queues.
   registerQueueMetrics(metrics, [importQueue]);
+  const tus = {
+    datastore: createTusDatastore(config.stores.staging, config.tus.expireAfterSeconds * 1000),
+    metrics: createTusMetrics(metrics),
+  };
+  const tusWrites = trackWrites(tus.datastore);
   const app = createGateway({
     config,
     logger,
@@ -75,6 +85,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     uploadSigner: createDirectUploadSigner(config.stores.staging, local),
     multipart,
     localAssets: createObjectStore(config.stores.localAssets),
+    tus,
   });
   const intake = createIntake({
     registry,
@@ -83,6 +94,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger,
   });
   const sessions = createMultipartSessions({ multipart, redis, prefix: config.redis.prefix, logger, registry, staging, intake });
+  const tusLedger = createTusLedger({ intake, registry, staging, redis, prefix: config.redis.prefix });
   const sweeper = startMultipartSweeper({
     sessions,
     abandonAfterSeconds: config.directUploads.abandonMultipartAfterSeconds,
@@ -94,7 +106,16 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     validateQueue: queues.validate,
     orphanAfterSeconds: config.staging.orphanAfterSeconds,
     expireAwaitingAfterSeconds: config.staging.expireAwaitingAfterSeconds,
-    hasMultipartSession: (assetId) => sessions.hasSession(assetId),
+    // Multipart and tus uploads expire by their own rules (the multipart and tus sweepers).
+    hasMultipartSession: async (assetId) => (await sessions.hasSession(assetId)) || (await tusLedger.isOpen(assetId)),
+    logger,
+  });
+  const tusSweeper = startTusSweeper({
+    ...tus,
+    ledger: tusLedger,
+    registry,
+    expireAfterSeconds: config.tus.expireAfterSeconds,
+    everySeconds: config.tus.sweepEverySeconds,
     logger,
   });
   const importLister = startImportLister({
@@ -117,9 +138,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     url: server.url,
     shutdownSteps: [
       { name: 'http', close: () => server.close() },
+      // Bytes of cut-off PATCHes the tus store is still saving (see trackWrites).
+      { name: 'tus-writes', close: () => tusWrites.drain() },
       { name: 'multipart-sweeper', close: () => sweeper.stop() },
       { name: 'staging-janitor', close: () => janitor.stop() },
       { name: 'import-lister', close: () => importLister.stop() },
+      { name: 'tus-sweeper', close: () => tusSweeper.stop() },
       {
         name: 'queues',
         close: async () =>

@@ -27,6 +27,8 @@ import {
 } from '@ingestkit/storage';
 import { deletePrefix, uniquePrefix } from '@ingestkit/testkit';
 import { createGateway, type GatewayDeps } from '../src/gateway';
+import { createTusMetrics } from '../src/tus/tus-metrics';
+import { createTusDatastore } from '../src/tus/tus-store';
 import { localUploadSecret } from '../src/http/signing-keys';
 
 export const API_KEY = 'test-key';
@@ -75,6 +77,7 @@ export async function startTestGateway(options: {
   const multipart =
     options.staging?.multipart ??
     createLocalMultipartUploads({ store: localStore, baseUrl: () => url, secret: localUploadSecret(SIGNING_SECRET) });
+  const metrics = createMetricsRegistry({ service: 'upload-gateway', defaultMetrics: false });
   const app = createGateway({
     config: {
       auth: { apiKeys: [API_KEY], isDevKey: false, adminKeys: [ADMIN_KEY] },
@@ -93,7 +96,7 @@ export async function startTestGateway(options: {
       ...options.settings,
     },
     logger,
-    metrics: createMetricsRegistry({ service: 'upload-gateway', defaultMetrics: false }),
+    metrics,
     redis,
     registry: createRedisAssetRegistry({ redis, prefix }),
     queues,
@@ -106,6 +109,14 @@ export async function startTestGateway(options: {
       options.staging?.signer ?? createLocalUploadSigner({ baseUrl: () => url, secret: localUploadSecret(SIGNING_SECRET) }),
     multipart,
     localAssets: localStore,
+    ...(options.staging
+      ? {}
+      : {
+          tus: {
+            datastore: createTusDatastore({ driver: 'local', root: dataDir }, 86_400_000),
+            metrics: createTusMetrics(metrics),
+          },
+        }),
   });
   const server = await listen(app, { port: 0, host: '127.0.0.1' });
   url = server.url;

@@ -18,6 +18,7 @@ import { purgeSchemas } from '../cdn/openapi-purge';
 import { uppyPaths, uppySchemas } from '../uppy/openapi-uppy';
 import { importPaths, importSchemas } from '../imports/openapi-imports';
 import { schemaOf, type JsonSchema } from './openapi-schema';
+import { tusPaths } from '../tus/openapi-tus';
 import { openApiPaths } from './openapi-paths';
 import type { Route } from '../http/route';
 
@@ -86,6 +87,7 @@ export function buildOpenApiDocument(options: {
     paths: {
       ...uppyPaths(),
       ...(options.imports ? importPaths() : {}),
+      ...tusPaths(),
       ...openApiPaths(options.routes ?? []),
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'alive' } } } },
       '/readyz': {

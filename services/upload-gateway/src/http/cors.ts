@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 
 /** Headers browsers may read: Uppy reads `ETag` from part uploads; clients poll `Location`. */
 const EXPOSED = 'ETag, Location, Retry-After, Idempotent-Replayed';
-const METHODS = 'GET, HEAD, POST, PUT, DELETE, OPTIONS';
+const METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 const DEFAULT_ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key';
 
 /**
