@@ -24,6 +24,7 @@ const dataDependent = {
   'Retries and rate-limit pauses / A': 'empty until a job attempt is retried or paused by a 429',
   'Job outcome ratio / A': 'empty until a job fails for good or is rejected',
   'Upload rejections by code / A': 'empty until the gateway refuses an upload',
+  'import.list: attempt duration / A': 'empty until a bucket import lists a page',
 };
 
 /** Every target of every panel (rows' panels included), Grafana variables replaced by "all". */
