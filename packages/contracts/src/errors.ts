@@ -24,6 +24,8 @@ export const errorCodes = {
   conflict: { status: 409, retryable: false },
   /** The Idempotency-Key was used with another request, or its first request is still running. */
   idempotency_conflict: { status: 409, retryable: false },
+  /** A body that must say its size up front (a part relayed to S3) came without `Content-Length`. */
+  length_required: { status: 411, retryable: false },
   payload_too_large: { status: 413, retryable: false },
   unsupported_media_type: { status: 415, retryable: false },
   corrupt_image: { status: 422, retryable: false },

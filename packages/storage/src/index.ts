@@ -15,6 +15,7 @@ export * from './local-upload-signer';
 export * from './create-upload-signer';
 export * from './s3-object-reader';
 export * from './multipart-uploads';
+export * from './relayed-parts';
 export * from './s3-multipart-uploads';
 export * from './local-multipart-uploads';
 export * from './create-multipart-uploads';

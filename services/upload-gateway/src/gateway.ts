@@ -12,7 +12,7 @@ import {
   type Registry,
 } from '@ingestkit/runtime';
 import type { Queue } from 'bullmq';
-import type { DirectUploadSigner, LocalMultipartUploads, MultipartUploads, ObjectStore } from '@ingestkit/storage';
+import { relaysParts, type DirectUploadSigner, type MultipartUploads, type ObjectStore } from '@ingestkit/storage';
 import { assetRoutes } from './assets/assets.routes';
 import { createAuth } from './http/auth';
 import { completeRoutes } from './uploads/complete.routes';
@@ -35,7 +35,7 @@ import { createIntake } from './intake/intake';
 import { createImportStore } from './imports/import-store';
 import { importRoutes } from './imports/imports.routes';
 import { jobRoutes } from './jobs/jobs.routes';
-import { localPartRoutes } from './multipart/local-parts.routes';
+import { relayedPartRoutes } from './multipart/relayed-parts.routes';
 import { localUploadRoutes } from './uploads/local-uploads.routes';
 import { createMultipartSessions } from './multipart/multipart-sessions';
 import { presignRoutes } from './uploads/presign.routes';
@@ -211,10 +211,10 @@ export function createGateway(deps: GatewayDeps): Express {
       }),
     );
   }
-  if (isLocalMultipart(deps.multipart)) {
+  if (relaysParts(deps.multipart)) {
     app.use(
       mount(
-        localPartRoutes({
+        relayedPartRoutes({
           multipart: deps.multipart,
           sessions,
           secret: localUploadSecret(config.signing.secret),
@@ -296,8 +296,4 @@ export function createGateway(deps: GatewayDeps): Express {
   app.use(docsReferenceRoutes());
   app.use(countUploadRejections(gatewayMetrics));
   return finishHttpApp(app, deps.logger);
-}
-
-function isLocalMultipart(multipart: MultipartUploads): multipart is LocalMultipartUploads {
-  return 'putPart' in multipart;
 }
