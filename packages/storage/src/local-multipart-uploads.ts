@@ -7,7 +7,6 @@ import {
   checkPartList,
   MAX_PART_NUMBER,
   type MultipartUploadRef,
-  type MultipartUploads,
   type UploadedPart,
 } from './multipart-uploads';
 import type { ObjectStore } from './object-store';
