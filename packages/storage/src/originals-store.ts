@@ -8,9 +8,7 @@ import { s3StoreConfig, type StorageEnvValues } from './store-settings';
 
 /** Where originals are kept, as the runtime's `originalsFromEnv` gives it (`off` builds no store). */
 export type OriginalsPlacementInput =
-  | { store: 'off' }
-  | { store: 'local' }
-  | { store: 's3'; bucket: string; prefix: string; storageClass?: S3StorageClass };
+  { store: 'off' } | { store: 'local' } | { store: 's3'; bucket: string; prefix: string; storageClass?: S3StorageClass };
 
 /** What {@link createOriginals} builds the originals store from. */
 export type OriginalsStoreConfig =
@@ -82,7 +80,11 @@ export function createOriginals(config: OriginalsStoreConfig): Originals {
     ...(config.credentials ? { credentials: config.credentials } : {}),
   });
   return {
-    store: createS3Store({ client, bucket: config.bucket, ...(config.storageClass ? { storageClass: config.storageClass } : {}) }),
+    store: createS3Store({
+      client,
+      bucket: config.bucket,
+      ...(config.storageClass ? { storageClass: config.storageClass } : {}),
+    }),
     signGet: createS3GetSigner({ client, bucket: config.bucket }),
     ...naming,
   };

@@ -34,9 +34,7 @@ export const originalsEnv = z.object({
 
 /** Where originals are kept (`off`: nowhere). */
 export type OriginalsPlacement =
-  | { store: 'off' }
-  | { store: 'local' }
-  | { store: 's3'; bucket: string; prefix: string; storageClass?: OriginalsStorageClass };
+  { store: 'off' } | { store: 'local' } | { store: 's3'; bucket: string; prefix: string; storageClass?: OriginalsStorageClass };
 
 /** The settings {@link originalsEnv} describes (the store itself is built by `createOriginals` in @ingestkit/storage). */
 export interface OriginalsSettings {
