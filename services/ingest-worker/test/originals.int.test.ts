@@ -127,6 +127,46 @@ describe('originals kept for ever (local store)', () => {
   });
 });
 
+describe('a kept copy that differs from the upload', () => {
+  let pipeline: TestPipeline;
+  beforeAll(async () => {
+    pipeline = await startTestPipeline({ redisUrl: redis.url, originals: { retentionDays: 0 } });
+  });
+  afterAll(async () => {
+    await pipeline.close();
+  });
+
+  it('is deleted and the delivery fails retryably (storage_error), leaving the asset undelivered', async () => {
+    const quietPrefix = uniquePrefix('quiet');
+    const queues = {
+      optimize: createQueue(queueNames.optimize, { connection: pipeline.redis, prefix: quietPrefix }),
+      deliver: createQueue(queueNames.deliver, { connection: pipeline.redis, prefix: quietPrefix }),
+    };
+    const deps: StageDeps = { ...pipeline.stageDeps, queues };
+    try {
+      const data = await makeJpeg({ width: 120, height: 80 });
+      const asset = makeAsset();
+      // What the gateway hashed is not what staging holds (a corrupted copy on the way).
+      asset.original = { key: stagingKeys.original(asset.id), bytes: data.length, sha256: sha256(Buffer.from('other bytes')) };
+      await pipeline.staging.put({ key: asset.original.key, body: data });
+      await pipeline.registry.create(asset);
+      await validateStage(deps).process({ version: 1, assetId: asset.id }, context());
+      await optimizeStage(deps).process({ version: 1, assetId: asset.id }, context());
+      await expect(deliverStage(deps).process({ version: 1, assetId: asset.id }, context())).rejects.toMatchObject({
+        code: 'storage_error',
+        retryable: true,
+      });
+      const { originals } = pipeline.originals!;
+      expect(await originals.store.head(originals.keyOf(asset.id))).toBeNull();
+      expect((await pipeline.registry.get(asset.id))!.status).toBe('delivering');
+      expect(await pipeline.staging.head(asset.original.key)).not.toBeNull();
+    } finally {
+      await Promise.all([queues.optimize.obliterate({ force: true }), queues.deliver.obliterate({ force: true })]);
+      await Promise.all([queues.optimize.close(), queues.deliver.close()]);
+    }
+  });
+});
+
 describe('originals off', () => {
   let pipeline: TestPipeline;
   beforeAll(async () => {

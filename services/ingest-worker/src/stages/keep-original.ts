@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { IngestError, type Asset, type AssetOriginal } from '@ingestkit/contracts';
 import { imageContentType } from '@ingestkit/imaging';
 import type { Logger } from '@ingestkit/runtime';
@@ -44,11 +45,11 @@ export async function keepOriginal(
       done(null, chunk);
     },
   });
-  const source = await deps.staging.get(original.key);
-  source.on('error', (err) => hashing.destroy(err));
+  // `put` reports any failure; the pipeline only makes a failure on either side close both streams.
+  pipeline(await deps.staging.get(original.key), hashing).catch(() => undefined);
   await kept.originals.store.put({
     key,
-    body: source.pipe(hashing),
+    body: hashing,
     ...(original.format ? { contentType: imageContentType(original.format) } : {}),
   });
   const sha256 = hash.digest('hex');
