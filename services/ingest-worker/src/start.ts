@@ -60,6 +60,12 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
   const registry = createRedisAssetRegistry({ redis, prefix });
   // Originals kept after delivery (absent with ORIGINALS_STORE=off), and their retention index.
   const originalsStore = config.originals.store && createOriginals(config.originals.store);
+  if (config.originals.store?.driver === 'local' && config.stores.staging.driver === 's3') {
+    logger.warn(
+      { root: config.originals.store.root },
+      'originals are kept on local disk while staging is on S3: the gateway can serve them only if it shares this disk (set ORIGINALS_STORE=s3 otherwise)',
+    );
+  }
   const originals = originalsStore && {
     originals: originalsStore,
     retentionDays: config.originals.retentionDays,
