@@ -22,6 +22,8 @@ export const errorCodes = {
   url_already_used: { status: 403, retryable: false },
   not_found: { status: 404, retryable: false },
   conflict: { status: 409, retryable: false },
+  /** The asset has no kept original: originals are off, it expired, or the asset was not delivered yet. */
+  original_unavailable: { status: 409, retryable: false },
   /** The Idempotency-Key was used with another request, or its first request is still running. */
   idempotency_conflict: { status: 409, retryable: false },
   /** A body that must say its size up front (a part relayed to S3) came without `Content-Length`. */

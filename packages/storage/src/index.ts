@@ -20,3 +20,5 @@ export * from './s3-multipart-uploads';
 export * from './local-multipart-uploads';
 export * from './create-multipart-uploads';
 export * from './s3-object-pages';
+export * from './s3-get-signer';
+export * from './originals-store';

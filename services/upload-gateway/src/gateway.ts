@@ -12,7 +12,13 @@ import {
   type Registry,
 } from '@ingestkit/runtime';
 import type { Queue } from 'bullmq';
-import { relaysParts, type DirectUploadSigner, type MultipartUploads, type ObjectStore } from '@ingestkit/storage';
+import {
+  relaysParts,
+  type DirectUploadSigner,
+  type MultipartUploads,
+  type ObjectStore,
+  type Originals,
+} from '@ingestkit/storage';
 import { assetRoutes } from './assets/assets.routes';
 import { createAuth } from './http/auth';
 import { completeRoutes } from './uploads/complete.routes';
@@ -20,6 +26,7 @@ import type { GatewayConfig } from './config';
 import { corsMiddleware } from './http/cors';
 import { docsReferenceRoutes, openApiRoutes } from './docs/docs.routes';
 import { localFilesRoutes } from './assets/files.routes';
+import { originalRoutes } from './assets/original.routes';
 import { countUploadRejections, createGatewayMetrics } from './http/gateway-metrics';
 import { createBackpressure } from './http/backpressure';
 import { createIdempotency } from './http/idempotency';
@@ -90,6 +97,8 @@ export interface GatewayDeps {
   multipart: MultipartUploads;
   /** The `local` destination's store, served under `/files/`. */
   localAssets: ObjectStore;
+  /** Where originals are kept (`ORIGINALS_STORE`), served by `GET /v1/assets/:id/original`; absent when off. */
+  originals?: Originals;
   /** Resumable uploads at `/v1/tus` over this datastore (see `createTusDatastore`); off without it. */
   tus?: { datastore: TusDataStore; metrics: TusMetrics };
 }
@@ -261,6 +270,7 @@ export function createGateway(deps: GatewayDeps): Express {
     );
   }
   app.use(mount(assetRoutes({ registry: deps.registry, queues: deps.queues })));
+  app.use(mount(originalRoutes({ registry: deps.registry, originals: deps.originals })));
   app.use(mount([...localFilesRoutes({ store: deps.localAssets }), ...imagekitRoutes({ imagekit: config.imagekit })]));
   app.use(
     mount(

@@ -13,7 +13,13 @@ import {
   type Logger,
   type ShutdownStep,
 } from '@ingestkit/runtime';
-import { createDirectUploadSigner, createMultipartUploads, createObjectStore, createS3Client } from '@ingestkit/storage';
+import {
+  createDirectUploadSigner,
+  createMultipartUploads,
+  createObjectStore,
+  createOriginals,
+  createS3Client,
+} from '@ingestkit/storage';
 import { createBackpressure } from './http/backpressure';
 import type { GatewayConfig } from './config';
 import { createGateway } from './gateway';
@@ -85,6 +91,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     uploadSigner: createDirectUploadSigner(config.stores.staging, local),
     multipart,
     localAssets: createObjectStore(config.stores.localAssets),
+    ...(config.originals ? { originals: createOriginals(config.originals) } : {}),
     tus,
   });
   const intake = createIntake({

@@ -1,6 +1,7 @@
 import { IngestError, lifecycle, queueNames, stagingKeys, type AssetOutput } from '@ingestkit/contracts';
 import type { StageProcessor } from '@ingestkit/runtime';
 import { enterStage } from './enter-stage';
+import { keepOriginal } from './keep-original';
 import type { StageDeps } from './stage-deps';
 import { recordFinalFailure, timed } from './stage-outcome';
 
@@ -10,9 +11,10 @@ function withoutVariants(output: AssetOutput): Omit<AssetOutput, 'variants'> {
 }
 
 /**
- * `ingest.deliver`: hands the optimized file (and its variants) to the asset's destination, marks the asset
- * `ready` with the public URL, then removes its staging objects. The destination key derives
- * from the asset, so a repeated delivery overwrites instead of duplicating.
+ * `ingest.deliver`: hands the optimized file (and its variants) to the asset's destination, keeps
+ * the original (`ORIGINALS_STORE`), marks the asset `ready` with the public URL, then removes its
+ * staging objects. The destination key derives from the asset, so a repeated delivery
+ * overwrites instead of duplicating.
  */
 export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.deliver> {
   return {
@@ -43,6 +45,8 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
       });
       // Index before `ready`, so the ImageKit webhook for this file finds its asset.
       if (delivered.imagekit) await deps.registry.indexImageKitFile(delivered.imagekit.fileId, assetId);
+      // Kept before `ready` and recorded with it; staging goes only after (see keep-original.ts).
+      const original = await keepOriginal(deps, asset, logger);
       const ready = await deps.registry.transition(assetId, {
         ...lifecycle.delivered,
         patch: {
@@ -53,6 +57,7 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
             url: delivered.url,
             ...(delivered.imagekit ? { imagekit: delivered.imagekit } : {}),
           },
+          ...(original ? { original } : {}),
           error: null,
         },
       });

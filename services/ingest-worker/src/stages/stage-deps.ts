@@ -4,6 +4,7 @@ import type { ImageRunner, ImagingLimits, PolicyRegistry } from '@ingestkit/imag
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { ObjectStore } from '@ingestkit/storage';
 import type { Destination } from '../destinations/destination';
+import type { KeptOriginals } from '../originals/kept-originals';
 import type { PipelineMetrics } from '../pipeline-metrics';
 import type { SourceFetcher } from '../sources/source-fetcher';
 
@@ -22,4 +23,6 @@ export interface StageDeps {
   metrics?: PipelineMetrics;
   /** Fetches server-side jobs' sources (URL, S3 object) into staging; without it they cannot be validated. */
   sources?: SourceFetcher;
+  /** Where delivered assets' originals are kept (`ORIGINALS_STORE`); absent when `off`: none is kept. */
+  originals?: KeptOriginals;
 }
