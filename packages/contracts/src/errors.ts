@@ -22,6 +22,8 @@ export const errorCodes = {
   url_already_used: { status: 403, retryable: false },
   not_found: { status: 404, retryable: false },
   conflict: { status: 409, retryable: false },
+  /** A tus request without `Tus-Resumable: 1.0.0` (tus answers 412 Precondition Failed). */
+  tus_version_unsupported: { status: 412, retryable: false },
   /** The Idempotency-Key was used with another request, or its first request is still running. */
   idempotency_conflict: { status: 409, retryable: false },
   payload_too_large: { status: 413, retryable: false },

@@ -6,6 +6,7 @@ import {
   createHttpApp,
   finishHttpApp,
   isRedisReachable,
+  operationalRoutes,
   type IngestQueues,
   type Logger,
   type Redis,
@@ -46,7 +47,7 @@ import { uploadTokenRoutes } from './uploads/upload-tokens.routes';
 import { uploadRoutes } from './uploads/uploads.routes';
 import { uppyRoutes } from './uppy/uppy.routes';
 import { uppySignRoutes } from './uppy/uppy-sign.routes';
-import { createUppyUploads, uppyAuth } from './uppy/uppy-uploads';
+import { createUppyUploads, tokenFromPath } from './uppy/uppy-uploads';
 import type { TusDataStore } from './tus/tus-library';
 import type { TusMetrics } from './tus/tus-metrics';
 import { tusRoutes } from './tus/tus.routes';
@@ -115,6 +116,7 @@ export function createGateway(deps: GatewayDeps): Express {
   const authChains: AuthChains = {
     apiKey: [requireApiKey],
     uploader: [requireUploader],
+    pathToken: [tokenFromPath, requireUploader],
     admin: [requireAdminKey(config.auth.adminKeys)],
     s3Events: [requireS3EventsToken({ token: config.s3Events.token, requireApiKey })],
     signed: [],
@@ -162,7 +164,6 @@ export function createGateway(deps: GatewayDeps): Express {
     redis,
     prefix,
   });
-  const uploads = { intake, admission, requireUploader, idempotent };
   app.use(mount(uploadTokenRoutes({ tokens, destinations: config.destinations })));
   app.use(
     mount(
@@ -183,7 +184,8 @@ export function createGateway(deps: GatewayDeps): Express {
   );
   const sessions = createMultipartSessions({ ...deps, prefix, staging: deps.staging, intake });
   const uppyUploads = createUppyUploads({
-    ...uploads,
+    intake,
+    admission,
     registry: deps.registry,
     sessions,
     multipart: deps.multipart,
@@ -195,20 +197,20 @@ export function createGateway(deps: GatewayDeps): Express {
     sessions,
     multipart: deps.multipart,
     expiresInSeconds: config.directUploads.expiresInSeconds,
-    auth: uppyAuth(requireUploader),
   };
-  app.use(uppySignRoutes({ ...uppy, secret: uppySignSecret(config.signing.secret) }));
-  app.use(uppyRoutes({ ...uppy, idempotent }));
+  app.use(mount(uppySignRoutes({ ...uppy, secret: uppySignSecret(config.signing.secret) })));
+  app.use(mount(uppyRoutes(uppy)));
   if (deps.tus) {
     app.use(
-      tusRoutes({
-        uploads: createTusUploads({ admission, intake, registry: deps.registry, staging: deps.staging, redis, prefix }),
-        datastore: deps.tus.datastore,
-        metrics: deps.tus.metrics,
-        requireUploader,
-        logger: deps.logger,
-        corsOrigins: config.cors.origins,
-      }),
+      mount(
+        tusRoutes({
+          uploads: createTusUploads({ admission, intake, registry: deps.registry, staging: deps.staging, redis, prefix }),
+          datastore: deps.tus.datastore,
+          metrics: deps.tus.metrics,
+          logger: deps.logger,
+          corsOrigins: config.cors.origins,
+        }),
+      ),
     );
   }
   if (isLocalMultipart(deps.multipart)) {
@@ -248,16 +250,16 @@ export function createGateway(deps: GatewayDeps): Express {
   );
   if (deps.importQueue) {
     app.use(
-      importRoutes({
-        store: createImportStore({ redis, prefix }),
-        registry: deps.registry,
-        listQueue: deps.importQueue,
-        destinations: config.destinations,
-        sourceBuckets: config.sources.buckets,
-        assertQueueAvailable,
-        requireApiKey,
-        idempotent,
-      }),
+      mount(
+        importRoutes({
+          store: createImportStore({ redis, prefix }),
+          registry: deps.registry,
+          listQueue: deps.importQueue,
+          destinations: config.destinations,
+          sourceBuckets: config.sources.buckets,
+          assertQueueAvailable,
+        }),
+      ),
     );
   }
   app.use(mount(assetRoutes({ registry: deps.registry, queues: deps.queues })));
@@ -289,10 +291,9 @@ export function createGateway(deps: GatewayDeps): Express {
       }),
     ),
   );
-  // Last: the document lists every route declared above and this one.
-  app.use(
-    mount(openApiRoutes({ destinations: config.destinations, routes: [...routes], imports: deps.importQueue !== undefined })),
-  );
+  // Last: the document lists every route declared above, the runtime's health, readiness and
+  // metrics routes (mounted by createHttpApp, described by operationalRoutes) and this one.
+  app.use(mount(openApiRoutes({ destinations: config.destinations, routes: [...operationalRoutes(config.edge), ...routes] })));
   app.use(docsReferenceRoutes());
   app.use(countUploadRejections(gatewayMetrics));
   return finishHttpApp(app, deps.logger);

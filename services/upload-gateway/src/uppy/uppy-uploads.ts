@@ -171,13 +171,11 @@ export function createUppyUploads(deps: UppyUploadsDeps) {
 
 export type UppyUploads = ReturnType<typeof createUppyUploads>;
 
-/** The auth chains of `/v1/uppy/…` (bearer) and `/v1/uppy/:token/…` (the token in the path). */
-export function uppyAuth(requireUploader: RequestHandler): { header: RequestHandler[]; path: RequestHandler[] } {
-  return { header: [requireUploader], path: [tokenFromPath, requireUploader] };
-}
-
-/** `<base>/<token>/…`: the upload token as a path segment becomes the request's bearer. */
-const tokenFromPath: RequestHandler = (req, res, next) => {
+/**
+ * `<base>/<token>/…`: the upload token as a path segment becomes the request's bearer. The
+ * `pathToken` authentication chain (see `RouteAuth`) runs it before the uploader's.
+ */
+export const tokenFromPath: RequestHandler = (req, res, next) => {
   const token = String(req.params.token);
   if (!token.startsWith(UPLOAD_TOKEN_PREFIX)) {
     res.setHeader('WWW-Authenticate', 'Bearer');
