@@ -19,3 +19,6 @@ export * from './s3-multipart-uploads';
 export * from './local-multipart-uploads';
 export * from './create-multipart-uploads';
 export * from './s3-object-pages';
+export * from './streams/byte-limit';
+export * from './streams/hash-counter';
+export * from './streams/guarded-upload';

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { IngestError } from '@ingestkit/contracts';
-import { verifyLocalPart, type LocalMultipartUploads } from '@ingestkit/storage';
+import { guardedUpload, verifyLocalPart, type LocalMultipartUploads } from '@ingestkit/storage';
 import { defineRoute, signedParameter, type Route } from '../http/route';
 import type { MultipartSessions } from './multipart-sessions';
 import { PartMeter } from './part-meter';
@@ -89,8 +89,13 @@ async function storeLocalPart(deps: LocalPartRoutesDeps, req: Request, res: Resp
       refuse(res, tooLarge(`the upload would exceed its limit of ${uploadCap} bytes`, uploadCap));
     }
     const meter = new PartMeter(budget, { assetId, uploadCap, partCap }, declared);
-    req.on('error', (err) => meter.destroy(err));
-    const stored = await deps.multipart.putPart({ ...ref, body: req.pipe(meter) }).catch(async (err: unknown) => {
+    // A part is not sniffed nor hashed here: its bytes may start anywhere in the file, and the
+    // store answers its MD5 ETag; the joined file is sniffed and hashed at completion.
+    const { stored } = await guardedUpload({
+      body: req,
+      limit: meter,
+      store: (body) => deps.multipart.putPart({ ...ref, body }),
+    }).catch(async (err: unknown) => {
       // The store removed what it had written before answering: give the reservation back.
       await budget.release(assetId, meter.reserved);
       refuse(res, err);
