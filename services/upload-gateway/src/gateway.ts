@@ -13,7 +13,7 @@ import {
   type Registry,
 } from '@ingestkit/runtime';
 import type { Queue } from 'bullmq';
-import type { DirectUploadSigner, LocalMultipartUploads, MultipartUploads, ObjectStore } from '@ingestkit/storage';
+import type { DirectUploadSigner, HashPool, LocalMultipartUploads, MultipartUploads, ObjectStore } from '@ingestkit/storage';
 import { assetRoutes } from './assets/assets.routes';
 import { createAuth } from './http/auth';
 import { completeRoutes } from './uploads/complete.routes';
@@ -93,6 +93,8 @@ export interface GatewayDeps {
   localAssets: ObjectStore;
   /** Resumable uploads at `/v1/tus` over this datastore (see `createTusDatastore`); off without it. */
   tus?: { datastore: TusDataStore; metrics: TusMetrics };
+  /** Threads that hash uploads (see `createHashPool`), owned and closed by the caller; without them, hashing is inline. */
+  hashPool?: HashPool;
 }
 
 /** The upload gateway's HTTP app, built from real dependencies (tests pass their own). */
@@ -179,6 +181,7 @@ export function createGateway(deps: GatewayDeps): Express {
         destinations: config.destinations,
         staging: deps.staging,
         countBytes: (bytes) => gatewayMetrics.uploadBytes.inc(bytes),
+        hashPool: deps.hashPool,
       }),
     ),
   );
@@ -233,6 +236,7 @@ export function createGateway(deps: GatewayDeps): Express {
         secret: localUploadSecret(config.signing.secret),
         redis,
         prefix,
+        hashPool: deps.hashPool,
       }),
     ),
   );

@@ -13,7 +13,13 @@ import {
   type Logger,
   type ShutdownStep,
 } from '@ingestkit/runtime';
-import { createDirectUploadSigner, createMultipartUploads, createObjectStore, createS3Client } from '@ingestkit/storage';
+import {
+  createDirectUploadSigner,
+  createHashPoolForThisMachine,
+  createMultipartUploads,
+  createObjectStore,
+  createS3Client,
+} from '@ingestkit/storage';
 import { createBackpressure } from './http/backpressure';
 import type { GatewayConfig } from './config';
 import { createGateway } from './gateway';
@@ -70,6 +76,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     metrics: createTusMetrics(metrics),
   };
   const tusWrites = trackWrites(tus.datastore);
+  // Owned here and closed at shutdown, after the last request that could hash has ended.
+  const hashPool = createHashPoolForThisMachine();
   const app = createGateway({
     config,
     logger,
@@ -86,6 +94,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     multipart,
     localAssets: createObjectStore(config.stores.localAssets),
     tus,
+    hashPool,
   });
   const intake = createIntake({
     registry,
@@ -140,6 +149,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       { name: 'http', close: () => server.close() },
       // Bytes of cut-off PATCHes the tus store is still saving (see trackWrites).
       { name: 'tus-writes', close: () => tusWrites.drain() },
+      { name: 'hash-pool', close: async () => await hashPool?.close() },
       { name: 'multipart-sweeper', close: () => sweeper.stop() },
       { name: 'staging-janitor', close: () => janitor.stop() },
       { name: 'import-lister', close: () => importLister.stop() },

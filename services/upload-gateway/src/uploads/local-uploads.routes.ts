@@ -4,7 +4,7 @@ import type { AssetRegistry } from '@ingestkit/registry';
 import type { Redis } from '@ingestkit/runtime';
 import { defineRoute, signedParameter, type Route } from '../http/route';
 import { SniffGuard } from '@ingestkit/imaging';
-import { guardedUpload, verifyLocalUpload, type LocalUploadGrant, type ObjectStore } from '@ingestkit/storage';
+import { guardedUpload, verifyLocalUpload, type HashPool, type LocalUploadGrant, type ObjectStore } from '@ingestkit/storage';
 import { receiveMultipartUpload } from './multipart-upload';
 
 export interface LocalUploadRoutesDeps {
@@ -13,6 +13,8 @@ export interface LocalUploadRoutesDeps {
   /** The derived local-upload secret (see signing-keys.ts). */
   secret: string;
   redis: Redis;
+  /** The service's hashing threads (inline without). */
+  hashPool?: HashPool;
   prefix: string;
 }
 
@@ -139,6 +141,7 @@ async function receive(
       store: deps.staging,
       maxBytes: grant.maxBytes,
       keyFor: () => Promise.resolve(grant.key),
+      hashPool: deps.hashPool,
     });
     return received.file.sha256;
   }
@@ -146,7 +149,7 @@ async function receive(
     body: req,
     limit: grant.maxBytes,
     sniff: new SniffGuard(),
-    hash: {},
+    hash: { pool: deps.hashPool },
     store: (body) => deps.staging.put({ key: grant.key, body }),
   });
   return received.sha256;

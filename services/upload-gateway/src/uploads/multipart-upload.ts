@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import Busboy, { type Busboy as BusboyParser, type FileInfo } from 'busboy';
 import { IngestError, toIngestError, type ImageFormat } from '@ingestkit/contracts';
 import { SniffGuard } from '@ingestkit/imaging';
-import { ByteLimit, guardedUpload, type ObjectStore } from '@ingestkit/storage';
+import { ByteLimit, guardedUpload, type HashPool, type ObjectStore } from '@ingestkit/storage';
 
 export interface ReceivedUpload {
   /** Text fields as sent (validated by the caller against the contracts). */
@@ -23,7 +23,13 @@ const MAX_FIELDS = 20;
  */
 export async function receiveMultipartUpload(
   req: Request,
-  options: { store: ObjectStore; maxBytes: number; keyFor(fields: Record<string, string>): Promise<string> },
+  options: {
+    store: ObjectStore;
+    maxBytes: number;
+    keyFor(fields: Record<string, string>): Promise<string>;
+    /** The service's hashing threads (inline without). */
+    hashPool?: HashPool;
+  },
 ): Promise<ReceivedUpload & { key: string }> {
   const busboy = createParser(req, options.maxBytes);
   const fields: Record<string, string> = {};
@@ -66,7 +72,7 @@ export async function receiveMultipartUpload(
         // busboy truncates at maxBytes + 1 (its `limit` above); this refuses the same byte, with the same error.
         limit: new ByteLimit(options.maxBytes, tooLarge),
         sniff: guard,
-        hash: {},
+        hash: { pool: options.hashPool },
         signal: aborted.signal,
         store: (body) => options.store.put({ key: admittedKey, body }),
       });
