@@ -50,6 +50,11 @@ export const errorCodes = {
   policy_unknown: { status: 422, retryable: false },
   rate_limited: { status: 429, retryable: true },
   internal_error: { status: 500, retryable: true },
+  /**
+   * A registry transition the lifecycle (`lifecycle.ts`) has no move for: a bug in the code that
+   * asked for it, never the client's doing, so never retried.
+   */
+  lifecycle_violation: { status: 500, retryable: false },
   /** The object store failed or stayed unavailable through the SDK's own retries (S3 5xx, SlowDown, network). */
   storage_error: { status: 502, retryable: true },
   /**
