@@ -6,7 +6,7 @@ import type { MultipartUploads } from '@ingestkit/storage';
 import type { MultipartSessions } from '../multipart/multipart-sessions';
 import { parseBody } from '../http/parse-body';
 import { defineRoute, signedParameter, type Route } from '../http/route';
-import { UPPY_BASES, uppyTokenParameter } from './uppy.routes';
+import { newUploadErrors, UPPY_BASES, uppyTokenParameter } from './uppy.routes';
 import type { UppyUploads } from './uppy-uploads';
 
 export interface UppySignRoutesDeps {
@@ -95,13 +95,7 @@ export function uppySignRoutes(deps: UppySignRoutesDeps): Route[] {
       body: { contentType: 'application/json', schema: { component: 'UppySignRequest' } },
       before: [jsonBody({ limit: '16kb' })],
       answers: { 200: { description: 'Where to send the request', body: { component: 'UppySignResponse' } } },
-      errors: [
-        ['forbidden', 'outside the upload token limits'],
-        ['not_found', 'no open multipart upload with this uploadId and key'],
-        'bad_request',
-        'unsupported_media_type',
-        'dependency_unavailable',
-      ],
+      errors: [...newUploadErrors, ['not_found', 'no open multipart upload with this uploadId and key']],
       handle: handler,
     }),
   );

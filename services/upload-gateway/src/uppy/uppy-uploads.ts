@@ -78,14 +78,12 @@ export function createUppyUploads(deps: UppyUploadsDeps) {
     });
     const admitted = await deps.admission.admit({ principal, options: request, assetId: newAssetId() });
     res.locals.assetId = admitted.assetId;
-    const { assetId, stagingKey: key, maxBytes } = admitted;
+    const { stagingKey: key, maxBytes } = admitted;
     // The size is unknown until completion: the cap stands in for it, and is what completion enforces.
-    const asset = await deps.intake.awaitUpload({
-      assetId,
-      options: admitted.options,
-      createdBy: admitted.createdBy,
+    const asset = await deps.intake.awaitUpload(admitted, {
       fileName: input.filename,
-      original: { key, bytes: maxBytes, contentType: contentType.data },
+      bytes: maxBytes,
+      contentType: contentType.data,
     });
     return { asset, key, maxBytes, contentType: contentType.data };
   }

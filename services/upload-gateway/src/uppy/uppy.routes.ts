@@ -47,6 +47,13 @@ const query = (name: string, description: string, required = true): RouteParamet
 });
 const uploadIdParameter: RouteParameter = { name: 'uploadId', in: 'path' };
 const keyParameter = query('key', 'The staging key the create call answered (`staging/<assetId>/original`)');
+/** The refusals of every route that starts an upload (a new asset, admitted like any other). */
+export const newUploadErrors = [
+  ['forbidden', 'outside the upload token limits'],
+  'bad_request',
+  'unsupported_media_type',
+  'dependency_unavailable',
+] as const;
 /** The refusals of every route that reaches an open multipart upload. */
 const sessionErrors = [
   ['forbidden', 'outside the upload token limits'],
@@ -87,12 +94,7 @@ export function uppyRoutes(deps: UppyRoutesDeps): Route[] {
           query('type', 'An image content type'),
         ],
         answers: { 200: { description: 'Where and how to upload', body: { component: 'UppyUploadParams' } } },
-        errors: [
-          ['forbidden', 'outside the upload token limits'],
-          'bad_request',
-          'unsupported_media_type',
-          'dependency_unavailable',
-        ],
+        errors: newUploadErrors,
         handle: async (req, res) => {
           const query = req.query as Record<string, unknown>;
           const metadata = Object.fromEntries(
@@ -121,12 +123,7 @@ export function uppyRoutes(deps: UppyRoutesDeps): Route[] {
         answers: {
           200: { description: 'The staging key and upload id', body: { component: 'UppyCreateMultipartResponse' } },
         },
-        errors: [
-          ['forbidden', 'outside the upload token limits'],
-          'bad_request',
-          'unsupported_media_type',
-          'dependency_unavailable',
-        ],
+        errors: newUploadErrors,
         handle: async (req, res) => {
           const request = parseBody(UppyCreateMultipartRequest, req.body);
           const body = await uploads.multipart(res, {
