@@ -15,6 +15,7 @@ import {
 } from '@ingestkit/runtime';
 import {
   createDirectUploadSigner,
+  createHashPoolForThisMachine,
   createMultipartUploads,
   createObjectStore,
   createOriginals,
@@ -76,6 +77,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     metrics: createTusMetrics(metrics),
   };
   const tusWrites = trackWrites(tus.datastore);
+  // Owned here and closed at shutdown, after the last request that could hash has ended.
+  const hashPool = createHashPoolForThisMachine();
   const app = createGateway({
     config,
     logger,
@@ -93,6 +96,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     localAssets: createObjectStore(config.stores.localAssets),
     ...(config.originals ? { originals: createOriginals(config.originals) } : {}),
     tus,
+    hashPool,
   });
   const intake = createIntake({
     registry,
@@ -147,6 +151,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       { name: 'http', close: () => server.close() },
       // Bytes of cut-off PATCHes the tus store is still saving (see trackWrites).
       { name: 'tus-writes', close: () => tusWrites.drain() },
+      { name: 'hash-pool', close: async () => await hashPool?.close() },
       { name: 'multipart-sweeper', close: () => sweeper.stop() },
       { name: 'staging-janitor', close: () => janitor.stop() },
       { name: 'import-lister', close: () => importLister.stop() },
