@@ -1,5 +1,6 @@
 import { IngestError, lifecycle, queueNames, stagingKeys, type AssetOutput } from '@ingestkit/contracts';
 import type { StageProcessor } from '@ingestkit/runtime';
+import { removeIfDeletedMeanwhile } from './deleted-meanwhile';
 import { enterStage } from './enter-stage';
 import type { StageDeps } from './stage-deps';
 import { recordFinalFailure, timed } from './stage-outcome';
@@ -18,7 +19,7 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
   return {
     queue: queueNames.deliver,
     async process({ assetId }, { logger }) {
-      const asset = await enterStage(deps.registry, { assetId, stage: 'deliver', logger });
+      const asset = await enterStage(deps.registry, { assetId, stage: 'deliver', logger, staging: deps.staging });
       if (!asset) {
         // A crash between `ready` and the cleanup below leaves staging behind: finish it now.
         if ((await deps.registry.get(assetId))?.status === 'ready') await deps.staging.deletePrefix(stagingKeys.prefix(assetId));
@@ -43,20 +44,16 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
       });
       // Index before `ready`, so the ImageKit webhook for this file finds its asset.
       if (delivered.imagekit) await deps.registry.indexImageKitFile(delivered.imagekit.fileId, assetId);
-      const ready = await deps.registry.transition(assetId, {
-        ...lifecycle.delivered,
-        patch: {
-          output: {
-            ...withoutVariants(output),
-            ...(variants.length > 0 ? { variants } : {}),
-            key: delivered.key,
-            url: delivered.url,
-            ...(delivered.imagekit ? { imagekit: delivered.imagekit } : {}),
-          },
-          error: null,
-        },
-      });
+      const placed = {
+        ...withoutVariants(output),
+        ...(variants.length > 0 ? { variants } : {}),
+        key: delivered.key,
+        url: delivered.url,
+        ...(delivered.imagekit ? { imagekit: delivered.imagekit } : {}),
+      };
+      const ready = await deps.registry.transition(assetId, { ...lifecycle.delivered, patch: { output: placed, error: null } });
       if (ready) deps.metrics?.assetReady(ready);
+      else if (await removeIfDeletedMeanwhile(deps, { asset, destination, placed, logger })) return;
       await deps.staging.deletePrefix(stagingKeys.prefix(assetId));
     },
     onFinalFailure: ({ assetId }, error) => recordFinalFailure(deps, { assetId, stage: 'deliver', error }),
