@@ -16,7 +16,7 @@ export const assetIdParameter: RouteParameter = {
 /** `{asset}`, the answer of the routes about one asset. */
 const assetEnvelope = { type: 'object', required: ['asset'], properties: { asset: { $ref: '#/components/schemas/Asset' } } };
 
-function assetIdParam(value: unknown): string {
+export function assetIdParam(value: unknown): string {
   const id = String(value);
   if (!isAssetId(id)) throw new IngestError('not_found', `asset ${id} does not exist`);
   return id;
@@ -33,7 +33,7 @@ export function assetRoutes(deps: { registry: AssetRegistry; queues: IngestQueue
       path: '/v1/assets',
       summary:
         'List assets, newest first, filtered by status, folder, tag, policy, destination or creation time (all must hold); ' +
-        'follow nextCursor until it is absent (a filtered page may be short)',
+        'follow nextCursor until it is absent (a filtered page may be short). Deleted assets are listed only with status=deleted',
       auth: 'apiKey',
       query: AssetListQuery,
       answers: { 200: { description: 'A page of assets', body: { component: 'AssetPage' } } },
