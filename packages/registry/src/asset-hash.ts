@@ -16,7 +16,17 @@ const jsonFields = [
   'versions',
   'deletedBy',
 ] as const;
-const stringFields = ['id', 'status', 'destination', 'policy', 'fileName', 'folder', 'createdAt', 'updatedAt', 'deletedAt'] as const;
+const stringFields = [
+  'id',
+  'status',
+  'destination',
+  'policy',
+  'fileName',
+  'folder',
+  'createdAt',
+  'updatedAt',
+  'deletedAt',
+] as const;
 
 /** The hash fields of a whole asset. */
 export function encodeAsset(asset: Asset): Record<string, string> {
