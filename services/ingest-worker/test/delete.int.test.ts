@@ -218,6 +218,32 @@ describe('a delete while the asset is processed', () => {
     expect(await leftovers(pipeline.staging, asset)).toEqual([]);
   });
 
+  it('a deliver attempt that finds the asset deleted removes what an earlier attempt placed before it was killed', async () => {
+    for (const destination of ['local', 's3', 'imagekit'] as const) {
+      const store = destination === 's3' ? s3Store : pipeline.staging;
+      // An attempt that has read its bytes, then the delete and the eraser, then its put, then a SIGKILL.
+      let placed: Asset | undefined;
+      beforePut = async (assetId) => {
+        await tombstone(assetId);
+        await eraser().process({ version: 1, assetId }, context());
+      };
+      betweenPutAndReady = async (assetId) => {
+        placed = (await pipeline.registry.get(assetId))!;
+        throw new Error('killed');
+      };
+      const id = await pipeline.ingest(await makeJpeg({ width: 1200, height: 900 }), { destination });
+      const deadline = Date.now() + 20_000;
+      while (!placed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(placed?.status).toBe('deleted');
+      // The retried attempt (the harness' worker runs it; here also directly, as a stalled job's would).
+      const deliver = ingestPipeline(pipeline.stageDeps).find((stage) => stage.queue === 'ingest.deliver')!;
+      await deliver.process({ version: 1, assetId: id }, context());
+      const asset = await quiet(id);
+      if (destination === 'imagekit') expect(imagekitFilesOf(id)).toEqual([]);
+      else expect(await leftovers(store, asset)).toEqual([]);
+    }
+  });
+
   for (const destination of ['local', 's3', 'imagekit'] as const) {
     for (const when of ['after', 'before'] as const) {
       it(`a deliver to ${destination} refused ready because of a delete ${when} the put removes what it delivered (the eraser ran ${when} the put)`, async () => {

@@ -32,3 +32,20 @@ export async function removeIfDeletedMeanwhile(
   input.logger.info({ key: input.placed.key }, 'asset was deleted while it was delivered; removed what was delivered');
   return true;
 }
+
+/**
+ * A deliver job that finds its asset deleted (its entry was refused) removes what an earlier
+ * attempt of it may have placed: an attempt that put files after the eraser ran and was killed
+ * before its `ready` transition (found by the chaos suite) left them for nobody else to find.
+ * Keys derive from the asset, so this finds them without a record; removing nothing is cheap.
+ */
+export async function removeDeliveredIfDeleted(
+  deps: { registry: AssetRegistry; staging: ObjectStore; destinations: Partial<Record<string, Destination>> },
+  assetId: string,
+): Promise<boolean> {
+  const asset = await deps.registry.get(assetId);
+  if (asset?.status !== 'deleted') return false;
+  await deps.destinations[asset.destination]?.remove({ asset, ...(asset.output ? { output: asset.output } : {}) });
+  await deps.staging.deletePrefix(stagingKeys.prefix(assetId));
+  return true;
+}

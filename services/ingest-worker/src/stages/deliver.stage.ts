@@ -1,6 +1,6 @@
 import { IngestError, lifecycle, queueNames, stagingKeys, type AssetOutput } from '@ingestkit/contracts';
 import type { StageProcessor } from '@ingestkit/runtime';
-import { removeIfDeletedMeanwhile } from './deleted-meanwhile';
+import { removeDeliveredIfDeleted, removeIfDeletedMeanwhile } from './deleted-meanwhile';
 import { enterStage } from './enter-stage';
 import type { StageDeps } from './stage-deps';
 import { recordFinalFailure, timed } from './stage-outcome';
@@ -23,6 +23,7 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
       if (!asset) {
         // A crash between `ready` and the cleanup below leaves staging behind: finish it now.
         if ((await deps.registry.get(assetId))?.status === 'ready') await deps.staging.deletePrefix(stagingKeys.prefix(assetId));
+        else await removeDeliveredIfDeleted(deps, assetId);
         return;
       }
       const output = asset.output;
@@ -56,6 +57,10 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
       else if (await removeIfDeletedMeanwhile(deps, { asset, destination, placed, logger })) return;
       await deps.staging.deletePrefix(stagingKeys.prefix(assetId));
     },
-    onFinalFailure: ({ assetId }, error) => recordFinalFailure(deps, { assetId, stage: 'deliver', error }),
+    onFinalFailure: async ({ assetId }, error) => {
+      await recordFinalFailure(deps, { assetId, stage: 'deliver', error });
+      // An attempt killed after its put (a stalled job fails as worker_lost) may have left files of a deleted asset.
+      await removeDeliveredIfDeleted(deps, assetId);
+    },
   };
 }
