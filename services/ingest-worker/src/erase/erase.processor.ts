@@ -60,8 +60,8 @@ export function eraseProcessor(deps: EraseDeps): StageProcessor<typeof queueName
 
 /**
  * The URLs a CDN may still serve the asset's bytes under once they are gone: ImageKit's plain
- * file URL (its `?updatedAt=` versions and `tr=` transformations derive from it, and ImageKit
- * purges a path with its transformations). Local and S3 URLs carry a content `?v=` and are
+ * file URL, the one a cache may hold for the path (the `?updatedAt=` URLs handed out are
+ * versioned and, like the purge planner, not purged one by one). Local and S3 URLs carry a content `?v=` and are
  * served immutable: the purge service reaches ImageKit only, so a CDN of your own in front of
  * the S3 bucket keeps them until it evicts them (see the README). An overwriting asset's path
  * is purged too: if a later upload owns it now, the CDN fetches that upload's bytes again.
