@@ -188,6 +188,42 @@ describe('the eraser', () => {
     ]);
   });
 
+  it('leaves an overwritten local key to the upload that replaced it, and removes it with that upload', async () => {
+    const options = { folder: `ow-${Math.random().toString(36).slice(2, 8)}`, fileName: 'banner.jpg', overwrite: true };
+    const first = await pipeline.settled(await pipeline.ingest(await makeJpeg({ width: 700, height: 500 }), options), 30_000);
+    const second = await pipeline.settled(await pipeline.ingest(await makeJpeg({ width: 600, height: 400 }), options), 30_000);
+    expect(second.output!.key).toBe(first.output!.key);
+    await tombstone(first.id);
+    await eraser().process({ version: 1, assetId: first.id }, context());
+    expect(await pipeline.staging.head(second.output!.key)).not.toBeNull();
+    for (const variant of second.output!.variants ?? []) expect(await pipeline.staging.head(variant.key)).not.toBeNull();
+    await tombstone(second.id);
+    await eraser().process({ version: 1, assetId: second.id }, context());
+    expect(await pipeline.staging.head(second.output!.key)).toBeNull();
+    for (const variant of second.output!.variants ?? []) expect(await pipeline.staging.head(variant.key)).toBeNull();
+  });
+
+  it('deletes only its own version of an overwritten ImageKit file, and the file with the current version', async () => {
+    const options = {
+      destination: 'imagekit' as const,
+      folder: `ow-${Math.random().toString(36).slice(2, 8)}`,
+      fileName: 'hero.jpg',
+      overwrite: true,
+    };
+    const first = await pipeline.settled(await pipeline.ingest(await makeJpeg({ width: 500, height: 300 }), options), 30_000);
+    const second = await pipeline.settled(await pipeline.ingest(await makeJpeg({ width: 400, height: 300 }), options), 30_000);
+    const fileId = first.output!.imagekit!.fileId;
+    expect(second.output!.imagekit!.fileId).toBe(fileId);
+    const file = () => emulator.files().find((candidate) => candidate.fileId === fileId);
+    expect(file()!.versions).toHaveLength(2);
+    await tombstone(first.id);
+    await eraser().process({ version: 1, assetId: first.id }, context());
+    expect(file()!.versions.map((version) => version.versionId)).toEqual([second.output!.imagekit!.versionId]);
+    await tombstone(second.id);
+    await eraser().process({ version: 1, assetId: second.id }, context());
+    expect(file()).toBeUndefined();
+  });
+
   it('erases nothing of an asset that is not deleted', async () => {
     const id = await pipeline.ingest(await makeJpeg({ width: 300, height: 200 }));
     const ready = await pipeline.settled(id, 30_000);
