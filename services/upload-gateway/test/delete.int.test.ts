@@ -2,7 +2,7 @@
 import { AssetStatus, newAssetId, queueNames, stageJobId, type Asset } from '@ingestkit/contracts';
 import { createRedisAssetRegistry, notificationFromOutbox, outboxKeys } from '@ingestkit/registry';
 import { createQueue } from '@ingestkit/runtime';
-import { makeAsset, startRedis, type TestRedis } from '@ingestkit/testkit';
+import { makeAsset, makeJpeg, startRedis, type TestRedis } from '@ingestkit/testkit';
 import { callJson, mintUploadToken, startTestGateway, type TestGateway } from './harness';
 
 let redis: TestRedis;
@@ -105,4 +105,21 @@ it('hides deleted assets from the listing unless status=deleted is asked for', a
   expect(await ids(`status=deleted&folder=${folder}`)).toEqual([gone.id]);
   expect(await ids('limit=200')).not.toContain(gone.id);
   expect(await ids('status=deleted&limit=200')).toContain(gone.id);
+});
+
+it('never brings back a direct upload deleted while awaiting its bytes: completing it answers the tombstone, queues nothing', async () => {
+  const jpeg = await makeJpeg({ width: 64, height: 48 });
+  const signed = await callJson(gateway, 'POST', '/v1/uploads/presign', {
+    body: { fileName: 'photo.jpg', contentType: 'image/jpeg', size: jpeg.length },
+  });
+  const { asset, upload } = signed.body as { asset: Asset; upload: { url: string } };
+  expect((await remove(asset.id)).status).toBe(202);
+  const put = await fetch(upload.url, { method: 'PUT', body: jpeg, headers: { 'content-type': 'image/jpeg' } });
+  expect(put.status).toBeLessThan(500);
+  const completed = await callJson(gateway, 'POST', `/v1/assets/${asset.id}/complete`);
+  expect(completed.body.asset).toMatchObject({ id: asset.id, status: 'deleted' });
+  const validate = createQueue(queueNames.validate, { connection: gateway.redis, prefix: gateway.prefix });
+  expect(await validate.getJobState(stageJobId(asset.id, queueNames.validate))).toBe('unknown');
+  await validate.close();
+  expect((await registry().get(asset.id))?.status).toBe('deleted');
 });
