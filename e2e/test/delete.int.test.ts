@@ -25,7 +25,10 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 it('deletes a ready asset: tombstone, every delivered file and staging erased, hidden from the listing', async () => {
   const client = createClient({ url: stack.url, apiKey: API_KEY });
-  const uploaded = await client.upload(await makeJpeg({ width: 1600, height: 1200 }), { fileName: 'gone.jpg', folder: 'e2e-del' });
+  const uploaded = await client.upload(await makeJpeg({ width: 1600, height: 1200 }), {
+    fileName: 'gone.jpg',
+    folder: 'e2e-del',
+  });
   const ready = await client.waitForAsset(uploaded.id, { timeoutMs: 60_000 });
   expect(ready.status).toBe('ready');
   const delivered = await filesUnder(join(stack.dataDir, 'assets', 'e2e-del', ready.id));
