@@ -25,6 +25,7 @@ const dataDependent = {
   'Job outcome ratio / A': 'empty until a job fails for good or is rejected',
   'Upload rejections by code / A': 'empty until the gateway refuses an upload',
   'import.list: attempt duration / A': 'empty until a bucket import lists a page',
+  'ingest.erase: attempt duration / A': 'empty until an asset is deleted',
 };
 
 /** Every target of every panel (rows' panels included), Grafana variables replaced by "all". */

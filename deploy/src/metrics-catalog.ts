@@ -36,6 +36,7 @@ export const queueNames = [
   'cdn.purge',
   'asset.notify',
   'import.list',
+  'ingest.erase',
 ] as const;
 
 export const jobOutcomes = ['completed', 'retry', 'failed', 'rejected', 'rate_limited', 'deferred'] as const;
@@ -58,7 +59,7 @@ export const webhookOutcomes = [
 const jobServices: readonly ServiceName[] = ['ingest-worker', 'webhook-receiver', 'purge-service', 'upload-gateway'];
 /**
  * Services that report queue depth, each for the queues it consumes: the ingest worker
- * (ingest.*, asset.notify), the webhook receiver (imagekit.event), the purge service (cdn.purge).
+ * (ingest.*, ingest.erase, asset.notify), the webhook receiver (imagekit.event), the purge service (cdn.purge).
  * The rules combine them with `max by (queue)`, so a queue reported twice is counted once.
  */
 const queueServices: readonly ServiceName[] = ['ingest-worker', 'webhook-receiver', 'purge-service', 'upload-gateway'];

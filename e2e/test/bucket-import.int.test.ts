@@ -123,7 +123,7 @@ it('imports 2,500 objects over several pages across a gateway restart, with exac
     );
     expect(finished).toMatchObject({
       status: 'done',
-      counts: { listed: 2_500, skipped: 0, queued: 0, ready: IMAGES, rejected: NOT_IMAGES, failed: 0 },
+      counts: { listed: 2_500, skipped: 0, queued: 0, ready: IMAGES, rejected: NOT_IMAGES, failed: 0, deleted: 0 },
       errors: { unsupported_media_type: NOT_IMAGES },
     });
 

@@ -16,6 +16,12 @@ export interface Expectations {
   unacceptedAllowed?: ReadonlySet<string>;
   /** Error codes an accepted asset may fail with, because the scenario makes that right (then a retry must take it to `ready`); default none. */
   failuresAllowed?: readonly string[];
+  /**
+   * Accepted assets the scenario deleted: each must stay `deleted` with nothing left of it (no
+   * destination file, no staging, no ImageKit file) and one `asset.deleted` notification; the
+   * others must end ready. A purge of each one's plain ImageKit URL is allowed once.
+   */
+  deleted?: ReadonlySet<string>;
 }
 
 export interface AuditRow {
@@ -64,10 +70,10 @@ export async function audit(
   if (retried.size > 0) assets = await settle(cluster, ids, 240_000);
   await quiesce(cluster, 120_000);
 
-  const byStatus = countBy(assets, (asset) =>
-    asset.status === 'ready' ? 'ready' : `${asset.status} ${asset.error?.code ?? ''}`,
-  );
-  row('accepted assets ready', ids.length, byStatus.get('ready') ?? 0);
+  const deleted = expectations.deleted ?? new Set<string>();
+  const live = assets.filter((asset) => !deleted.has(asset.id));
+  const byStatus = countBy(live, (asset) => (asset.status === 'ready' ? 'ready' : `${asset.status} ${asset.error?.code ?? ''}`));
+  row('accepted assets ready', ids.length - deleted.size, byStatus.get('ready') ?? 0);
   const retriedCodes = [...countBy([...retried.values()], (code) => code)].map(([code, n]) => `${n} ${code}`);
   const allowed = expectations.failuresAllowed ?? [];
   row(
@@ -78,6 +84,28 @@ export async function audit(
   );
   const notReady = [...byStatus].filter(([status]) => status !== 'ready').map(([status, n]) => `${n} ${status}`);
   row('assets not ready', 'none', notReady.join(', ') || 'none');
+
+  if (deleted.size > 0) {
+    // Let anything that could bring a deleted asset back try (late jobs, webhooks, the janitor).
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const now = await Promise.all([...deleted].map((id) => registry.get(id)));
+    const back = now.filter((asset) => asset?.status !== 'deleted').map((asset) => `${asset?.id} ${asset?.status}`);
+    row('deleted assets still deleted', deleted.size, deleted.size - back.length);
+    if (back.length > 0) row('deleted assets that came back', 'none', back.slice(0, 3).join(', '));
+    const leftLocal = (await filesUnder(cluster.dataDir, ['assets'])).filter((key) =>
+      [...deleted].some((id) => key.includes(id)),
+    );
+    row('local files of deleted assets', 0, leftLocal.length === 0 ? 0 : leftLocal.slice(0, 3).join(', '));
+    const leftImageKit = cluster.emulator.files().filter((file) => [...deleted].some((id) => file.name.includes(id)));
+    row('ImageKit files of deleted assets', 0, leftImageKit.length === 0 ? 0 : leftImageKit.map((f) => f.filePath).join(', '));
+    // Distinct notification ids: a redelivery repeats its id.
+    const tombstones = countBy(
+      [...new Set(cluster.sink.received.filter((n) => n.type === 'asset.deleted').map((n) => `${n.assetId} ${n.id}`))],
+      (entry) => entry.split(' ')[0]!,
+    );
+    const once = [...deleted].filter((id) => tombstones.get(id) === 1).length;
+    row('deleted assets with one asset.deleted', deleted.size, once);
+  }
 
   const everything = await listAll(registry);
   const strangers = everything.filter((asset) => !accepted.has(asset.id));
@@ -114,7 +142,10 @@ export async function audit(
     cluster.emulator.purges().map((purge) => purge.url),
     (url) => url,
   );
-  const bounds = expectations.purges ?? new Map<string, { min: number; max: number }>();
+  const bounds = new Map(expectations.purges ?? []);
+  for (const url of purged.keys()) {
+    if (!bounds.has(url) && [...deleted].some((id) => url.includes(id))) bounds.set(url, { min: 0, max: 1 });
+  }
   const outside = [...new Set([...purged.keys(), ...bounds.keys()])].filter((url) => {
     const n = purged.get(url) ?? 0;
     const bound = bounds.get(url) ?? { min: 0, max: 0 };
@@ -154,7 +185,7 @@ async function settle(cluster: Cluster, ids: readonly string[], timeoutMs: numbe
 
 /** Waits until no queue has work left (notifications, webhook events and purges included). */
 async function quiesce(cluster: Cluster, timeoutMs: number): Promise<void> {
-  const queues = [...Cluster.stageQueues, 'imagekit.event', 'cdn.purge'] as const;
+  const queues = [...Cluster.stageQueues, 'imagekit.event', 'cdn.purge', 'ingest.erase'] as const;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const counts = await Promise.all(

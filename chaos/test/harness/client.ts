@@ -84,6 +84,31 @@ export async function upload(
   return asset;
 }
 
+/** `DELETE /v1/assets/:id`, retried on connection errors and 503 until `deadlineMs`; returns the tombstone. */
+export async function deleteAsset(gatewayUrl: () => string, id: string, answers: AnswerLog, deadlineMs = 60_000): Promise<Asset> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      const response = await fetch(`${gatewayUrl()}/v1/assets/${id}`, {
+        method: 'DELETE',
+        headers: auth,
+        signal: AbortSignal.timeout(10_000),
+      });
+      const json = (await response.json().catch(() => ({}))) as { asset?: Asset; error?: { code: string } };
+      answers.note(response.status, json.error?.code);
+      if (response.ok && json.asset) return json.asset;
+      if (response.status !== 503 && response.status !== 429) {
+        throw new Error(`DELETE /v1/assets/${id} answered ${response.status} ${JSON.stringify(json)}`);
+      }
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith('DELETE')) throw err;
+      answers.note('connection');
+    }
+    if (Date.now() > deadline) throw new Error(`DELETE /v1/assets/${id} did not succeed before the deadline`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 export async function getAsset(gatewayUrl: string, id: string): Promise<Asset | undefined> {
   const response = await fetch(`${gatewayUrl}/v1/assets/${id}`, { headers: auth, signal: AbortSignal.timeout(10_000) });
   if (response.status === 404) return undefined;

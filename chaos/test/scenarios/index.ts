@@ -1,4 +1,5 @@
 import type { Scenario } from '../harness/scenario';
+import { deleteWhileProcessing } from './delete-while-processing';
 import { gatewayKills } from './gateway-kills';
 import { imagekitFaults } from './imagekit-faults';
 import { poisonedJob } from './poisoned-job';
@@ -16,4 +17,5 @@ export const scenarios: readonly Scenario[] = [
   gatewayKills,
   webhookDisorder,
   rollingRestart,
+  deleteWhileProcessing,
 ];

@@ -22,7 +22,7 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
-/** The asset routes: get, list (all pages), retry, and waiting for an outcome. */
+/** The asset routes: get, list (all pages), retry, delete, and waiting for an outcome. */
 export function createAssetsApi(transport: Transport) {
   const withSignal = (signal?: AbortSignal) => (signal ? { signal } : {});
   async function get(id: string, options: { signal?: AbortSignal } = {}): Promise<Asset> {
@@ -50,7 +50,15 @@ export function createAssetsApi(transport: Transport) {
       const request = { method: 'POST' as const, path, ...options };
       return (await transport.json(request, AssetAccepted)).asset;
     },
-    /** Polls the asset until it is `ready`, `rejected` or `failed`, and returns it then. */
+    /**
+     * `DELETE /v1/assets/:id` (API keys only): the asset's tombstone (`status: deleted`, `deletedAt`,
+     * `deletedBy`); its files are erased in the background. Repeating it answers the same tombstone.
+     */
+    async delete(id: string, options: { signal?: AbortSignal } = {}): Promise<Asset> {
+      const path = `/v1/assets/${encodeURIComponent(id)}`;
+      return (await transport.json({ method: 'DELETE', path, ...withSignal(options.signal) }, AssetAccepted)).asset;
+    },
+    /** Polls the asset until it is `ready`, `rejected`, `failed` or `deleted`, and returns it then. */
     async waitFor(id: string, options: WaitOptions = {}): Promise<Asset> {
       const deadline = Date.now() + (options.timeoutMs ?? 600_000);
       let interval = options.intervalMs ?? 250;

@@ -9,10 +9,11 @@ import { FolderPath, TagName } from './uploads';
  * optional and they combine (all must hold): `folder` is one folder exactly, `folderPrefix` a
  * folder and everything below it (`a/b` matches `a/b` and `a/b/c`, not `a/bc`); folders are
  * written as in uploads (slashes around them are dropped). `createdAfter` is inclusive and
- * `createdBefore` exclusive, so consecutive windows never share an asset.
+ * `createdBefore` exclusive, so consecutive windows never share an asset. Deleted assets
+ * (tombstones) are hidden unless `status` is `deleted`.
  */
 export const AssetListQuery = z.object({
-  status: AssetStatus.optional(),
+  status: AssetStatus.optional().describe('Only assets in this status; deleted assets are listed only with status=deleted'),
   folder: FolderPath.optional().describe('Exactly this folder'),
   folderPrefix: FolderPath.optional().describe('This folder and every folder below it (a/b: a/b and a/b/c, not a/bc)'),
   tag: TagName.optional().describe('Assets carrying this tag'),

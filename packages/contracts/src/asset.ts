@@ -4,7 +4,11 @@ import { AssetId } from './ids';
 import { PrincipalRef } from './principals';
 import { PolicyOverrides } from './policies';
 
-/** Lifecycle: awaiting_upload → queued → validating → optimizing → delivering → ready. */
+/**
+ * Lifecycle: awaiting_upload → queued → validating → optimizing → delivering → ready; `deleted`
+ * is the tombstone any status can move to (`DELETE /v1/assets/:id`, or ImageKit reporting the
+ * file deleted) and none leaves.
+ */
 export const AssetStatus = z.enum([
   'awaiting_upload',
   'queued',
@@ -14,11 +18,15 @@ export const AssetStatus = z.enum([
   'ready',
   'rejected',
   'failed',
+  'deleted',
 ]);
 export type AssetStatus = z.infer<typeof AssetStatus>;
 
-/** Statuses an asset never leaves by itself (`failed` leaves only through an explicit retry). */
-export const terminalStatuses: readonly AssetStatus[] = ['ready', 'rejected', 'failed'];
+/**
+ * Statuses an asset never leaves by itself (`failed` leaves only through an explicit retry; any
+ * but `deleted` leaves through a delete).
+ */
+export const terminalStatuses: readonly AssetStatus[] = ['ready', 'rejected', 'failed', 'deleted'];
 
 export const DestinationKind = z.enum(['local', 's3', 'imagekit']);
 export type DestinationKind = z.infer<typeof DestinationKind>;
@@ -199,6 +207,10 @@ export const Asset = z.object({
   timings: z.partialRecord(Stage, StageTiming),
   /** Versions of the delivered file, oldest first; fed by the webhook receiver. */
   versions: z.array(AssetVersion).optional(),
+  /** Set when the asset was deleted (status `deleted`): the tombstone's time. */
+  deletedAt: z.iso.datetime().optional(),
+  /** Who deleted it (an API key); absent when ImageKit reported the file deleted (`file.deleted`). */
+  deletedBy: PrincipalRef.optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -60,6 +60,8 @@ export const ImportCounts = z.object({
   ready: z.number().int().nonnegative(),
   rejected: z.number().int().nonnegative(),
   failed: z.number().int().nonnegative(),
+  /** Imported, then deleted (`DELETE /v1/assets/:id`). */
+  deleted: z.number().int().nonnegative(),
 });
 export type ImportCounts = z.infer<typeof ImportCounts>;
 

@@ -18,6 +18,7 @@ describe('job catalog', () => {
   it('derives job ids: stages from the asset, events from the event id, purges from URL and reason', () => {
     const assetId = 'ast_AAAAAAAAAAAAAAAAAAAAAA';
     expect(jobIdFor(queueNames.deliver, { version: 1, assetId })).toBe(`${assetId}-deliver`);
+    expect(jobIdFor(queueNames.erase, { version: 1, assetId })).toBe(`${assetId}-erase`);
     const event = { id: '08c12452-1efb-4c35-a28d-378c94e5674b', type: 'file.created', data: {} };
     expect(jobIdFor(queueNames.imagekitEvent, { version: 1, event })).toBe(event.id);
     const url = 'https://ik.imagekit.io/demo/a.png';
@@ -39,6 +40,7 @@ describe('job catalog', () => {
     );
     expect(ImageKitEventJob.safeParse({ version: 2, event: { id: 'e', type: 't', data: {} } }).success).toBe(false);
     expect(PurgeJob.safeParse({ version: 1, url: 'not a url', reason: 'api' }).success).toBe(false);
-    expect(PurgeJob.safeParse({ version: 1, url: 'https://x.test/a', reason: 'deleted' }).success).toBe(false);
+    expect(PurgeJob.safeParse({ version: 1, url: 'https://x.test/a', reason: 'gone' }).success).toBe(false);
+    expect(PurgeJob.safeParse({ version: 1, url: 'https://x.test/a', reason: 'deleted' }).success).toBe(true);
   });
 });

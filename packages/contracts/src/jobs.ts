@@ -20,6 +20,7 @@ export const queueNames = {
   purge: 'cdn.purge',
   notify: 'asset.notify',
   importList: 'import.list',
+  erase: 'ingest.erase',
 } as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
@@ -35,6 +36,9 @@ export const OptimizeJob = StageJob;
 export type OptimizeJob = z.infer<typeof OptimizeJob>;
 export const DeliverJob = StageJob;
 export type DeliverJob = z.infer<typeof DeliverJob>;
+/** Removes what a deleted asset left: its outputs at the destination, staging, its kept original; purges its plain URLs. */
+export const EraseJob = StageJob;
+export type EraseJob = z.infer<typeof EraseJob>;
 
 /** A verified, deduplicated ImageKit webhook event, applied to the registry by the webhook receiver. */
 export const ImageKitEventJob = z.object({ version: z.literal(1), event: ImageKitEvent });
@@ -109,6 +113,8 @@ export const jobCatalog = {
   // 11 retries, 2 s doubling with jitter: a receiver may be down 35–70 minutes before one is given up on.
   // Lost to crashes never (found by the chaos suite: a notification stalled three times was dropped).
   [queueNames.notify]: { queue: queueNames.notify, schema: NotifyJob, attempts: 12, backoffMs: 2_000, survivesStalls: true },
+  // Erasing does no image work; every step is safe to repeat (deleting what is gone is a no-op).
+  [queueNames.erase]: { queue: queueNames.erase, schema: EraseJob, attempts: 10, backoffMs: 2_000, survivesStalls: true },
   // Listing does no image work; the gateway runs it (it owns admission: intake and backpressure).
   [queueNames.importList]: {
     queue: queueNames.importList,

@@ -8,11 +8,19 @@ describe('lifecycle', () => {
       expect([path[i - 1], isAllowedTransition(path[i - 1]!, path[i]!)]).toEqual([path[i - 1], true]);
   });
 
-  it('never leaves ready or rejected, and leaves failed only by a retry or a revival', () => {
-    expect(allowedTransitions.ready).toEqual([]);
-    expect(allowedTransitions.rejected).toEqual([]);
-    expect([...allowedTransitions.failed].sort()).toEqual(['optimizing', 'queued', 'validating']);
-    expect(terminalStatuses).toEqual(expect.arrayContaining(['ready', 'rejected', 'failed']));
+  it('leaves ready or rejected only by a delete, and failed only by a retry, a revival or a delete', () => {
+    expect(allowedTransitions.ready).toEqual(['deleted']);
+    expect(allowedTransitions.rejected).toEqual(['deleted']);
+    expect([...allowedTransitions.failed].sort()).toEqual(['deleted', 'optimizing', 'queued', 'validating']);
+    expect(terminalStatuses).toEqual(expect.arrayContaining(['ready', 'rejected', 'failed', 'deleted']));
+  });
+
+  it('deletes from every status, and nothing leaves deleted (no job can resurrect an asset)', () => {
+    for (const status of AssetStatus.options) {
+      expect([status, isAllowedTransition(status, 'deleted')]).toEqual([status, status !== 'deleted']);
+    }
+    expect(allowedTransitions.deleted).toEqual([]);
+    for (const stage of pipelineStages) expect(lifecycle.enter(stage).from).not.toContain('deleted');
   });
 
   it('lets every stage repeat its own status (BullMQ runs a job at least once)', () => {

@@ -26,6 +26,12 @@ export const lifecycle = {
   revived: { from: ['failed'], to: 'queued' },
   /** The last stage succeeded. */
   delivered: { from: ['delivering'], to: 'ready' },
+  /**
+   * Deleted (`DELETE /v1/assets/:id`, or ImageKit reported the file deleted): from any status
+   * but `deleted` itself, and no move leaves `deleted`, so a job still running for the asset
+   * finds its next move refused and can never bring it back.
+   */
+  deleted: { from: AssetStatus.options.filter((status) => status !== 'deleted'), to: 'deleted' },
   /** A stage's job starts: from the status before it, or its own on a repeated attempt. */
   enter(stage: PipelineStage): LifecycleMove {
     const { before, during } = stageStatuses[stage];
@@ -62,6 +68,7 @@ function everyMove(): LifecycleMove[] {
     lifecycle.stranded,
     lifecycle.revived,
     lifecycle.delivered,
+    lifecycle.deleted,
     ...pipelineStages.map((stage) => lifecycle.enter(stage)),
     ...stages.flatMap((stage) => [lifecycle.finalFailure(stage, true), lifecycle.finalFailure(stage, false)]),
     ...stages.map((stage) => lifecycle.retry(stage)),

@@ -37,7 +37,8 @@ describe('notifications', () => {
     };
     expect(jobIdFor(queueNames.notify, { version: 1, notification })).toBe(notification.id);
     expect(Notification.safeParse(notification).success).toBe(true);
-    expect(Notification.safeParse({ ...notification, type: 'asset.deleted' }).success).toBe(false);
+    expect(Notification.safeParse({ ...notification, type: 'asset.erased' }).success).toBe(false);
+    expect(Notification.safeParse({ ...notification, type: 'asset.deleted' }).success).toBe(true);
     expect(Notification.safeParse({ ...notification, id: 'evt_1' }).success).toBe(false);
   });
 });

@@ -5,9 +5,15 @@ import type { AssetId } from './ids';
 
 /**
  * What backend apps are told about: an asset reached a terminal status (`ready`, `rejected`,
- * `failed`), or its file at the destination got a new version (fed by ImageKit webhooks).
+ * `failed`, `deleted`), or its file at the destination got a new version (fed by ImageKit webhooks).
  */
-export const NotificationType = z.enum(['asset.ready', 'asset.rejected', 'asset.failed', 'asset.version.created']);
+export const NotificationType = z.enum([
+  'asset.ready',
+  'asset.rejected',
+  'asset.failed',
+  'asset.version.created',
+  'asset.deleted',
+]);
 export type NotificationType = z.infer<typeof NotificationType>;
 
 /** `ntf_` and 32 hex characters: a valid BullMQ custom job id and Standard Webhooks `webhook-id`. */

@@ -16,8 +16,8 @@ export function purgeIdFrom(seed: string): PurgeId {
   return `prg_${createHash('sha256').update(seed).digest('base64url').slice(0, 22)}`;
 }
 
-/** Why a URL is purged from the CDN. */
-export const PurgeReason = z.enum(['version-superseded', 'overwrite', 'api']);
+/** Why a URL is purged from the CDN (`deleted`: the asset was deleted and its plain URLs must stop serving). */
+export const PurgeReason = z.enum(['version-superseded', 'overwrite', 'api', 'deleted']);
 export type PurgeReason = z.infer<typeof PurgeReason>;
 
 /**

@@ -90,6 +90,10 @@ export interface ImageKitAdapter {
   listFileVersions(fileId: string): Promise<ImageKitFile[]>;
   /** Current versions of files (never folders), at most 1000, in creation order. */
   listFiles(query?: ListFilesQuery): Promise<ImageKitFile[]>;
+  /** Deletes a file and every version of it (ImageKit then sends `file.deleted`); `not_found` when there is none. */
+  deleteFile(fileId: string): Promise<void>;
+  /** Deletes one non-current version of a file; `not_found` when there is none, `bad_request` for the current one. */
+  deleteFileVersion(fileId: string, versionId: string): Promise<void>;
   /** Requests a CDN purge of one URL (a trailing `*` is a wildcard under ImageKit's rules). */
   purge(url: string): Promise<{ requestId: string }>;
   /** Whether a purge has completed; ImageKit takes minutes. */

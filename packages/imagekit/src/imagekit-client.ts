@@ -85,6 +85,14 @@ export function createImageKitClient(options: ImageKitClientOptions): ImageKitCl
       return (await call(() => sdk.files.versions.list(fileId))).map(toImageKitFile);
     },
 
+    async deleteFile(fileId: string) {
+      await call(() => sdk.files.delete(fileId));
+    },
+
+    async deleteFileVersion(fileId: string, versionId: string) {
+      await call(() => sdk.files.versions.delete(versionId, { fileId }));
+    },
+
     async listFiles(query: ListFilesQuery = {}) {
       const items = await call(() =>
         sdk.assets.list({

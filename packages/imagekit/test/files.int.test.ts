@@ -64,6 +64,19 @@ describe('upload', () => {
 });
 
 describe('lookups', () => {
+  it('deletes one old version, then the file with every version; deleting again is not_found', async () => {
+    const options = { fileName: 'gone.png', folder: '/delete', useUniqueFileName: false };
+    const first = await imagekit.upload({ ...options, file: pngBytes(3, 3) });
+    const second = await imagekit.upload({ ...options, file: pngBytes(4, 4) });
+    expect(await caught(() => imagekit.deleteFileVersion(first.fileId, second.versionId))).toMatchObject({ code: 'bad_request' });
+    await imagekit.deleteFileVersion(first.fileId, first.versionId);
+    expect((await imagekit.listFileVersions(first.fileId)).map((version) => version.versionId)).toEqual([second.versionId]);
+    await imagekit.deleteFile(first.fileId);
+    expect(await caught(() => imagekit.getFileDetails(first.fileId))).toMatchObject({ code: 'not_found' });
+    expect((await fetch(first.url)).status).toBe(404);
+    expect(await caught(() => imagekit.deleteFile(first.fileId))).toMatchObject({ code: 'not_found' });
+  });
+
   it('lists the files in one folder, optionally by exact name (to check before an upload retry)', async () => {
     await imagekit.upload({ file: pngBytes(1, 1), fileName: 'one.png', folder: '/listing', useUniqueFileName: false });
     await imagekit.upload({ file: pngBytes(1, 1), fileName: 'two.png', folder: '/listing', useUniqueFileName: false });

@@ -14,8 +14,19 @@ const jsonFields = [
   'output',
   'error',
   'versions',
+  'deletedBy',
 ] as const;
-const stringFields = ['id', 'status', 'destination', 'policy', 'fileName', 'folder', 'createdAt', 'updatedAt'] as const;
+const stringFields = [
+  'id',
+  'status',
+  'destination',
+  'policy',
+  'fileName',
+  'folder',
+  'createdAt',
+  'updatedAt',
+  'deletedAt',
+] as const;
 
 /** The hash fields of a whole asset. */
 export function encodeAsset(asset: Asset): Record<string, string> {
@@ -36,7 +47,9 @@ export function encodeAsset(asset: Asset): Record<string, string> {
 export function encodePatch(patch: AssetPatch): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const [field, value] of Object.entries(patch)) {
-    if (value !== undefined) fields[field] = value === null ? '' : JSON.stringify(value);
+    if (value === undefined) continue;
+    const scalar = (stringFields as readonly string[]).includes(field) && typeof value === 'string';
+    fields[field] = value === null ? '' : scalar ? value : JSON.stringify(value);
   }
   return fields;
 }

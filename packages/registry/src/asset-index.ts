@@ -12,7 +12,10 @@ import { LISTING_FIELD } from './asset-listing';
 export const ASSET_INDEX_LUA = `
 local function index_keys(asset_key, base)
   local f = redis.call('HMGET', asset_key, 'status', 'folder', 'tags', 'policy', 'destination')
-  local keys = { base .. 'all' }
+  -- A tombstone stays in its other sets (status:deleted finds it) but leaves 'all': the
+  -- unfiltered listing, which hides deleted assets, never walks over them.
+  local keys = {}
+  if f[1] ~= 'deleted' then keys[1] = base .. 'all' end
   local function add(family, value)
     if value and value ~= '' then keys[#keys + 1] = base .. family .. ':' .. value end
   end

@@ -20,9 +20,9 @@ import type { ListAssetsInput } from './asset-registry';
  * Which sets an asset belongs to is a function of its hash alone, computed by one Lua function
  * (`asset-index.ts`) that every script writing the hash runs in the same atomic step, so no
  * write leaves an index stale. Assets written before these indexes existed are indexed by
- * `backfillAssetIndexes`. A future tombstone status (`deleted`) can stay in every set and be
- * hidden per member by the listing walk (one `ZSCORE` in `status:deleted`), or be taken out of
- * `all` by the same Lua function; neither changes a key or the cursor.
+ * `backfillAssetIndexes`. Deleted assets (tombstones) are hidden unless the query asks for
+ * `status: deleted`: they are not in `all` (asset-index.ts), and a filtered walk skips members of
+ * `status:deleted` (one `ZSCORE` each, {@link hiddenKey}); no key or cursor changes.
  */
 export const LISTING_FIELD = 'listMember';
 
@@ -45,6 +45,12 @@ export function filterKeys(base: string, query: ListAssetsInput): string[] {
   ];
   const keys = filters.filter(([, value]) => value !== undefined).map(([family, value]) => `${base}${family}:${value}`);
   return keys.length > 0 ? keys : [`${base}all`];
+}
+
+/** The set whose members a query must skip: tombstones, unless it asks for them; none for the bare `all` walk (they are not in it). */
+export function hiddenKey(base: string, query: ListAssetsInput, keys: readonly string[]): string | undefined {
+  if (query.status !== undefined || (keys.length === 1 && keys[0] === `${base}all`)) return undefined;
+  return `${base}status:deleted`;
 }
 
 const LAST_MS = 10 ** 15 - 1;

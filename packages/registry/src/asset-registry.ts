@@ -31,7 +31,7 @@ import type { VersionInput, VersionMerge } from './versions';
  */
 export type AssetPatch = {
   [K in 'original' | 'output' | 'error']?: Asset[K] | null;
-} & { tags?: Asset['tags'] };
+} & { tags?: Asset['tags'] } & Partial<Pick<Asset, 'deletedAt' | 'deletedBy'>>;
 
 export interface TransitionInput {
   /** The statuses the asset may be in for the transition to happen. */
@@ -51,7 +51,7 @@ export interface AssetRegistry {
   get(id: string): Promise<Asset | null>;
   /**
    * A page of assets, newest `createdAt` first (ties by id), all or those matching every filter
-   * of `query`; pass `nextCursor` back to get the next page (absent on the last one). A page
+   * of `query`; deleted assets (tombstones) only when `query.status` is `deleted`; pass `nextCursor` back to get the next page (absent on the last one). A page
    * holds at most `limit` assets and, when filters combine, may hold fewer (even none) while
    * `nextCursor` is present: an adapter bounds the work of one call, so a client pages until
    * `nextCursor` is absent. Never a scan of every asset: adapters answer from indexes kept in
@@ -66,8 +66,8 @@ export interface AssetRegistry {
   /**
    * Atomically moves the asset to `to` (with `patch`) if its status is one of `from`.
    * Returns the updated asset, or `null` when the asset is in another status (nothing changed).
-   * A transition that changes the status to `ready`, `rejected` or `failed` records the
-   * notification it implies (`asset.ready`, …) in the same atomic step (the adapter's outbox),
+   * A transition that changes the status to `ready`, `rejected`, `failed` or `deleted` records the
+   * notification it implies (`asset.ready`, …, `asset.deleted`) in the same atomic step (the adapter's outbox),
    * each with its own id; a refused or repeated transition records none.
    * `IngestError('not_found')` if the asset does not exist. A move the lifecycle does not allow
    * from one of `from` to `to` is refused before anything is read (`assertLifecycleMove`).

@@ -2,10 +2,11 @@ import type { Asset } from '@ingestkit/contracts';
 import type { Redis } from '@ingestkit/runtime';
 import type { ListAssetsInput } from './asset-registry';
 import { decodeAsset } from './asset-hash';
-import { encodeListingCursor, filterKeys, listingBase, listingRange } from './asset-listing';
+import { encodeListingCursor, filterKeys, hiddenKey, listingBase, listingRange } from './asset-listing';
 
 // KEYS: the indexes to intersect (at least one). ARGV: max and min of the lexical range, page
-// size, how many members one call may examine, the key prefix of asset hashes. The index with
+// size, how many members one call may examine, the key prefix of asset hashes, and a set whose
+// members are skipped ('' for none: the tombstones, see asset-listing.ts). The index with
 // the fewest members in the range drives the walk; each member it yields is kept if every other
 // index holds it (ZSCORE). Returns the next cursor's member ('' on the last page) and the hashes
 // of the page, read in the same atomic step, so each asset returned matches at that instant.
@@ -20,7 +21,8 @@ if #KEYS > 1 then
   end
 end
 -- Walking one index needs no more than the page; checking others, fetch members in batches.
-local floor = #KEYS > 1 and 100 or 0
+local hidden = ARGV[6] ~= '' and ARGV[6] or nil
+local floor = (#KEYS > 1 or hidden) and 100 or 0
 local found, examined, last, exhausted, upper = {}, 0, nil, false, max
 while #found <= limit and examined < budget do
   local batch = math.min(budget - examined, math.max(limit + 1 - #found, floor))
@@ -28,8 +30,9 @@ while #found <= limit and examined < budget do
   for _, member in ipairs(members) do
     examined = examined + 1
     last = member
-    local matches = true
+    local matches = not (hidden and redis.call('ZSCORE', hidden, member))
     for i = 1, #KEYS do
+      if not matches then break end
       if i ~= driver and not redis.call('ZSCORE', KEYS[i], member) then
         matches = false
         break
@@ -75,7 +78,8 @@ export async function listAssets(
   options: { prefix: string; scanLimit: number },
   query: ListAssetsInput,
 ): Promise<{ assets: Asset[]; nextCursor?: string }> {
-  const keys = filterKeys(listingBase(options.prefix), query);
+  const base = listingBase(options.prefix);
+  const keys = filterKeys(base, query);
   const { max, min } = listingRange(query);
   const budget = Math.max(options.scanLimit, query.limit + 1);
   const [next, ...hashes] = (await redis.eval(
@@ -87,6 +91,7 @@ export async function listAssets(
     query.limit,
     budget,
     `${options.prefix}:asset:`,
+    hiddenKey(base, query, keys) ?? '',
   )) as [string, ...string[][]];
   const assets = hashes.filter((flat) => flat.length > 0).map((flat) => decodeAsset(toRecord(flat)));
   return next ? { assets, nextCursor: encodeListingCursor(next) } : { assets };

@@ -43,6 +43,7 @@ const statusNotifications: Partial<Record<Asset['status'], NotificationType>> = 
   ready: 'asset.ready',
   rejected: 'asset.rejected',
   failed: 'asset.failed',
+  deleted: 'asset.deleted',
 };
 
 // Creates the hash and adds it to its listing indexes (ARGV[1] is their key prefix, ARGV[2] its

@@ -1,5 +1,6 @@
 import { allowedTransitions, AssetStatus, lifecycle, newAssetId, type Notification } from '@ingestkit/contracts';
 import type { AssetRegistry } from '../src/asset-registry';
+import { describeDeleteConformance } from './asset-registry-delete.conformance';
 import { describeFindConformance } from './asset-registry-find.conformance';
 import { newAsset, version } from './conformance-fixtures';
 
@@ -280,5 +281,6 @@ export function describeAssetRegistryConformance(name: string, setup: () => Prom
     });
 
     describeFindConformance(() => registry);
+    describeDeleteConformance(() => ({ registry, recordedNotifications }));
   });
 }

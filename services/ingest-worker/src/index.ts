@@ -6,3 +6,4 @@ export * from './destinations/store-destination';
 export * from './destinations/imagekit-destination';
 export * from './sources/source-fetcher';
 export * from './originals/retention-index';
+export * from './erase/erase.processor';

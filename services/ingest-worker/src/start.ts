@@ -51,11 +51,13 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
     deliver: createQueue(queueNames.deliver, { connection: redis, prefix }),
     notify: createQueue(queueNames.notify, { connection: redis, prefix }),
     purge: createQueue(queueNames.purge, { connection: redis, prefix }),
+    // Consumed here (the gateway and the webhook receiver add its jobs); held for its metrics.
+    erase: createQueue(queueNames.erase, { connection: redis, prefix }),
   };
   const purges = createRedisPurgeStore({ redis, prefix });
   // Depth and oldest-job age of every queue this process consumes (validate is only read here).
   const validateQueue = createQueue(queueNames.validate, { connection: redis, prefix });
-  registerQueueMetrics(metrics, [validateQueue, queues.optimize, queues.deliver, queues.notify]);
+  registerQueueMetrics(metrics, [validateQueue, queues.optimize, queues.deliver, queues.erase, queues.notify]);
   const staging = createObjectStore(config.stores.staging);
   const registry = createRedisAssetRegistry({ redis, prefix });
   // Originals kept after delivery (absent with ORIGINALS_STORE=off), and their retention index.
@@ -147,6 +149,7 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
       metrics: createJobMetrics(metrics),
     },
     { settings: config.notify },
+    { purges: { store: purges, queue: queues.purge } },
   );
   // One relay per worker process moves the registry's outbox onto asset.notify (the webhook
   // receiver records version notifications in the same outbox and relies on this relay).

@@ -22,6 +22,7 @@ import {
   type Originals,
 } from '@ingestkit/storage';
 import { assetRoutes } from './assets/assets.routes';
+import { deleteRoutes } from './assets/delete.routes';
 import { createAuth } from './http/auth';
 import { completeRoutes } from './uploads/complete.routes';
 import type { GatewayConfig } from './config';
@@ -87,6 +88,8 @@ export interface GatewayDeps {
   registry: AssetRegistry;
   queues: IngestQueues;
   purgeQueue: Queue;
+  /** `ingest.erase`: what `DELETE /v1/assets/:id` adds after recording the tombstone (the worker consumes it). */
+  eraseQueue: Queue;
   /** `import.list`: listing pages of bucket imports (see `imports/`); without it, no import routes. */
   importQueue?: Queue<ImportListJob>;
   /** Queues of other services, shown on Bull Board (`imagekit.event`, `asset.notify`). */
@@ -278,6 +281,7 @@ export function createGateway(deps: GatewayDeps): Express {
   }
   app.use(mount(assetRoutes({ registry: deps.registry, queues: deps.queues })));
   app.use(mount(originalRoutes({ registry: deps.registry, originals: deps.originals })));
+  app.use(mount(deleteRoutes({ registry: deps.registry, eraseQueue: deps.eraseQueue })));
   app.use(mount([...localFilesRoutes({ store: deps.localAssets }), ...imagekitRoutes({ imagekit: config.imagekit })]));
   app.use(
     mount(
@@ -300,6 +304,7 @@ export function createGateway(deps: GatewayDeps): Express {
           deps.queues.optimize,
           deps.queues.deliver,
           deps.purgeQueue,
+          deps.eraseQueue,
           ...(deps.importQueue ? [deps.importQueue as Queue] : []),
           ...deps.boardQueues,
         ],

@@ -49,6 +49,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger.warn({ url: config.redis.url }, 'Redis is not reachable yet; answering 503 until it is');
   const queues = createIngestQueues({ connection: redis, prefix: config.redis.prefix });
   const purgeQueue = createQueue(queueNames.purge, { connection: redis, prefix: config.redis.prefix });
+  const eraseQueue = createQueue(queueNames.erase, { connection: redis, prefix: config.redis.prefix });
   // Shown on Bull Board only; their services consume them.
   const boardQueues = [queueNames.imagekitEvent, queueNames.notify].map((name) =>
     createQueue(name, { connection: redis, prefix: config.redis.prefix }),
@@ -87,6 +88,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     registry,
     queues,
     purgeQueue,
+    eraseQueue,
     importQueue,
     boardQueues,
     purges: createRedisPurgeStore({ redis, prefix: config.redis.prefix }),
@@ -162,6 +164,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
           void (await Promise.all([
             closeQueues(queues),
             purgeQueue.close(),
+            eraseQueue.close(),
             importQueue.close(),
             ...boardQueues.map((queue) => queue.close()),
           ])),

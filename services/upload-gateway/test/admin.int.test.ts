@@ -32,7 +32,14 @@ it('guards Bull Board with the admin key and lists every queue on it', async () 
   expect(api.status).toBe(200);
   const names = ((await api.json()) as { queues: Array<{ name: string }> }).queues.map((queue) => queue.name).sort();
   expect(names).toEqual(
-    [queueNames.purge, queueNames.importList, queueNames.deliver, queueNames.optimize, queueNames.validate].sort(),
+    [
+      queueNames.purge,
+      queueNames.erase,
+      queueNames.importList,
+      queueNames.deliver,
+      queueNames.optimize,
+      queueNames.validate,
+    ].sort(),
   );
 });
 

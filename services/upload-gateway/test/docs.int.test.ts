@@ -37,7 +37,15 @@ it('serves an OpenAPI 3.1 document whose schemas come from the zod contracts', a
     'ready',
     'rejected',
     'failed',
+    'deleted',
   ]);
+  expect(doc.components.schemas.Asset.properties).toMatchObject({
+    deletedAt: { type: 'string' },
+    deletedBy: { type: 'object' },
+  });
+  expect(doc.paths['/v1/assets/{id}'].delete.responses).toEqual(
+    expect.objectContaining({ 202: expect.anything(), 403: expect.anything(), 404: expect.anything() }),
+  );
 });
 
 it("validates as an OpenAPI 3.1 document (the OpenAPI Initiative's JSON schema, through @seriousme/openapi-schema-validator)", async () => {

@@ -70,6 +70,7 @@ export async function startTestGateway(options: {
   await waitForRedis(redis, 5_000);
   const queues = createIngestQueues({ connection: redis, prefix });
   const purgeQueue = createQueue(queueNames.purge, { connection: redis, prefix });
+  const eraseQueue = createQueue(queueNames.erase, { connection: redis, prefix });
   // Bucket imports are mounted (and documented) like in production; no lister runs in these tests.
   const importQueue = createQueue(queueNames.importList, { connection: redis, prefix });
   const localStore = createLocalStore({ root: dataDir });
@@ -104,6 +105,7 @@ export async function startTestGateway(options: {
     registry: createRedisAssetRegistry({ redis, prefix }),
     queues,
     purgeQueue,
+    eraseQueue,
     importQueue,
     boardQueues: [],
     purges: createRedisPurgeStore({ redis, prefix }),
@@ -135,7 +137,7 @@ export async function startTestGateway(options: {
     close: async () => {
       server.server.closeAllConnections();
       await server.close();
-      await Promise.all([closeQueues(queues), purgeQueue.close(), importQueue.close(), hashPool.close()]);
+      await Promise.all([closeQueues(queues), purgeQueue.close(), eraseQueue.close(), importQueue.close(), hashPool.close()]);
       await deletePrefix(options.redisUrl, prefix).catch(() => {});
       redis.disconnect();
       await rm(dataDir, { recursive: true, force: true });

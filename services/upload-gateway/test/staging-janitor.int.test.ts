@@ -68,18 +68,19 @@ it('removes temp files of killed writers once untouched for the window, and keep
   expect(await readdir(join(root, '.tmp'))).toEqual(['writing']);
 });
 
-it('removes staging of assets never recorded or already ready/rejected, and keeps in-progress and failed ones', async () => {
+it('removes staging of assets never recorded or already ready/rejected/deleted, and keeps in-progress and failed ones', async () => {
   const neverRecorded = 'ast_neverrecorded00000001';
   const recent = 'ast_neverrecorded00000002';
   const ready = makeAsset({ status: 'ready' });
   const rejected = makeAsset({ status: 'rejected' });
   const failed = makeAsset({ status: 'failed' });
   const optimizing = makeAsset({ status: 'optimizing' });
-  for (const asset of [ready, rejected, failed, optimizing]) await registry.create(asset);
-  for (const id of [neverRecorded, ready.id, rejected.id, failed.id, optimizing.id]) await stageOriginal(id, true);
+  const deleted = makeAsset({ status: 'deleted' });
+  for (const asset of [ready, rejected, failed, optimizing, deleted]) await registry.create(asset);
+  for (const id of [neverRecorded, ready.id, rejected.id, failed.id, optimizing.id, deleted.id]) await stageOriginal(id, true);
   await stageOriginal(recent, false);
 
-  expect(await janitor().sweep()).toMatchObject({ orphanObjects: 3 });
+  expect(await janitor().sweep()).toMatchObject({ orphanObjects: 4 });
   expect(await staged()).toEqual([failed.id, optimizing.id, recent].sort());
 });
 

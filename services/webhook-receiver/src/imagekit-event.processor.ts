@@ -13,12 +13,15 @@ import { requestSupersededPurge, type PurgeStore } from '@ingestkit/purge';
 import { assetIdFromImageKitPath } from '@ingestkit/imagekit';
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { Logger, StageProcessor } from '@ingestkit/runtime';
+import { tombstoneDeletedFile } from './deleted-file';
 import { externalAsset, externalAssetId, versionFromDetails } from './file-version';
 import { eventTypeLabel, type WebhookMetrics } from './webhook-metrics';
 
 export interface EventProcessorDeps {
   registry: AssetRegistry;
   purgeQueue: Queue;
+  /** `ingest.erase`: added for an asset whose file ImageKit reports deleted (the worker erases the rest). */
+  eraseQueue: Queue;
   purges: PurgeStore;
   metrics: WebhookMetrics;
 }
@@ -27,7 +30,7 @@ export interface EventProcessorDeps {
  * `imagekit.event`: applies a verified ImageKit event to the registry. File and version events
  * record the version (the newest becomes current); when that supersedes the current version,
  * the path URL CDNs cache is queued on `cdn.purge`. Deletions are recorded on the versions,
- * which stay as history. Other event types are acknowledged and ignored. Every step is safe to
+ * which stay as history; a whole file deleted deletes its asset too (`deleted-file.ts`). Other event types are acknowledged and ignored. Every step is safe to
  * repeat: versions upsert by id, unknown files get a deterministic asset id, purges a
  * deterministic purge id (from the asset and the superseded version) and job ids. A new version's `asset.version.created` notification is recorded by the
  * registry in its outbox with the version; the ingest worker's relay sends it (this service runs
@@ -82,11 +85,13 @@ export function imagekitEventProcessor(deps: EventProcessorDeps): StageProcessor
     if (!assetId) return 'unknown-file';
     logger.setBindings({ assetId });
     const deletedAt = event.created_at && Number.isFinite(Date.parse(event.created_at)) ? event.created_at : undefined;
+    const at = new Date(deletedAt ?? Date.now()).toISOString();
     await registry.recordVersionDeletion(assetId, {
       ...(event.type === 'file-version.deleted' && versionId ? { versionId } : {}),
-      deletedAt: new Date(deletedAt ?? Date.now()).toISOString(),
+      deletedAt: at,
     });
-    return 'deletion-recorded';
+    if (event.type !== 'file.deleted') return 'deletion-recorded';
+    return (await tombstoneDeletedFile(deps, { assetId, deletedAt: at })) ? 'asset-deleted' : 'deletion-recorded';
   }
 
   return {

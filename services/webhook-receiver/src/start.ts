@@ -42,11 +42,12 @@ export async function startWebhookReceiver(config: WebhookReceiverConfig, logger
   const registry = createRedisAssetRegistry({ redis, prefix });
   const eventQueue = createQueue(queueNames.imagekitEvent, { connection: redis, prefix });
   const purgeQueue = createQueue(queueNames.purge, { connection: redis, prefix });
+  const eraseQueue = createQueue(queueNames.erase, { connection: redis, prefix });
 
   const purges = createRedisPurgeStore({ redis, prefix });
   registerQueueMetrics(metricsRegistry, [eventQueue]);
 
-  const worker = createStageWorker(imagekitEventProcessor({ registry, purgeQueue, purges, metrics }), {
+  const worker = createStageWorker(imagekitEventProcessor({ registry, purgeQueue, eraseQueue, purges, metrics }), {
     connection: workerRedis,
     prefix,
     concurrency: config.concurrency,
@@ -79,7 +80,10 @@ export async function startWebhookReceiver(config: WebhookReceiverConfig, logger
     shutdownSteps: [
       { name: 'http', close: () => server.close() },
       { name: 'worker', close: () => worker.close() },
-      { name: 'queues', close: async () => void (await Promise.all([eventQueue.close(), purgeQueue.close()])) },
+      {
+        name: 'queues',
+        close: async () => void (await Promise.all([eventQueue.close(), purgeQueue.close(), eraseQueue.close()])),
+      },
       { name: 'redis', close: async () => void (await Promise.all([redis.quit(), workerRedis.quit()]).catch(() => undefined)) },
     ],
   };

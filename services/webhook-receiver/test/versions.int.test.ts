@@ -1,5 +1,7 @@
 // Proves emulator webhooks over real HTTP are verified, enqueued and applied: direct uploads become ready assets with versions, an overwrite makes version 2 current and queues a purge of the old URL, ingestkit's own files are found by path, and deletions are recorded.
-import { newAssetId, purgeIdFrom, purgeJobId, type Asset } from '@ingestkit/contracts';
+import { Queue } from 'bullmq';
+import { newAssetId, purgeIdFrom, purgeJobId, queueNames, stageJobId, type Asset } from '@ingestkit/contracts';
+import { notificationFromOutbox, outboxKeys } from '@ingestkit/registry';
 import { createRedisPurgeStore } from '@ingestkit/purge';
 import { startEmulator, type Emulator } from '@ingestkit/imagekit-emulator';
 import { makePng, startRedis, type TestRedis } from '@ingestkit/testkit';
@@ -153,4 +155,75 @@ it('records a deleted file on its versions, keeping them as history', async () =
     (value) => value?.versions?.[0]?.deletedAt !== undefined,
   );
   expect(asset!.versions).toEqual([expect.objectContaining({ current: false, deletedAt: expect.any(String) })]);
+  expect(asset).toMatchObject({ status: 'deleted', deletedAt: expect.any(String) });
+});
+
+it('deletes an asset ingestkit delivered when ImageKit reports its file deleted: tombstone, asset.deleted, erase job', async () => {
+  const assetId = newAssetId();
+  const now = new Date().toISOString();
+  await receiver.registry.create({
+    id: assetId,
+    status: 'ready',
+    destination: 'imagekit',
+    policy: 'default',
+    fileName: 'photo.jpg',
+    tags: [],
+    metadata: {},
+    timings: {},
+    createdAt: now,
+    updatedAt: now,
+  });
+  const file = await upload(`photo_${assetId}.png`, 16, '/shop');
+  await versionsOf(assetId, 1);
+  const response = await fetch(`${emulator.url}/v1/files/${file.fileId}`, {
+    method: 'DELETE',
+    headers: { authorization: basicAuth },
+  });
+  expect(response.status).toBe(204);
+
+  const asset = (await receiver.until(
+    () => receiver.registry.get(assetId),
+    (value) => value?.status === 'deleted',
+  ))!;
+  expect(asset.deletedAt).toEqual(asset.versions![0]!.deletedAt);
+  expect(asset.deletedBy).toBeUndefined();
+  const eraseQueue = new Queue(queueNames.erase, { connection: receiver.redis, prefix: receiver.prefix });
+  expect(await eraseQueue.getJobState(stageJobId(assetId, queueNames.erase))).toBe('waiting');
+  await eraseQueue.close();
+  // The outbox is pushed on its head: oldest last.
+  const outbox = (await receiver.redis.lrange(outboxKeys(receiver.prefix).pending, 0, -1)).reverse().map(notificationFromOutbox);
+  expect(outbox.filter((entry) => entry.data.asset.id === assetId).map((entry) => entry.type)).toEqual([
+    'asset.version.created',
+    'asset.deleted',
+  ]);
+});
+
+it('keeps the tombstone of an asset already deleted when its file.deleted arrives', async () => {
+  const assetId = newAssetId();
+  const now = new Date().toISOString();
+  const deletedAt = new Date(Date.now() - 60_000).toISOString();
+  await receiver.registry.create({
+    id: assetId,
+    status: 'deleted',
+    destination: 'imagekit',
+    policy: 'default',
+    fileName: 'photo.jpg',
+    tags: [],
+    metadata: {},
+    timings: {},
+    deletedAt,
+    deletedBy: { keyId: 'k1' },
+    createdAt: now,
+    updatedAt: now,
+  });
+  const file = await upload(`photo_${assetId}.png`, 16, '/late');
+  await versionsOf(assetId, 1);
+  await fetch(`${emulator.url}/v1/files/${file.fileId}`, { method: 'DELETE', headers: { authorization: basicAuth } });
+  const asset = (await receiver.until(
+    () => receiver.registry.get(assetId),
+    (value) => value?.versions?.[0]?.deletedAt !== undefined,
+  ))!;
+  expect(asset).toMatchObject({ status: 'deleted', deletedAt, deletedBy: { keyId: 'k1' } });
+  const outbox = (await receiver.redis.lrange(outboxKeys(receiver.prefix).pending, 0, -1)).map(notificationFromOutbox);
+  expect(outbox.filter((entry) => entry.data.asset.id === assetId && entry.type === 'asset.deleted')).toEqual([]);
 });

@@ -160,8 +160,8 @@ export const portsEnv = z.object({
 });
 
 /**
- * Notifications to backend apps: `asset.ready`, `asset.rejected`, `asset.failed` and
- * `asset.version.created` POSTed to `NOTIFY_URL`, signed with `NOTIFY_SECRET` (Standard Webhooks).
+ * Notifications to backend apps: `asset.ready`, `asset.rejected`, `asset.failed`,
+ * `asset.deleted` and `asset.version.created` POSTed to `NOTIFY_URL`, signed with `NOTIFY_SECRET` (Standard Webhooks).
  * Without `NOTIFY_URL` nothing is sent.
  */
 export const notifyEnv = z.object({

@@ -29,4 +29,23 @@ export interface Delivered {
 export interface Destination {
   readonly kind: DestinationKind;
   deliver(input: DeliverInput): Promise<Delivered>;
+  /**
+   * Removes what `deliver` placed (or would place) for the asset: the main output and every
+   * variant (on ImageKit the file, which takes its versions with it). Keys derive from the
+   * asset as in `deliver`, so it also finds files of a delivery that was never recorded (a
+   * worker that crashed between the put and `ready`). Idempotent: what is gone is skipped. See
+   * {@link RemoveInput} for what an overwriting asset removes.
+   */
+  remove(input: RemoveInput): Promise<void>;
+}
+
+export interface RemoveInput {
+  asset: Asset;
+  /**
+   * The output as recorded (delivered keys, URLs, ImageKit ids) or as staged (a delivery that
+   * was never recorded); absent when the asset never got one. An overwriting asset shares its
+   * path with later uploads, so only what provably holds its own bytes is removed: by the
+   * content hash (`sha256`, or the `?v=` of its URL) at a store, by its version on ImageKit.
+   */
+  output?: Omit<AssetOutput, 'variants'> & { variants?: ReadonlyArray<Pick<AssetVariant, 'width' | 'format' | 'url'>> };
 }

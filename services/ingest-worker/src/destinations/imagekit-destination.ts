@@ -4,6 +4,7 @@ import type { Asset } from '@ingestkit/contracts';
 import { CONTENT_HASH_FIELD, type ImageKitAdapter, type ImageKitFile } from '@ingestkit/imagekit';
 import { imagekitPath } from './delivery-keys';
 import type { Destination } from './destination';
+import { removeFromImageKit } from './imagekit-removal';
 
 export { imagekitPath } from './delivery-keys';
 
@@ -61,6 +62,7 @@ export function createImageKitDestination(options: ImageKitDestinationOptions): 
         imagekit: { fileId: file.fileId, versionId: file.versionId, filePath: file.filePath },
       };
     },
+    remove: (input) => removeFromImageKit(options.client, input),
   };
 }
 

@@ -46,5 +46,7 @@ export function instrumentDestination(destination: Destination, metrics: Destina
         stop();
       }
     },
+    // Removals are not deliveries: the delivery metrics stay about delivering.
+    remove: (input) => destination.remove(input),
   };
 }

@@ -4,6 +4,7 @@ import type { DestinationKind } from '@ingestkit/contracts';
 import type { ObjectStore } from '@ingestkit/storage';
 import { deliveryKey } from './delivery-keys';
 import type { Destination } from './destination';
+import { removeFromStore } from './store-removal';
 
 /** Delivered objects never change under a key (a new upload is a new asset and a new key). */
 export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
@@ -35,6 +36,7 @@ export function createStoreDestination(options: { kind: DestinationKind; store: 
       // The main output last: once it exists, every variant it lists does too.
       return { ...(await put(deliveryKey(asset, output), output.contentType, open)), variants: delivered };
     },
+    remove: (input) => removeFromStore(options.store, input),
   };
 }
 

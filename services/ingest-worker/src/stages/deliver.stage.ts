@@ -1,5 +1,6 @@
 import { IngestError, lifecycle, queueNames, stagingKeys, type AssetOutput } from '@ingestkit/contracts';
 import type { StageProcessor } from '@ingestkit/runtime';
+import { removeDeliveredIfDeleted, removeIfDeletedMeanwhile } from './deleted-meanwhile';
 import { enterStage } from './enter-stage';
 import { keepOriginal } from './keep-original';
 import type { StageDeps } from './stage-deps';
@@ -20,10 +21,11 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
   return {
     queue: queueNames.deliver,
     async process({ assetId }, { logger }) {
-      const asset = await enterStage(deps.registry, { assetId, stage: 'deliver', logger });
+      const asset = await enterStage(deps.registry, { assetId, stage: 'deliver', logger, staging: deps.staging });
       if (!asset) {
         // A crash between `ready` and the cleanup below leaves staging behind: finish it now.
         if ((await deps.registry.get(assetId))?.status === 'ready') await deps.staging.deletePrefix(stagingKeys.prefix(assetId));
+        else await removeDeliveredIfDeleted(deps, assetId);
         return;
       }
       const output = asset.output;
@@ -47,23 +49,25 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
       if (delivered.imagekit) await deps.registry.indexImageKitFile(delivered.imagekit.fileId, assetId);
       // Kept before `ready` and recorded with it; staging goes only after (see keep-original.ts).
       const original = await keepOriginal(deps, asset, logger);
+      const placed = {
+        ...withoutVariants(output),
+        ...(variants.length > 0 ? { variants } : {}),
+        key: delivered.key,
+        url: delivered.url,
+        ...(delivered.imagekit ? { imagekit: delivered.imagekit } : {}),
+      };
       const ready = await deps.registry.transition(assetId, {
         ...lifecycle.delivered,
-        patch: {
-          output: {
-            ...withoutVariants(output),
-            ...(variants.length > 0 ? { variants } : {}),
-            key: delivered.key,
-            url: delivered.url,
-            ...(delivered.imagekit ? { imagekit: delivered.imagekit } : {}),
-          },
-          ...(original ? { original } : {}),
-          error: null,
-        },
+        patch: { output: placed, ...(original ? { original } : {}), error: null },
       });
       if (ready) deps.metrics?.assetReady(ready);
+      else if (await removeIfDeletedMeanwhile(deps, { asset, destination, placed, logger })) return;
       await deps.staging.deletePrefix(stagingKeys.prefix(assetId));
     },
-    onFinalFailure: ({ assetId }, error) => recordFinalFailure(deps, { assetId, stage: 'deliver', error }),
+    onFinalFailure: async ({ assetId }, error) => {
+      await recordFinalFailure(deps, { assetId, stage: 'deliver', error });
+      // An attempt killed after its put (a stalled job fails as worker_lost) may have left files of a deleted asset.
+      await removeDeliveredIfDeleted(deps, assetId);
+    },
   };
 }

@@ -20,7 +20,7 @@ export function optimizeStage(deps: StageDeps): StageProcessor<typeof queueNames
   return {
     queue: queueNames.optimize,
     async process({ assetId }, { logger }) {
-      const asset = await enterStage(deps.registry, { assetId, stage: 'optimize', logger });
+      const asset = await enterStage(deps.registry, { assetId, stage: 'optimize', logger, staging: deps.staging });
       if (!asset) return;
       const original = asset.original;
       if (!original) throw new IngestError('not_found', 'the asset has no original to optimize');

@@ -18,7 +18,7 @@ export function validateStage(deps: StageDeps): StageProcessor<typeof queueNames
   return {
     queue: queueNames.validate,
     async process({ assetId }, { logger }) {
-      const asset = await enterStage(deps.registry, { assetId, stage: 'validate', logger });
+      const asset = await enterStage(deps.registry, { assetId, stage: 'validate', logger, staging: deps.staging });
       if (!asset) return;
       // Server-side jobs (`source`) are copied into staging first; see sources/.
       const original = asset.original ?? (asset.source && (await deps.sources?.fetchIntoStaging(asset, deps)));

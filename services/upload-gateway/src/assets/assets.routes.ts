@@ -34,7 +34,7 @@ export function assetRoutes(deps: { registry: AssetRegistry; queues: IngestQueue
       path: '/v1/assets',
       summary:
         'List assets, newest first, filtered by status, folder, tag, policy, destination or creation time (all must hold); ' +
-        'follow nextCursor until it is absent (a filtered page may be short)',
+        'follow nextCursor until it is absent (a filtered page may be short). Deleted assets are listed only with status=deleted',
       auth: 'apiKey',
       query: AssetListQuery,
       answers: { 200: { description: 'A page of assets', body: { component: 'AssetPage' } } },

@@ -14,7 +14,7 @@ const CHUNK = 500;
  */
 export async function viewImport(deps: { store: ImportStore; registry: AssetRegistry }, record: ImportRecord): Promise<Import> {
   const ids = await deps.store.assetIds(record.id);
-  const counts: ImportCounts = { listed: ids.length, skipped: 0, queued: 0, ready: 0, rejected: 0, failed: 0 };
+  const counts: ImportCounts = { listed: ids.length, skipped: 0, queued: 0, ready: 0, rejected: 0, failed: 0, deleted: 0 };
   const errors: Record<string, number> = {};
   for (let start = 0; start < ids.length; start += CHUNK) {
     const assets = await Promise.all(ids.slice(start, start + CHUNK).map((id) => deps.registry.get(id)));
@@ -22,7 +22,7 @@ export async function viewImport(deps: { store: ImportStore; registry: AssetRegi
       if (asset && asset.metadata.importId !== record.id) counts.skipped += 1;
       else if (!asset || !terminalStatuses.includes(asset.status)) counts.queued += 1;
       else {
-        counts[asset.status as 'ready' | 'rejected' | 'failed'] += 1;
+        counts[asset.status as 'ready' | 'rejected' | 'failed' | 'deleted'] += 1;
         if (asset.error) errors[asset.error.code] = (errors[asset.error.code] ?? 0) + 1;
       }
     }

@@ -21,7 +21,7 @@ export interface StagingJanitorDeps {
 export interface SweepResult {
   /** Temp files of writes whose process died. */
   abandonedWrites: number;
-  /** Staging objects of assets that were never created, or that ended ready or rejected. */
+  /** Staging objects of assets that were never created, or that ended ready, rejected or deleted. */
   orphanObjects: number;
   /** `queued` assets whose validate job was never added (the gateway died in between), marked failed. */
   stranded: number;
@@ -30,7 +30,8 @@ export interface SweepResult {
 }
 
 const STAGING_ROOT = 'staging/';
-const CLEANED_UP: readonly Asset['status'][] = ['ready', 'rejected'];
+// A deleted asset's staging is the eraser's; what a stage racing the delete staged after it is swept here.
+const CLEANED_UP: readonly Asset['status'][] = ['ready', 'rejected', 'deleted'];
 
 /**
  * Finishes what a process killed at the wrong moment left undone, so a crash never leaves
@@ -38,7 +39,8 @@ const CLEANED_UP: readonly Asset['status'][] = ['ready', 'rejected'];
  * - temp files of writes cut off mid-upload (the local store's `.tmp`);
  * - `staging/<id>/` of an asset that does not exist (the gateway died after storing the upload
  *   and before recording it: the client got no 202 and will upload again) or that is `ready` or
- *   `rejected` (its worker died before removing it);
+ *   `rejected` (its worker died before removing it) or `deleted` (a stage or a direct upload
+ *   wrote it after the eraser ran);
  * - `queued` assets without their validate job (the gateway died, or Redis filled up, between
  *   the two writes): their client got no 202, so they are not processed behind its back (it
  *   may have uploaded again) but marked `failed` at the `upload` stage. The same request
