@@ -36,6 +36,7 @@ export const queueNames = [
   'cdn.purge',
   'asset.notify',
   'import.list',
+  'imagekit.sync',
 ] as const;
 
 export const jobOutcomes = ['completed', 'retry', 'failed', 'rejected', 'rate_limited', 'deferred'] as const;

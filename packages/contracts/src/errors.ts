@@ -22,6 +22,13 @@ export const errorCodes = {
   url_already_used: { status: 403, retryable: false },
   not_found: { status: 404, retryable: false },
   conflict: { status: 409, retryable: false },
+  /** `If-Match` named an ETag the asset no longer has: someone changed it since it was read. */
+  precondition_failed: { status: 412, retryable: false },
+  /**
+   * `dedupe`: an eligible asset with the same original (SHA-256), policy, destination and folder
+   * exists; `details.assetId` names it. A rejected asset's code (direct uploads, jobs).
+   */
+  duplicate: { status: 409, retryable: false },
   /** The Idempotency-Key was used with another request, or its first request is still running. */
   idempotency_conflict: { status: 409, retryable: false },
   payload_too_large: { status: 413, retryable: false },

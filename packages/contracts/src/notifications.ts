@@ -5,9 +5,16 @@ import type { AssetId } from './ids';
 
 /**
  * What backend apps are told about: an asset reached a terminal status (`ready`, `rejected`,
- * `failed`), or its file at the destination got a new version (fed by ImageKit webhooks).
+ * `failed`), its file at the destination got a new version (fed by ImageKit webhooks), or its
+ * tags or metadata were changed (`PATCH /v1/assets/:id`: `asset.updated`).
  */
-export const NotificationType = z.enum(['asset.ready', 'asset.rejected', 'asset.failed', 'asset.version.created']);
+export const NotificationType = z.enum([
+  'asset.ready',
+  'asset.rejected',
+  'asset.failed',
+  'asset.version.created',
+  'asset.updated',
+]);
 export type NotificationType = z.infer<typeof NotificationType>;
 
 /** `ntf_` and 32 hex characters: a valid BullMQ custom job id and Standard Webhooks `webhook-id`. */

@@ -3,6 +3,7 @@ import type { AssetPatch } from './asset-registry';
 
 // One Redis hash per asset: scalar fields as strings, structured fields as JSON, timings as
 // `timing:<stage>`. Fields it does not know (the outbox counter `notifySeq`) are ignored.
+// `revision` is a JSON number, so the scripts can `HINCRBY` it.
 const jsonFields = [
   'tags',
   'metadata',
@@ -14,6 +15,8 @@ const jsonFields = [
   'output',
   'error',
   'versions',
+  'dedupe',
+  'revision',
 ] as const;
 const stringFields = ['id', 'status', 'destination', 'policy', 'fileName', 'folder', 'createdAt', 'updatedAt'] as const;
 

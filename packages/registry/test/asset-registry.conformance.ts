@@ -1,5 +1,7 @@
 import { newAssetId, type Notification } from '@ingestkit/contracts';
 import type { AssetRegistry } from '../src/asset-registry';
+import { describeDedupeConformance } from './asset-registry-dedupe.conformance';
+import { describeEditConformance } from './asset-registry-edit.conformance';
 import { describeFindConformance } from './asset-registry-find.conformance';
 import { newAsset, version } from './conformance-fixtures';
 
@@ -241,5 +243,7 @@ export function describeAssetRegistryConformance(name: string, setup: () => Prom
     });
 
     describeFindConformance(() => registry);
+    describeEditConformance(() => ({ registry, recordedNotifications }));
+    describeDedupeConformance(() => registry);
   });
 }
