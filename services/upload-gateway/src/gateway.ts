@@ -14,6 +14,7 @@ import {
 import type { Queue } from 'bullmq';
 import type { DirectUploadSigner, LocalMultipartUploads, MultipartUploads, ObjectStore } from '@ingestkit/storage';
 import { assetRoutes } from './assets/assets.routes';
+import { editRoutes } from './assets/edit.routes';
 import { createAuth } from './http/auth';
 import { completeRoutes } from './uploads/complete.routes';
 import type { GatewayConfig } from './config';
@@ -261,6 +262,7 @@ export function createGateway(deps: GatewayDeps): Express {
     );
   }
   app.use(mount(assetRoutes({ registry: deps.registry, queues: deps.queues })));
+  app.use(mount(editRoutes({ registry: deps.registry })));
   app.use(mount([...localFilesRoutes({ store: deps.localAssets }), ...imagekitRoutes({ imagekit: config.imagekit })]));
   app.use(
     mount(
