@@ -17,3 +17,6 @@ export function dedupeOf(input: {
   const name = input.policy === 'default' ? (input.destination === 'imagekit' ? 'master' : 'delivery') : input.policy;
   return Object.hasOwn(input.policies, name) ? input.policies[name]!.dedupe === true : false;
 }
+
+/** The header of a `dedupe` upload answered with an existing asset: that asset's id (status 200, nothing created). */
+export const DUPLICATE_OF_HEADER = 'Ingest-Duplicate-Of';

@@ -10,6 +10,8 @@ import {
   imagekitSettingsFromEnv,
   limitsEnv,
   loadConfig,
+  policiesEnv,
+  policiesFromEnv,
   portsEnv,
   redisEnv,
   runtimeEnv,
@@ -45,6 +47,8 @@ const gatewayEnv = z
     ...directUploadEnv.shape,
     ...tusEnv.shape,
     ...sourceFetchEnv.shape,
+    // The worker's policies: the gateway reads only their `dedupe` default (see Asset.dedupe).
+    ...policiesEnv.shape,
   })
   .superRefine((env, ctx) => {
     checkImageKitEnv(env, ctx);
@@ -66,7 +70,7 @@ const gatewayEnv = z
       });
     }
   })
-  .transform((env) => {
+  .transform((env, ctx) => {
     const isDevKey = (env.API_KEYS ?? []).length === 0;
     const imagekit = imagekitSettingsFromEnv(env);
     const gatewayHost = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
@@ -115,6 +119,8 @@ const gatewayEnv = z
       /** Destinations this deployment can deliver to: ImageKit only when its account is configured. */
       destinations: (imagekit ? ['local', 's3', 'imagekit'] : ['local', 's3']) as DestinationKind[],
       imagekit,
+      /** Configured policies (`POLICIES_FILE` / `POLICIES_JSON`), for their `dedupe` default. */
+      policies: policiesFromEnv(env, ctx),
       purge: { maxUrlsPerCall: env.PURGE_MAX_URLS_PER_CALL },
       stores: storeSettingsFromEnv(env, { gatewayPort: env.GATEWAY_PORT }),
     };

@@ -68,7 +68,7 @@ export interface GatewayDeps {
     | 'rateLimit'
     | 'purge'
   > &
-    Partial<Pick<GatewayConfig, 'edge'>> & {
+    Partial<Pick<GatewayConfig, 'edge' | 'policies'>> & {
       redis: Pick<GatewayConfig['redis'], 'prefix'>;
       sources: Pick<GatewayConfig['sources'], 'buckets'>;
     };
@@ -149,6 +149,7 @@ export function createGateway(deps: GatewayDeps): Express {
     registry: deps.registry,
     validateQueue: deps.queues.validate,
     defaultDestination: config.defaultDestination,
+    policies: config.policies ?? {},
     logger: deps.logger,
   });
   const assertBacklogBelowBound = createBackpressure({

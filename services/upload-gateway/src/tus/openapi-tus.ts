@@ -37,7 +37,7 @@ export function tusPaths(): Record<string, JsonSchema> {
     [TUS_PATH]: {
       post: {
         summary:
-          'tus creation (and creation-with-upload): a new asset awaiting its bytes. Upload-Metadata carries fileName, folder, tags (comma-separated), policy, destination, overwrite, metadata (a JSON object) and filetype; dedupe is accepted and ignored. Upload-Length is checked against the byte cap; Upload-Defer-Length is refused.',
+          'tus creation (and creation-with-upload): a new asset awaiting its bytes. Upload-Metadata carries fileName, folder, tags (comma-separated), policy, destination, overwrite, dedupe, metadata (a JSON object) and filetype. Upload-Length is checked against the byte cap; Upload-Defer-Length is refused.',
         security,
         parameters: [
           tusResumable,
