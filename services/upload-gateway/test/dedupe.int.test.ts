@@ -53,12 +53,13 @@ it('creates a second asset without dedupe, or in another folder or policy, or wi
   const folder = newFolder();
   const first = await upload({ folder, dedupe: 'true' });
   const ids = [first.body.asset.id];
-  for (const fields of [
+  const variants: Record<string, string>[] = [
     { folder },
     { folder, dedupe: 'false' },
     { folder: newFolder(), dedupe: 'true' },
     { folder, dedupe: 'true', policy: 'mobile' },
-  ]) {
+  ];
+  for (const fields of variants) {
     const res = await upload(fields);
     expect([fields, res.status]).toEqual([fields, 202]);
     if (fields.folder === folder) ids.push(res.body.asset.id);
