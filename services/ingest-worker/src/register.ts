@@ -1,6 +1,7 @@
 import type { Worker } from 'bullmq';
 import { ingestQueues, queueNames, type QueueName } from '@ingestkit/contracts';
 import { createRunGate, createStageWorker, type StageProcessor, type StageWorkerDeps } from '@ingestkit/runtime';
+import { imagekitSyncProcessor, type ImageKitSyncDeps } from './destinations/imagekit-sync.processor';
 import { notifyProcessor, type NotifyDeps } from './notify/notify.processor';
 import type { StageDeps } from './stages/stage-deps';
 import { deliverStage } from './stages/deliver.stage';
@@ -12,8 +13,8 @@ export function ingestPipeline(deps: StageDeps): StageProcessor<QueueName>[] {
   return [validateStage(deps), optimizeStage(deps), deliverStage(deps)] as StageProcessor<QueueName>[];
 }
 
-/** The queues the ingest worker consumes: the pipeline, and the notifications its outbox relay enqueues. */
-export const ingestWorkerQueues = [...ingestQueues, queueNames.notify] as const;
+/** The queues the ingest worker consumes: the pipeline, and the notifications and ImageKit syncs its outbox relay enqueues. */
+export const ingestWorkerQueues = [...ingestQueues, queueNames.notify, queueNames.imagekitSync] as const;
 
 /** Fails at boot unless every queue of this worker has exactly one processor (other queues belong to other services). */
 export function assertCatalogCovered(processors: readonly StageProcessor<QueueName>[]): void {
@@ -23,9 +24,18 @@ export function assertCatalogCovered(processors: readonly StageProcessor<QueueNa
   }
 }
 
-/** One BullMQ worker per stage and one for `asset.notify` (not started: call `run()`). */
-export function registerStageWorkers(deps: StageDeps, workerDeps: StageWorkerDeps, notify: NotifyDeps): Worker[] {
-  const processors = [...ingestPipeline(deps), notifyProcessor(notify) as StageProcessor<QueueName>];
+/** One BullMQ worker per stage, one for `asset.notify` and one for `imagekit.sync` (not started: call `run()`). */
+export function registerStageWorkers(
+  deps: StageDeps,
+  workerDeps: StageWorkerDeps,
+  notify: NotifyDeps,
+  sync: Pick<ImageKitSyncDeps, 'imagekit'> = { imagekit: undefined },
+): Worker[] {
+  const processors = [
+    ...ingestPipeline(deps),
+    notifyProcessor(notify) as StageProcessor<QueueName>,
+    imagekitSyncProcessor({ registry: deps.registry, imagekit: sync.imagekit }) as StageProcessor<QueueName>,
+  ];
   assertCatalogCovered(processors);
   // One gate for this worker's image stages: a suspect job runs alone among all of them.
   const shared = { ...workerDeps, runGate: workerDeps.runGate ?? createRunGate() };

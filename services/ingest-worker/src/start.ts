@@ -20,6 +20,7 @@ import {
 import { createObjectStore, createS3Client } from '@ingestkit/storage';
 import type { IngestWorkerConfig } from './config';
 import { createImageKitDestination } from './destinations/imagekit-destination';
+import { enqueueImageKitSync } from './destinations/imagekit-sync.processor';
 import { createDestinationMetrics, instrumentDestination } from './destinations/instrumented-destination';
 import { createStoreDestination } from './destinations/store-destination';
 import { createPipelineMetrics } from './pipeline-metrics';
@@ -49,11 +50,14 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
     deliver: createQueue(queueNames.deliver, { connection: redis, prefix }),
     notify: createQueue(queueNames.notify, { connection: redis, prefix }),
     purge: createQueue(queueNames.purge, { connection: redis, prefix }),
+    imagekitSync: createQueue(queueNames.imagekitSync, { connection: redis, prefix }),
   };
+  // One client for deliveries and edits' syncs.
+  const imagekitClient = config.imagekit ? createImageKitClient(config.imagekit) : undefined;
   const purges = createRedisPurgeStore({ redis, prefix });
   // Depth and oldest-job age of every queue this process consumes (validate is only read here).
   const validateQueue = createQueue(queueNames.validate, { connection: redis, prefix });
-  registerQueueMetrics(metrics, [validateQueue, queues.optimize, queues.deliver, queues.notify]);
+  registerQueueMetrics(metrics, [validateQueue, queues.optimize, queues.deliver, queues.notify, queues.imagekitSync]);
   const staging = createObjectStore(config.stores.staging);
   const destinationMetrics = createDestinationMetrics(metrics);
   // One child process per concurrent image: a hostile file can only take down its own child.
@@ -98,11 +102,11 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
           }),
           destinationMetrics,
         ),
-        ...(config.imagekit
+        ...(imagekitClient
           ? {
               imagekit: instrumentDestination(
                 createImageKitDestination({
-                  client: createImageKitClient(config.imagekit),
+                  client: imagekitClient,
                   // The webhook receiver asks for the same purge (same id) when ImageKit reports the new version.
                   onOverwrite: async ({ asset, superseded }) =>
                     void (await requestSupersededPurge(
@@ -130,13 +134,19 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
       metrics: createJobMetrics(metrics),
     },
     { settings: config.notify },
+    { imagekit: imagekitClient },
   );
   // One relay per worker process moves the registry's outbox onto asset.notify (the webhook
-  // receiver records version notifications in the same outbox and relies on this relay).
+  // receiver records version notifications in the same outbox and relies on this relay) and
+  // turns an ImageKit asset's asset.updated into its imagekit.sync job.
   const relay = createOutboxRelay({
     redis: createRedis({ url: config.redis.url, role: 'worker', logger, name: 'ingest-worker-outbox' }),
     prefix,
-    enqueue: config.notify ? (notification) => enqueueStage(queues.notify, { version: 1, notification }) : undefined,
+    // Every entry: its notification when they are on, and an edit's ImageKit sync (always).
+    enqueue: async (notification) => {
+      if (config.notify) await enqueueStage(queues.notify, { version: 1, notification });
+      await enqueueImageKitSync(queues.imagekitSync, notification);
+    },
     logger: logger.child({ component: 'outbox-relay' }),
   });
   relay.start();

@@ -12,6 +12,7 @@ import {
   type PolicyOverrides,
 } from '@ingestkit/contracts';
 import { createPolicyRegistry, defaultImagingLimits, type ImageRunner, type ImagingLimits } from '@ingestkit/imaging';
+import type { ImageKitAdapter } from '@ingestkit/imagekit';
 import { createOutboxRelay, createRedisAssetRegistry, type AssetRegistry, type OutboxRelay } from '@ingestkit/registry';
 import {
   createJobMetrics,
@@ -29,6 +30,7 @@ import { deletePrefix, uniquePrefix } from '@ingestkit/testkit';
 import type { Destination } from '../src/destinations/destination';
 import { createStoreDestination } from '../src/destinations/store-destination';
 import { registerStageWorkers } from '../src/register';
+import { enqueueImageKitSync } from '../src/destinations/imagekit-sync.processor';
 import type { StageDeps } from '../src/stages/stage-deps';
 
 export const LOCAL_PUBLIC_URL = 'http://files.test/files';
@@ -49,6 +51,11 @@ export interface TestPipeline {
       overwrite?: boolean;
       policy?: string;
       overrides?: PolicyOverrides;
+      tags?: string[];
+      metadata?: Record<string, unknown>;
+      dedupe?: boolean;
+      /** Staged as a direct upload is: the gateway never read the bytes, so no SHA-256 is recorded. */
+      direct?: boolean;
     },
   ): Promise<string>;
   /** Resolves with the asset once it is ready, rejected or failed. */
@@ -75,6 +82,8 @@ export async function startTestPipeline(options: {
   limits?: Partial<ImagingLimits>;
   policies?: Record<string, PolicyDefinition>;
   images?: ImageRunner;
+  /** The ImageKit account the `imagekit.sync` worker updates (edits' tags and metadata). */
+  imagekit?: ImageKitAdapter;
 }): Promise<TestPipeline> {
   const prefix = uniquePrefix('worker');
   const dataDir = await mkdtemp(join(tmpdir(), 'ingestkit-worker-'));
@@ -88,6 +97,7 @@ export async function startTestPipeline(options: {
     optimize: createQueue(queueNames.optimize, { connection: redis, prefix }),
     deliver: createQueue(queueNames.deliver, { connection: redis, prefix }),
     notify: createQueue(queueNames.notify, { connection: redis, prefix }),
+    imagekitSync: createQueue(queueNames.imagekitSync, { connection: redis, prefix }),
   };
   const stageDeps: StageDeps = {
     registry,
@@ -112,6 +122,7 @@ export async function startTestPipeline(options: {
       metrics: createJobMetrics(createMetricsRegistry({ service: 'ingest-worker', defaultMetrics: false })),
     },
     { settings: options.notify },
+    { imagekit: options.imagekit },
   );
   for (const worker of workers) void worker.run();
   let relay: OutboxRelay | undefined;
@@ -119,7 +130,10 @@ export async function startTestPipeline(options: {
     relay = createOutboxRelay({
       redis: createRedis({ url: options.redisUrl, role: 'worker' }),
       prefix,
-      enqueue: options.notify ? (notification) => enqueueStage(queues.notify, { version: 1, notification }) : undefined,
+      enqueue: async (notification) => {
+        if (options.notify) await enqueueStage(queues.notify, { version: 1, notification });
+        await enqueueImageKitSync(queues.imagekitSync, notification);
+      },
       logger,
       blockSeconds: 1,
     });
@@ -153,9 +167,10 @@ export async function startTestPipeline(options: {
         fileName: ingestOptions.fileName ?? 'photo.jpg',
         ...(ingestOptions.folder ? { folder: ingestOptions.folder } : {}),
         ...(ingestOptions.overwrite ? { overwrite: true } : {}),
-        tags: [],
-        metadata: {},
-        original: { key, bytes: data.length, sha256: '0'.repeat(64) },
+        tags: ingestOptions.tags ?? [],
+        metadata: ingestOptions.metadata ?? {},
+        ...(ingestOptions.dedupe ? { dedupe: true } : {}),
+        original: { key, bytes: data.length, ...(ingestOptions.direct ? {} : { sha256: '0'.repeat(64) }) },
         timings: {},
         createdAt: now,
         updatedAt: now,

@@ -1,7 +1,9 @@
 import { IngestError, queueNames } from '@ingestkit/contracts';
 import { inProcessRunner } from '@ingestkit/imaging';
 import { enqueueStage, type StageProcessor } from '@ingestkit/runtime';
+import { claimOriginalOrRefuse } from './dedupe-claim';
 import { enterStage } from './enter-stage';
+import { sha256OfFile } from './original-digest';
 import { resolvePolicy } from './resolve-policy';
 import { withLocalFile } from './local-file';
 import type { StageDeps } from './stage-deps';
@@ -10,7 +12,8 @@ import { recordFinalFailure, timed } from './stage-outcome';
 /**
  * `ingest.validate`: the asset's policy exists, the staged original exists, is within the byte cap, is an allowed format
  * by its content, stays under the pixel limit (read from the header, before decoding) and
- * decodes without warnings. Records format and dimensions, then queues optimization.
+ * decodes without warnings. Records format, dimensions and the SHA-256 (computed here for direct
+ * uploads), refuses a `dedupe` duplicate (`duplicate`, see dedupe-claim.ts), then queues optimization.
  */
 export function validateStage(deps: StageDeps): StageProcessor<typeof queueNames.validate> {
   return {
@@ -27,10 +30,15 @@ export function validateStage(deps: StageDeps): StageProcessor<typeof queueNames
         const stored = await deps.staging.head(original.key);
         if (!stored) throw new IngestError('not_found', 'the uploaded original is missing from staging');
         const images = deps.images ?? inProcessRunner;
-        const info = await withLocalFile(deps.staging, original.key, (path) => images.probe(path, deps.limits));
-        await deps.registry.update(assetId, {
-          original: { ...original, bytes: stored.bytes, format: info.format, width: info.width, height: info.height },
-        });
+        const { info, sha256 } = await withLocalFile(deps.staging, original.key, async (path) => ({
+          info: await images.probe(path, deps.limits),
+          // Direct uploads arrive without a digest: the gateway never read their bytes whole.
+          sha256: original.sha256 ?? (await sha256OfFile(path)),
+        }));
+        const probed = { ...original, bytes: stored.bytes, format: info.format, width: info.width, height: info.height };
+        // A dedupe asset's digest is written by its claim, atomically with the duplicate check.
+        await deps.registry.update(assetId, { original: asset.dedupe ? probed : { ...probed, sha256 } });
+        if (asset.dedupe) await claimOriginalOrRefuse(deps.registry, asset, sha256);
       });
       await enqueueStage(deps.queues.optimize, { version: 1, assetId });
     },
