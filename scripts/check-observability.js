@@ -25,6 +25,7 @@ const dataDependent = {
   'Job outcome ratio / A': 'empty until a job fails for good or is rejected',
   'Upload rejections by code / A': 'empty until the gateway refuses an upload',
   'import.list: attempt duration / A': 'empty until a bucket import lists a page',
+  'imagekit.sync: attempt duration / A': 'empty until an ImageKit asset is edited (PATCH /v1/assets/:id)',
 };
 
 /** Every target of every panel (rows' panels included), Grafana variables replaced by "all". */
