@@ -8,8 +8,8 @@ import type { AssetRegistry } from '@ingestkit/registry';
  * destination and folder is its original, in one atomic step (`claimOriginal`), so of two
  * identical uploads validated at once exactly one goes on. The other is refused with the
  * permanent `duplicate` (`details.assetId`: the existing asset): it ends `rejected`, its
- * staging is removed and nothing is delivered. Streamed uploads were checked at creation; their
- * claim passes (they are the oldest of their original).
+ * staging is removed and nothing is delivered. Streamed uploads were checked at creation
+ * (`createUnlessDuplicate`) and are not claimed again.
  */
 export async function claimOriginalOrRefuse(registry: AssetRegistry, asset: Asset, sha256: string): Promise<void> {
   const existing = await registry.claimOriginal(asset.id, sha256);

@@ -36,9 +36,13 @@ export function validateStage(deps: StageDeps): StageProcessor<typeof queueNames
           sha256: original.sha256 ?? (await sha256OfFile(path)),
         }));
         const probed = { ...original, bytes: stored.bytes, format: info.format, width: info.width, height: info.height };
-        // A dedupe asset's digest is written by its claim, atomically with the duplicate check.
-        await deps.registry.update(assetId, { original: asset.dedupe ? probed : { ...probed, sha256 } });
-        if (asset.dedupe) await claimOriginalOrRefuse(deps.registry, asset, sha256);
+        // A dedupe asset whose digest was never recorded (a direct upload or job, not yet checked)
+        // gets it from its claim, atomically with the duplicate check. One recorded before was
+        // checked already: a streamed upload at creation, a repeated attempt after its claim
+        // passed, a reprocess of a kept original.
+        const needsClaim = asset.dedupe === true && !asset.original?.sha256;
+        await deps.registry.update(assetId, { original: needsClaim ? probed : { ...probed, sha256 } });
+        if (needsClaim) await claimOriginalOrRefuse(deps.registry, asset, sha256);
       });
       await enqueueStage(deps.queues.optimize, { version: 1, assetId });
     },
