@@ -116,3 +116,13 @@ it('lets exactly one of two identical dedupe uploads validated at once go on', a
     ready[0]!,
   );
 });
+
+it('does not refuse a dedupe asset whose digest was recorded before (checked at creation, or a repeated run)', async () => {
+  const folder = newFolder();
+  const original = await direct(folder, false);
+  expect(original.status).toBe('ready');
+  const recorded = await pipeline.settled(
+    await pipeline.ingest(png, { folder, dedupe: true, sha256: digest, fileName: 'a.png' }),
+  );
+  expect(recorded.status).toBe('ready');
+});

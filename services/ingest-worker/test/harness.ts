@@ -56,6 +56,8 @@ export interface TestPipeline {
       dedupe?: boolean;
       /** Staged as a direct upload is: the gateway never read the bytes, so no SHA-256 is recorded. */
       direct?: boolean;
+      /** The SHA-256 recorded with the original (default: a placeholder of zeros). */
+      sha256?: string;
     },
   ): Promise<string>;
   /** Resolves with the asset once it is ready, rejected or failed. */
@@ -170,7 +172,11 @@ export async function startTestPipeline(options: {
         tags: ingestOptions.tags ?? [],
         metadata: ingestOptions.metadata ?? {},
         ...(ingestOptions.dedupe ? { dedupe: true } : {}),
-        original: { key, bytes: data.length, ...(ingestOptions.direct ? {} : { sha256: '0'.repeat(64) }) },
+        original: {
+          key,
+          bytes: data.length,
+          ...(ingestOptions.direct ? {} : { sha256: ingestOptions.sha256 ?? '0'.repeat(64) }),
+        },
         timings: {},
         createdAt: now,
         updatedAt: now,
