@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { makePng, startRedis, type TestRedis } from '@ingestkit/testkit';
 import { createRedisAssetRegistry } from '@ingestkit/registry';
-import { callJson, postUpload, startTestGateway, type TestGateway } from './harness';
+import { callJson, mintUploadToken, postUpload, startTestGateway, type TestGateway } from './harness';
 
 let redis: TestRedis;
 let gateway: TestGateway;
@@ -146,4 +146,20 @@ it('records dedupe on direct uploads and jobs for the worker to check', async ()
     (await callJson(gateway, 'POST', '/v1/jobs', { body: { source: { url: 'https://example.com/a.png' }, dedupe: 'yes' } }))
       .status,
   ).toBe(400);
+});
+
+it("answers an upload token only with its own assets, never another uploader's", async () => {
+  const folder = newFolder();
+  const [alice, bob] = [await mintUploadToken(gateway, { folder }), await mintUploadToken(gateway, { folder })];
+  const byToken = (token: string) =>
+    postUpload(gateway, { files: [{ data: png, name: 'a.png' }], fields: { dedupe: 'true' }, apiKey: token });
+  const first = await byToken(alice);
+  expect(first.status).toBe(202);
+  expect((await byToken(alice)).headers.get('ingest-duplicate-of')).toBe(first.body.asset.id);
+  const other = await byToken(bob);
+  expect(other.status).toBe(202);
+  expect(other.body.asset.id).not.toBe(first.body.asset.id);
+  // The backend's API key sees every asset: it gets the oldest.
+  const byKey = await upload({ folder, dedupe: 'true' });
+  expect([byKey.status, byKey.headers.get('ingest-duplicate-of')]).toEqual([200, first.body.asset.id]);
 });

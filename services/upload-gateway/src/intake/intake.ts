@@ -169,6 +169,11 @@ export function createIntake(deps: IntakeDeps) {
       if (existingId === null) return { asset: await enqueueValidation(asset), duplicate: false };
       const existing = await deps.registry.get(existingId);
       if (!existing) throw new IngestError('conflict', 'the asset this upload duplicates changed meanwhile; retry');
+      // An upload token sees only what it uploaded (it cannot read assets): another uploader's
+      // asset is not its answer, so its upload is kept as an asset of its own.
+      if (input.createdBy.tokenId !== undefined && existing.createdBy?.tokenId !== input.createdBy.tokenId) {
+        return { asset: await acceptAsset(input), duplicate: false };
+      }
       return { asset: existing, duplicate: true };
     },
     /** A new `awaiting_upload` asset of a direct upload (or the one the same request created before a crash). */
