@@ -131,7 +131,7 @@ it('replays a duplicate answer with its header under the same Idempotency-Key', 
   expect(replay.headers.get('ingest-duplicate-of')).toBe(first.headers.get('ingest-duplicate-of'));
 });
 
-it('records dedupe on direct uploads and jobs for the worker to check', async () => {
+it('records dedupe on direct uploads (presign, Uppy, tus) and jobs for the worker to check', async () => {
   const presign = await callJson(gateway, 'POST', '/v1/uploads/presign', {
     body: { fileName: 'a.png', contentType: 'image/png', size: png.length, dedupe: true },
   });
@@ -142,6 +142,23 @@ it('records dedupe on direct uploads and jobs for the worker to check', async ()
   });
   expect(job.status).toBe(202);
   expect(job.body.asset.dedupe).toBe(true);
+  // Uppy metadata and tus Upload-Metadata carry it as text.
+  const uppy = await callJson(gateway, 'GET', '/v1/uppy/s3/params?filename=a.png&type=image%2Fpng&metadata%5Bdedupe%5D=true');
+  expect(uppy.status).toBe(200);
+  const fromUppy = await registry().get(uppy.body.assetId);
+  expect([fromUppy?.dedupe, fromUppy?.metadata]).toEqual([true, {}]);
+  const tus = await fetch(`${gateway.url}/v1/tus`, {
+    method: 'POST',
+    headers: {
+      authorization: 'Bearer test-key',
+      'tus-resumable': '1.0.0',
+      'upload-length': String(png.length),
+      'upload-metadata': `dedupe ${Buffer.from('true').toString('base64')},filetype ${Buffer.from('image/png').toString('base64')}`,
+    },
+  });
+  expect(tus.status).toBe(201);
+  const fromTus = await registry().get(tus.headers.get('ingest-asset-id')!);
+  expect([fromTus?.dedupe, fromTus?.metadata]).toEqual([true, {}]);
   expect(
     (await callJson(gateway, 'POST', '/v1/jobs', { body: { source: { url: 'https://example.com/a.png' }, dedupe: 'yes' } }))
       .status,
