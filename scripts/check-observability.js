@@ -26,6 +26,7 @@ const dataDependent = {
   'Upload rejections by code / A': 'empty until the gateway refuses an upload',
   'import.list: attempt duration / A': 'empty until a bucket import lists a page',
   'ingest.erase: attempt duration / A': 'empty until an asset is deleted',
+  'imagekit.sync: attempt duration / A': 'empty until an ImageKit asset is edited (PATCH /v1/assets/:id)',
 };
 
 /** Every target of every panel (rows' panels included), Grafana variables replaced by "all". */

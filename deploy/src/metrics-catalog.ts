@@ -37,6 +37,7 @@ export const queueNames = [
   'asset.notify',
   'import.list',
   'ingest.erase',
+  'imagekit.sync',
 ] as const;
 
 export const jobOutcomes = ['completed', 'retry', 'failed', 'rejected', 'rate_limited', 'deferred'] as const;

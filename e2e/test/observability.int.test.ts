@@ -179,6 +179,7 @@ const post = (path: string, body: unknown) =>
   });
 
 interface AssetView {
+  id: string;
   status: string;
   output?: { imagekit?: { fileId: string; versionId: string } };
 }
@@ -265,6 +266,13 @@ it('answers every dashboard query after traffic that touches every panel, and se
   const hero = { destination: 'imagekit', folder: 'obs/hero', fileName: 'banner.jpg', overwrite: 'true' };
   const heroFirst = await settledAsset(await upload(hero, await jpeg(600)));
   expect(heroFirst.status).toBe('ready');
+  // An edit of an ImageKit asset: its tags reach the file through imagekit.sync.
+  const edit = await fetch(`${app.gatewayUrl}/v1/assets/${heroFirst.id}`, {
+    method: 'PATCH',
+    headers: { ...auth, 'content-type': 'application/merge-patch+json' },
+    body: JSON.stringify({ tags: ['obs'] }),
+  });
+  expect(edit.status).toBe(200);
   expect(await settled(await upload(hero, await jpeg(640)))).toBe('ready');
   const superseded = heroFirst.output!.imagekit!;
   await purgeCompleted(`/v1/purge/${purgeIdFrom(`${superseded.fileId} ${superseded.versionId}`)}`);

@@ -1,4 +1,11 @@
-import { AssetAccepted, AssetPage, terminalStatuses, type Asset, type AssetStatus } from '@ingestkit/contracts';
+import {
+  AssetAccepted,
+  AssetPage,
+  terminalStatuses,
+  type Asset,
+  type AssetMergePatch,
+  type AssetStatus,
+} from '@ingestkit/contracts';
 import { IngestkitError } from './errors';
 import { sleep } from './retry';
 import type { Transport } from './transport';
@@ -22,7 +29,7 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
-/** The asset routes: get, list (all pages), retry, delete, and waiting for an outcome. */
+/** The asset routes: get, list (all pages), update (tags, metadata), retry, delete, and waiting for an outcome. */
 export function createAssetsApi(transport: Transport) {
   const withSignal = (signal?: AbortSignal) => (signal ? { signal } : {});
   async function get(id: string, options: { signal?: AbortSignal } = {}): Promise<Asset> {
@@ -43,6 +50,26 @@ export function createAssetsApi(transport: Transport) {
         }
         cursor = page.nextCursor;
       } while (cursor);
+    },
+    /**
+     * `PATCH /v1/assets/:id`: a JSON merge patch of `tags` (replaced) and `metadata` (merged;
+     * `null` removes a key). With `ifRevision` (the `revision` of the asset as you read it) the
+     * edit applies only if the asset has not changed since: otherwise `precondition_failed`
+     * (412). Without it the patch is idempotent, so a lost answer is safely retried.
+     */
+    async update(
+      id: string,
+      patch: AssetMergePatch,
+      options: { ifRevision?: number; signal?: AbortSignal } = {},
+    ): Promise<Asset> {
+      const path = `/v1/assets/${encodeURIComponent(id)}`;
+      const ifMatch: Record<string, string> = options.ifRevision === undefined ? {} : { 'if-match': `"${options.ifRevision}"` };
+      return (
+        await transport.json(
+          { method: 'PATCH', path, json: patch, headers: ifMatch, ...withSignal(options.signal) },
+          AssetAccepted,
+        )
+      ).asset;
     },
     /** `POST /v1/assets/:id/retry`: a `failed` asset resumes at the stage that failed. */
     async retry(id: string, options: { idempotencyKey?: string; signal?: AbortSignal } = {}): Promise<Asset> {

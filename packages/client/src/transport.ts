@@ -19,10 +19,12 @@ export interface ClientOptions {
 
 /** One API call. `body` is a factory: each attempt sends a fresh body (streams cannot be replayed). */
 export interface ApiRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   query?: Record<string, string | number | undefined>;
   json?: unknown;
+  /** Extra headers (`If-Match`). */
+  headers?: Record<string, string>;
   body?: () => { body: Blob | ReadableStream<Uint8Array> | string; headers?: Record<string, string>; duplex?: 'half' };
   /** Sent as `Idempotency-Key`; POSTs without one get a fresh random key, the same on every retry. */
   idempotencyKey?: string;
@@ -52,6 +54,7 @@ export function createTransport(options: ClientOptions) {
       authorization: `Bearer ${options.apiKey}`,
       ...(request.json === undefined ? {} : { 'content-type': 'application/json' }),
       ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+      ...request.headers,
       ...made?.headers,
     };
     const signals = [request.signal, request.untimed ? undefined : AbortSignal.timeout(options.timeoutMs ?? 60_000)].filter(

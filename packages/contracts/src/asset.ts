@@ -148,6 +148,8 @@ export const AssetError = z.object({
   code: z.enum(errorCodeList),
   message: z.string(),
   stage: Stage.optional(),
+  /** What the error carried, e.g. `duplicate`'s `assetId` (the existing asset). */
+  details: z.record(z.string(), z.unknown()).optional(),
 });
 export type AssetError = z.infer<typeof AssetError>;
 
@@ -193,6 +195,12 @@ export const Asset = z.object({
    * same S3/local key with new bytes (and a new `?v=` URL).
    */
   overwrite: z.boolean().optional(),
+  /**
+   * `true`: the upload asked not to be kept when an eligible asset with the same original
+   * (SHA-256), policy, destination and folder exists (the request's `dedupe`, else its policy's
+   * default); see the README's "Duplicates".
+   */
+  dedupe: z.boolean().optional(),
   /** Who uploaded it (absent on assets recorded before it existed and on files found on ImageKit); purges it causes count against this key. */
   createdBy: PrincipalRef.optional(),
   /** Set for server-side jobs (`POST /v1/jobs`): where the original comes from. */
@@ -213,5 +221,10 @@ export const Asset = z.object({
   deletedBy: PrincipalRef.optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
+  /**
+   * Bumped by the registry in the same atomic step as every write of the record (absent on
+   * records no write touched since it existed: read it as 0). The HTTP `ETag` is `"<revision>"`.
+   */
+  revision: z.number().int().nonnegative().optional(),
 });
 export type Asset = z.infer<typeof Asset>;

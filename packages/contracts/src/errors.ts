@@ -26,6 +26,13 @@ export const errorCodes = {
   original_unavailable: { status: 409, retryable: false },
   /** A tus request without `Tus-Resumable: 1.0.0` (tus answers 412 Precondition Failed). */
   tus_version_unsupported: { status: 412, retryable: false },
+  /** `If-Match` named an ETag the asset no longer has: someone changed it since it was read. */
+  precondition_failed: { status: 412, retryable: false },
+  /**
+   * `dedupe`: an eligible asset with the same original (SHA-256), policy, destination and folder
+   * exists; `details.assetId` names it. A rejected asset's code (direct uploads, jobs).
+   */
+  duplicate: { status: 409, retryable: false },
   /** The Idempotency-Key was used with another request, or its first request is still running. */
   idempotency_conflict: { status: 409, retryable: false },
   /** A body that must say its size up front (a part relayed to S3) came without `Content-Length`. */

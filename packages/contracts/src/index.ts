@@ -18,3 +18,5 @@ export * from './uppy-s3';
 export * from './json-limits';
 export * from './key-limits';
 export * from './imports';
+export * from './asset-patch';
+export * from './dedupe';

@@ -21,6 +21,7 @@ export const queueNames = {
   notify: 'asset.notify',
   importList: 'import.list',
   erase: 'ingest.erase',
+  imagekitSync: 'imagekit.sync',
 } as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
@@ -68,6 +69,14 @@ export type NotifyJob = z.infer<typeof NotifyJob>;
  */
 export const ImportListJob = z.object({ version: z.literal(1), importId: ImportId, page: z.number().int().nonnegative() });
 export type ImportListJob = z.infer<typeof ImportListJob>;
+
+/**
+ * Brings an ImageKit file's tags and custom metadata in line with its asset after an edit
+ * (`asset.updated`, relayed from the registry's outbox). Reads the asset when it runs, so any
+ * job of an asset pushes its latest tags; `revision` only tells the jobs of two edits apart.
+ */
+export const ImageKitSyncJob = z.object({ version: z.literal(1), assetId: AssetId, revision: z.number().int().nonnegative() });
+export type ImageKitSyncJob = z.infer<typeof ImageKitSyncJob>;
 
 export interface JobSpec<T extends z.ZodType> {
   queue: QueueName;
@@ -123,6 +132,15 @@ export const jobCatalog = {
     backoffMs: 2_000,
     survivesStalls: true,
   },
+  // No image work; finished jobs go at once (each edit has its own id anyway).
+  [queueNames.imagekitSync]: {
+    queue: queueNames.imagekitSync,
+    schema: ImageKitSyncJob,
+    attempts: 10,
+    backoffMs: 2_000,
+    keepFinished: false,
+    survivesStalls: true,
+  },
 } as const satisfies Record<QueueName, JobSpec<z.ZodType>>;
 
 export type JobPayload<Q extends QueueName> = z.infer<(typeof jobCatalog)[Q]['schema']>;
@@ -155,12 +173,18 @@ export function jobIdFor<Q extends QueueName>(queue: Q, payload: JobPayload<Q>):
   if (queue === queueNames.imagekitEvent) return imagekitEventJobId(data.event?.id ?? '');
   if (queue === queueNames.purge) return purgeJobId(data.url ?? '', data.reason as PurgeReason, data.purgeId);
   if (queue === queueNames.importList) return importListJobId(payload as ImportListJob);
+  if (queue === queueNames.imagekitSync) return imagekitSyncJobId(payload as ImageKitSyncJob);
   return stageJobId(data.assetId ?? '', queue);
 }
 
 /** The job id of one listing page of an import: each page is its own job. */
 export function importListJobId(job: Pick<ImportListJob, 'importId' | 'page'>): string {
   return `${job.importId}-p${job.page}`;
+}
+
+/** One sync job per edit (asset and revision): a later edit's job is added even while an earlier one runs. */
+export function imagekitSyncJobId(job: Pick<ImageKitSyncJob, 'assetId' | 'revision'>): string {
+  return `${job.assetId}-imagekit-sync-r${job.revision}`;
 }
 
 function sha256(value: string): string {

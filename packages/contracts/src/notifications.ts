@@ -5,7 +5,8 @@ import type { AssetId } from './ids';
 
 /**
  * What backend apps are told about: an asset reached a terminal status (`ready`, `rejected`,
- * `failed`, `deleted`), or its file at the destination got a new version (fed by ImageKit webhooks).
+ * `failed`, `deleted`), its file at the destination got a new version (fed by ImageKit webhooks),
+ * or its tags or metadata were changed (`PATCH /v1/assets/:id`: `asset.updated`).
  */
 export const NotificationType = z.enum([
   'asset.ready',
@@ -13,6 +14,7 @@ export const NotificationType = z.enum([
   'asset.failed',
   'asset.version.created',
   'asset.deleted',
+  'asset.updated',
 ]);
 export type NotificationType = z.infer<typeof NotificationType>;
 

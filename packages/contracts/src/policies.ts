@@ -46,6 +46,8 @@ export const PolicyDefinition = z.strictObject({
   variantWidths: z.array(z.number().int().min(16).max(8192)).max(12).optional(),
   /** A tiny blurred data-URI placeholder and the dominant colour on the asset. */
   placeholder: z.boolean().optional(),
+  /** The `dedupe` of uploads and jobs on this policy that do not say (default `false`). */
+  dedupe: z.boolean().optional(),
 });
 export type PolicyDefinition = z.infer<typeof PolicyDefinition>;
 

@@ -83,6 +83,11 @@ export const UploadFields = z.object({
     .enum(['true', 'false'])
     .transform((value) => value === 'true')
     .optional(),
+  /** `true`: answer the existing asset instead of a second one with the same bytes (see `Asset.dedupe`). */
+  dedupe: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
   /** Per-upload policy overrides (see `PolicyOverrides`): output format, quality, a smaller box. */
   format: OutputFormatChoice.optional(),
   quality: z
@@ -109,6 +114,8 @@ export const AssetOptions = z.object({
   metadata: AssetMetadata.optional(),
   /** `true`: deliver to `<folder>/<fileName>` itself, replacing what an earlier upload put there. */
   overwrite: z.boolean().optional(),
+  /** `true`: do not keep a second asset with the same bytes (see `Asset.dedupe`); default: the policy's `dedupe`. */
+  dedupe: z.boolean().optional(),
   format: OutputFormatChoice.optional(),
   quality: QualityChoice.optional(),
   maxWidth: z.number().int().min(16).max(16_384).optional(),

@@ -35,7 +35,13 @@ export function filesRoutes(ctx: EmulatorContext): Router {
     if (typeof body.customCoordinates === 'string' || body.customCoordinates === null)
       version.customCoordinates = body.customCoordinates;
     if (typeof body.customMetadata === 'object' && body.customMetadata !== null) {
-      version.customMetadata = { ...version.customMetadata, ...(body.customMetadata as Record<string, unknown>) };
+      // Field by field; "To unset a key, send `null` value for that key" (the SDK's FileUpdateParams).
+      const merged: Record<string, unknown> = { ...version.customMetadata };
+      for (const [name, value] of Object.entries(body.customMetadata as Record<string, unknown>)) {
+        if (value === null) delete merged[name];
+        else merged[name] = value;
+      }
+      version.customMetadata = merged;
     }
     if (typeof body.description === 'string') version.description = body.description;
     const publish = body.publish as { isPublished?: unknown } | undefined;

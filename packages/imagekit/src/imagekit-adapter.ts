@@ -61,6 +61,12 @@ export interface ImageKitFile extends UploadedFile {
   updatedAt?: string;
 }
 
+/** What {@link ImageKitAdapter.updateFileDetails} changes: ImageKit's update-file-details fields ingestkit uses. */
+export interface FileDetailsUpdate {
+  tags?: string[];
+  customMetadata?: Record<string, unknown>;
+}
+
 /** A filter for {@link ImageKitAdapter.listFiles}. */
 export interface ListFilesQuery {
   /** A folder; only its direct contents are listed (ImageKit does not recurse). */
@@ -86,6 +92,12 @@ export interface ImageKitAdapter {
   upload(input: UploadInput): Promise<UploadedFile>;
   /** The current version of a file; `not_found` when it does not exist. */
   getFileDetails(fileId: string): Promise<ImageKitFile>;
+  /**
+   * Updates the current version's tags (replaced whole) and custom metadata (merged field by
+   * field; a `null` value unsets the field) (`PATCH /v1/files/:fileId/details`). Repeating it
+   * with the same input is harmless.
+   */
+  updateFileDetails(fileId: string, input: FileDetailsUpdate): Promise<ImageKitFile>;
   /** Every version of a file, the current one included, in ImageKit's order. */
   listFileVersions(fileId: string): Promise<ImageKitFile[]>;
   /** Current versions of files (never folders), at most 1000, in creation order. */

@@ -3,7 +3,13 @@ import ImageKit, { toFile } from '@imagekit/nodejs';
 import { IngestError } from '@ingestkit/contracts';
 import { createClientUploadAuth } from './client-upload-auth';
 import { toImageKitFile, toUploadedFile } from './file-views';
-import { type ImageKitAdapter, type ListFilesQuery, type PurgeStatus, type UploadInput } from './imagekit-adapter';
+import {
+  type FileDetailsUpdate,
+  type ImageKitAdapter,
+  type ListFilesQuery,
+  type PurgeStatus,
+  type UploadInput,
+} from './imagekit-adapter';
 import { toImageKitError } from './imagekit-error';
 import { realmSafeFetch } from './realm-safe-fetch';
 
@@ -79,6 +85,10 @@ export function createImageKitClient(options: ImageKitClientOptions): ImageKitCl
 
     async getFileDetails(fileId: string) {
       return toImageKitFile(await call(() => sdk.files.get(fileId)));
+    },
+
+    async updateFileDetails(fileId: string, input: FileDetailsUpdate) {
+      return toImageKitFile(await call(() => sdk.files.update(fileId, input)));
     },
 
     async listFileVersions(fileId: string) {

@@ -1,6 +1,7 @@
 export {
   CONTENT_HASH_FIELD,
   type ClientUploadAuth,
+  type FileDetailsUpdate,
   type ImageKitAdapter,
   type ImageKitFile,
   type ListFilesQuery,

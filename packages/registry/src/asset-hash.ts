@@ -3,6 +3,7 @@ import type { AssetPatch } from './asset-registry';
 
 // One Redis hash per asset: scalar fields as strings, structured fields as JSON, timings as
 // `timing:<stage>`. Fields it does not know (the outbox counter `notifySeq`) are ignored.
+// `revision` is a JSON number, so the scripts can `HINCRBY` it.
 const jsonFields = [
   'tags',
   'metadata',
@@ -15,6 +16,8 @@ const jsonFields = [
   'error',
   'versions',
   'deletedBy',
+  'dedupe',
+  'revision',
 ] as const;
 const stringFields = [
   'id',

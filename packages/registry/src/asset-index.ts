@@ -1,4 +1,5 @@
 import { LISTING_FIELD } from './asset-listing';
+import { DEDUPE_INDEX_LUA } from './dedupe-index';
 
 /**
  * Lua, prepended to every script that writes an asset's hash (see asset-listing.ts for the
@@ -7,9 +8,10 @@ import { LISTING_FIELD } from './asset-listing';
  * longer belongs to and adds it to every set it belongs to. Adding to all of them, not only the
  * new ones, costs a few `ZADD`s of an existing member and repairs an asset a writer that predates
  * an index left out of it. An asset without a listing member (written before listing existed)
- * is left alone: `backfillAssetIndexes` gives it one.
+ * is left alone: `backfillAssetIndexes` gives it one. The duplicate index (dedupe-index.ts) is one
+ * more set of the same kind.
  */
-export const ASSET_INDEX_LUA = `
+export const ASSET_INDEX_LUA = `${DEDUPE_INDEX_LUA}
 local function index_keys(asset_key, base)
   local f = redis.call('HMGET', asset_key, 'status', 'folder', 'tags', 'policy', 'destination')
   -- A tombstone stays in its other sets (status:deleted finds it) but leaves 'all': the
@@ -36,6 +38,8 @@ local function index_keys(asset_key, base)
   end
   add('policy', f[4])
   add('destination', f[5])
+  local original = dedupe_key_of(asset_key, base)
+  if original then keys[#keys + 1] = original end
   return keys
 end
 

@@ -1,5 +1,5 @@
 import { IngestError, isAllowedTransition } from '@ingestkit/contracts';
-import type { Asset, AssetStatus, DestinationKind, Stage, StageTiming } from '@ingestkit/contracts';
+import type { Asset, AssetMergePatch, AssetStatus, DestinationKind, Stage, StageTiming } from '@ingestkit/contracts';
 
 /**
  * Arguments of {@link AssetRegistry.list}. Every filter is optional; given several, an asset
@@ -43,11 +43,38 @@ export interface TransitionInput {
 /**
  * Where assets live between stages. The Redis adapter keeps them next to the queues; a
  * PostgreSQL adapter can replace it for fleets larger than Redis memory should hold.
- * Every method is safe to repeat (BullMQ delivers jobs at least once).
+ * Every method is safe to repeat (BullMQ delivers jobs at least once). Every write bumps the
+ * asset's `revision` in the same atomic step (creation leaves it absent: 0).
  */
 export interface AssetRegistry {
   /** Stores a new asset; `IngestError('conflict')` if the id exists. */
   create(asset: Asset): Promise<void>;
+  /**
+   * Stores a new asset that has an `original.sha256`, unless an asset with the same original,
+   * policy, destination and folder exists whose status is not `awaiting_upload`, `rejected`,
+   * `failed` or `deleted` (the duplicate index, kept atomically with every write): then nothing
+   * is stored and that asset's id (the oldest such) is returned; `null` when it was stored.
+   * Check and write are one atomic step: of identical creations at once exactly one is stored.
+   * `IngestError('conflict')` if the id exists.
+   */
+  createUnlessDuplicate(asset: Asset): Promise<string | null>;
+  /**
+   * Records `sha256` as the asset's `original.sha256` unless another asset of the same original,
+   * policy, destination and folder (eligible as in `createUnlessDuplicate`) is its original: then
+   * nothing is written and that asset's id is returned; `null` when recorded. Atomic: of
+   * identical assets claiming at once exactly one is recorded (when their digests were recorded
+   * before by other writes, the oldest wins). `IngestError('not_found')` if the asset does not exist.
+   */
+  claimOriginal(id: string, sha256: string): Promise<string | null>;
+  /**
+   * Applies a JSON merge patch of `tags` and `metadata` (see contracts' `AssetMergePatch`), bumps
+   * the revision and records one `asset.updated` notification, all atomically. With
+   * `ifRevisions` the write happens only if the asset's revision is one of them, compared and
+   * written in one atomic step (`IngestError('precondition_failed')` otherwise).
+   * `not_found` for an unknown id, `conflict` for a `deleted` asset, `bad_request` when the
+   * result breaks intake's limits.
+   */
+  edit(id: string, input: { patch: AssetMergePatch; ifRevisions?: readonly number[] | undefined }): Promise<Asset>;
   get(id: string): Promise<Asset | null>;
   /**
    * A page of assets, newest `createdAt` first (ties by id), all or those matching every filter

@@ -4,7 +4,7 @@ import { ASSET_INDEX_LUA } from './asset-index';
 import { listingBase, listingMember, LISTING_FIELD } from './asset-listing';
 
 /** Raised when the set of listing indexes changes; a stored lower version makes the backfill run again. */
-const INDEX_VERSION = '1';
+const INDEX_VERSION = '2'; // 2: the duplicate index (dedupe-index.ts)
 
 // KEYS[1]: an asset hash. ARGV[1]: the index key prefix; ARGV[2]: the listing member to give the
 // asset if it has none. A hash deleted since the SCAN saw it is left alone (no HSET recreates it).

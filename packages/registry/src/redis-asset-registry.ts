@@ -5,6 +5,8 @@ import { decodeAsset, encodeAsset, encodePatch } from './asset-hash';
 import { ASSET_INDEX_LUA } from './asset-index';
 import { listingBase, listingMember, LISTING_FIELD } from './asset-listing';
 import { listAssets } from './list-assets';
+import { editAsset } from './asset-edit';
+import { CLAIM_ORIGINAL_SCRIPT, CREATE_DEDUPED_SCRIPT } from './dedupe-scripts';
 import { outboxKeys, PUSH_OUTBOX_LUA } from './outbox';
 import { markVersionsDeleted, mergeVersion } from './versions';
 
@@ -14,7 +16,8 @@ import { markVersionsDeleted, mergeVersion } from './versions';
 // asset's `notifySeq` and pushes the notification onto the outbox (KEYS[2]), so a crash can
 // neither lose the notification of a transition nor record one without it. Whatever the
 // fields written, the same script moves the asset between the listing indexes (asset-listing.ts;
-// ARGV[3] is their key prefix) to match its new status, tags, etc.
+// ARGV[3] is their key prefix) to match its new status, tags, etc., and bumps its `revision`
+// (the ETag; every script that writes an asset bumps it).
 const TRANSITION_SCRIPT = `${PUSH_OUTBOX_LUA}${ASSET_INDEX_LUA}
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local previous = redis.call('HGET', KEYS[1], 'status')
@@ -29,6 +32,7 @@ local indexed_before = index_keys(KEYS[1], ARGV[3])
 for i = 4, #ARGV, 2 do
   if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[1], ARGV[i]) else redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 end
+redis.call('HINCRBY', KEYS[1], 'revision', 1)
 reindex(KEYS[1], ARGV[3], indexed_before)
 local current = redis.call('HGET', KEYS[1], 'status')
 if current ~= previous and ARGV[2] ~= '' then
@@ -65,6 +69,7 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local current = redis.call('HGET', KEYS[1], 'versions') or ''
 if current ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'versions', ARGV[2], 'updatedAt', ARGV[3])
+redis.call('HINCRBY', KEYS[1], 'revision', 1)
 if ARGV[4] ~= '' then push_outbox(KEYS[1], KEYS[2], 'asset.version.created', ARGV[4]) end
 return 1
 `;
@@ -144,6 +149,9 @@ export function createRedisAssetRegistry(options: RedisAssetRegistryOptions): As
     throw new IngestError('conflict', `the versions of asset ${id} kept changing; try again`);
   }
 
+  /** The fields of a new record: a revision is the registry's, so a new record starts without one (0). */
+  const newFields = (asset: Asset) => Object.entries(encodeAsset({ ...asset, revision: undefined })).flat();
+
   return {
     create: (asset) =>
       run(async () => {
@@ -153,10 +161,37 @@ export function createRedisAssetRegistry(options: RedisAssetRegistryOptions): As
           keyOf(asset.id),
           indexBase,
           listingMember(asset),
-          ...Object.entries(encodeAsset(asset)).flat(),
+          ...newFields(asset),
         )) as number;
         if (created === 0) throw new IngestError('conflict', `asset ${asset.id} already exists`);
       }),
+    createUnlessDuplicate: (asset) =>
+      run(async () => {
+        const [outcome, existing] = (await redis.eval(
+          CREATE_DEDUPED_SCRIPT,
+          1,
+          keyOf(asset.id),
+          indexBase,
+          listingMember(asset),
+          ...newFields(asset),
+        )) as [number, string?];
+        if (outcome === 0) throw new IngestError('conflict', `asset ${asset.id} already exists`);
+        return outcome === 2 ? existing! : null;
+      }),
+    claimOriginal: (id, sha256) =>
+      run(async () => {
+        const [outcome, existing] = (await redis.eval(
+          CLAIM_ORIGINAL_SCRIPT,
+          1,
+          keyOf(id),
+          indexBase,
+          sha256,
+          new Date().toISOString(),
+        )) as [number, string?];
+        if (outcome === -1) throw notFound(id);
+        return outcome === 2 ? existing! : null;
+      }),
+    edit: (id, input) => run(() => editAsset({ redis, assetKey: keyOf(id), outboxKey: outbox, indexBase }, id, input)),
     get: (id) => run(() => read(id)),
     list: (query) => run(() => listAssets(redis, listing, query)),
     update: (id, patch) =>

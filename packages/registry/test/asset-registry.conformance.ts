@@ -1,6 +1,8 @@
 import { allowedTransitions, AssetStatus, lifecycle, newAssetId, type Notification } from '@ingestkit/contracts';
 import type { AssetRegistry } from '../src/asset-registry';
 import { describeDeleteConformance } from './asset-registry-delete.conformance';
+import { describeDedupeConformance } from './asset-registry-dedupe.conformance';
+import { describeEditConformance } from './asset-registry-edit.conformance';
 import { describeFindConformance } from './asset-registry-find.conformance';
 import { newAsset, version } from './conformance-fixtures';
 
@@ -282,5 +284,7 @@ export function describeAssetRegistryConformance(name: string, setup: () => Prom
 
     describeFindConformance(() => registry);
     describeDeleteConformance(() => ({ registry, recordedNotifications }));
+    describeEditConformance(() => ({ registry, recordedNotifications }));
+    describeDedupeConformance(() => registry);
   });
 }

@@ -20,6 +20,7 @@ import {
 import { createObjectStore, createOriginals, createS3Client } from '@ingestkit/storage';
 import type { IngestWorkerConfig } from './config';
 import { createImageKitDestination } from './destinations/imagekit-destination';
+import { enqueueImageKitSync } from './destinations/imagekit-sync.processor';
 import { createDestinationMetrics, instrumentDestination } from './destinations/instrumented-destination';
 import { createStoreDestination } from './destinations/store-destination';
 import { createPipelineMetrics } from './pipeline-metrics';
@@ -53,11 +54,21 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
     purge: createQueue(queueNames.purge, { connection: redis, prefix }),
     // Consumed here (the gateway and the webhook receiver add its jobs); held for its metrics.
     erase: createQueue(queueNames.erase, { connection: redis, prefix }),
+    imagekitSync: createQueue(queueNames.imagekitSync, { connection: redis, prefix }),
   };
+  // One client for deliveries and edits' syncs.
+  const imagekitClient = config.imagekit ? createImageKitClient(config.imagekit) : undefined;
   const purges = createRedisPurgeStore({ redis, prefix });
   // Depth and oldest-job age of every queue this process consumes (validate is only read here).
   const validateQueue = createQueue(queueNames.validate, { connection: redis, prefix });
-  registerQueueMetrics(metrics, [validateQueue, queues.optimize, queues.deliver, queues.erase, queues.notify]);
+  registerQueueMetrics(metrics, [
+    validateQueue,
+    queues.optimize,
+    queues.deliver,
+    queues.erase,
+    queues.notify,
+    queues.imagekitSync,
+  ]);
   const staging = createObjectStore(config.stores.staging);
   const registry = createRedisAssetRegistry({ redis, prefix });
   // Originals kept after delivery (absent with ORIGINALS_STORE=off), and their retention index.
@@ -117,11 +128,11 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
           }),
           destinationMetrics,
         ),
-        ...(config.imagekit
+        ...(imagekitClient
           ? {
               imagekit: instrumentDestination(
                 createImageKitDestination({
-                  client: createImageKitClient(config.imagekit),
+                  client: imagekitClient,
                   // The webhook receiver asks for the same purge (same id) when ImageKit reports the new version.
                   onOverwrite: async ({ asset, superseded }) =>
                     void (await requestSupersededPurge(
@@ -150,13 +161,19 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
     },
     { settings: config.notify },
     { purges: { store: purges, queue: queues.purge } },
+    { imagekit: imagekitClient },
   );
   // One relay per worker process moves the registry's outbox onto asset.notify (the webhook
-  // receiver records version notifications in the same outbox and relies on this relay).
+  // receiver records version notifications in the same outbox and relies on this relay) and
+  // turns an ImageKit asset's asset.updated into its imagekit.sync job.
   const relay = createOutboxRelay({
     redis: createRedis({ url: config.redis.url, role: 'worker', logger, name: 'ingest-worker-outbox' }),
     prefix,
-    enqueue: config.notify ? (notification) => enqueueStage(queues.notify, { version: 1, notification }) : undefined,
+    // Every entry: its notification when they are on, and an edit's ImageKit sync (always).
+    enqueue: async (notification) => {
+      if (config.notify) await enqueueStage(queues.notify, { version: 1, notification });
+      await enqueueImageKitSync(queues.imagekitSync, notification);
+    },
     logger: logger.child({ component: 'outbox-relay' }),
   });
   relay.start();

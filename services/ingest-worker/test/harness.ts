@@ -13,6 +13,7 @@ import {
   type PolicyOverrides,
 } from '@ingestkit/contracts';
 import { createPolicyRegistry, defaultImagingLimits, type ImageRunner, type ImagingLimits } from '@ingestkit/imaging';
+import type { ImageKitAdapter } from '@ingestkit/imagekit';
 import { createOutboxRelay, createRedisAssetRegistry, type AssetRegistry, type OutboxRelay } from '@ingestkit/registry';
 import {
   createJobMetrics,
@@ -32,6 +33,7 @@ import { createStoreDestination } from '../src/destinations/store-destination';
 import type { KeptOriginals } from '../src/originals/kept-originals';
 import { createRetentionIndex } from '../src/originals/retention-index';
 import { registerStageWorkers } from '../src/register';
+import { enqueueImageKitSync } from '../src/destinations/imagekit-sync.processor';
 import type { StageDeps } from '../src/stages/stage-deps';
 
 export const LOCAL_PUBLIC_URL = 'http://files.test/files';
@@ -54,6 +56,13 @@ export interface TestPipeline {
       overrides?: PolicyOverrides;
       /** Record no SHA-256, as a direct upload arrives (the worker computes it in validation). */
       withoutSha256?: boolean;
+      tags?: string[];
+      metadata?: Record<string, unknown>;
+      dedupe?: boolean;
+      /** Staged as a direct upload is: the gateway never read the bytes, so no SHA-256 is recorded. */
+      direct?: boolean;
+      /** The SHA-256 recorded with the original (default: the bytes' own). */
+      sha256?: string;
     },
   ): Promise<string>;
   /** Resolves with the asset once it is ready, rejected or failed. */
@@ -84,6 +93,8 @@ export async function startTestPipeline(options: {
   images?: ImageRunner;
   /** Keep originals on a local store in the temp dir (`DATA_DIR/originals`), with this retention. */
   originals?: { retentionDays: number };
+  /** The ImageKit account the `imagekit.sync` worker updates (edits' tags and metadata). */
+  imagekit?: ImageKitAdapter;
 }): Promise<TestPipeline> {
   const prefix = uniquePrefix('worker');
   const dataDir = await mkdtemp(join(tmpdir(), 'ingestkit-worker-'));
@@ -102,6 +113,7 @@ export async function startTestPipeline(options: {
     optimize: createQueue(queueNames.optimize, { connection: redis, prefix }),
     deliver: createQueue(queueNames.deliver, { connection: redis, prefix }),
     notify: createQueue(queueNames.notify, { connection: redis, prefix }),
+    imagekitSync: createQueue(queueNames.imagekitSync, { connection: redis, prefix }),
   };
   const stageDeps: StageDeps = {
     registry,
@@ -127,6 +139,8 @@ export async function startTestPipeline(options: {
       metrics: createJobMetrics(createMetricsRegistry({ service: 'ingest-worker', defaultMetrics: false })),
     },
     { settings: options.notify },
+    {},
+    { imagekit: options.imagekit },
   );
   for (const worker of workers) void worker.run();
   let relay: OutboxRelay | undefined;
@@ -134,7 +148,10 @@ export async function startTestPipeline(options: {
     relay = createOutboxRelay({
       redis: createRedis({ url: options.redisUrl, role: 'worker' }),
       prefix,
-      enqueue: options.notify ? (notification) => enqueueStage(queues.notify, { version: 1, notification }) : undefined,
+      enqueue: async (notification) => {
+        if (options.notify) await enqueueStage(queues.notify, { version: 1, notification });
+        await enqueueImageKitSync(queues.imagekitSync, notification);
+      },
       logger,
       blockSeconds: 1,
     });
@@ -169,12 +186,15 @@ export async function startTestPipeline(options: {
         fileName: ingestOptions.fileName ?? 'photo.jpg',
         ...(ingestOptions.folder ? { folder: ingestOptions.folder } : {}),
         ...(ingestOptions.overwrite ? { overwrite: true } : {}),
-        tags: [],
-        metadata: {},
+        tags: ingestOptions.tags ?? [],
+        metadata: ingestOptions.metadata ?? {},
+        ...(ingestOptions.dedupe ? { dedupe: true } : {}),
         original: {
           key,
           bytes: data.length,
-          ...(ingestOptions.withoutSha256 ? {} : { sha256: createHash('sha256').update(data).digest('hex') }),
+          ...(ingestOptions.withoutSha256 || ingestOptions.direct
+            ? {}
+            : { sha256: ingestOptions.sha256 ?? createHash('sha256').update(data).digest('hex') }),
         },
         timings: {},
         createdAt: now,

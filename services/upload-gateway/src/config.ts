@@ -12,6 +12,8 @@ import {
   loadConfig,
   originalsEnv,
   originalsFromEnv,
+  policiesEnv,
+  policiesFromEnv,
   portsEnv,
   redisEnv,
   runtimeEnv,
@@ -48,6 +50,8 @@ const gatewayEnv = z
     ...tusEnv.shape,
     ...sourceFetchEnv.shape,
     ...originalsEnv.shape,
+    // The worker's policies: the gateway reads only their `dedupe` default (see Asset.dedupe).
+    ...policiesEnv.shape,
   })
   .superRefine((env, ctx) => {
     checkImageKitEnv(env, ctx);
@@ -69,7 +73,7 @@ const gatewayEnv = z
       });
     }
   })
-  .transform((env) => {
+  .transform((env, ctx) => {
     const isDevKey = (env.API_KEYS ?? []).length === 0;
     const imagekit = imagekitSettingsFromEnv(env);
     const gatewayHost = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
@@ -118,6 +122,8 @@ const gatewayEnv = z
       /** Destinations this deployment can deliver to: ImageKit only when its account is configured. */
       destinations: (imagekit ? ['local', 's3', 'imagekit'] : ['local', 's3']) as DestinationKind[],
       imagekit,
+      /** Configured policies (`POLICIES_FILE` / `POLICIES_JSON`), for their `dedupe` default. */
+      policies: policiesFromEnv(env, ctx),
       purge: { maxUrlsPerCall: env.PURGE_MAX_URLS_PER_CALL },
       stores: storeSettingsFromEnv(env, { gatewayPort: env.GATEWAY_PORT }),
       /** The originals store the worker keeps originals in (undefined: `ORIGINALS_STORE=off`); the gateway only reads it. */

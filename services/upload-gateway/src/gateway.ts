@@ -23,6 +23,7 @@ import {
 } from '@ingestkit/storage';
 import { assetRoutes } from './assets/assets.routes';
 import { deleteRoutes } from './assets/delete.routes';
+import { editRoutes } from './assets/edit.routes';
 import { createAuth } from './http/auth';
 import { completeRoutes } from './uploads/complete.routes';
 import type { GatewayConfig } from './config';
@@ -77,7 +78,7 @@ export interface GatewayDeps {
     | 'rateLimit'
     | 'purge'
   > &
-    Partial<Pick<GatewayConfig, 'edge'>> & {
+    Partial<Pick<GatewayConfig, 'edge' | 'policies'>> & {
       redis: Pick<GatewayConfig['redis'], 'prefix'>;
       sources: Pick<GatewayConfig['sources'], 'buckets'>;
     };
@@ -165,6 +166,7 @@ export function createGateway(deps: GatewayDeps): Express {
     registry: deps.registry,
     validateQueue: deps.queues.validate,
     defaultDestination: config.defaultDestination,
+    policies: config.policies ?? {},
     logger: deps.logger,
   });
   const assertBacklogBelowBound = createBackpressure({
@@ -282,6 +284,7 @@ export function createGateway(deps: GatewayDeps): Express {
   app.use(mount(assetRoutes({ registry: deps.registry, queues: deps.queues })));
   app.use(mount(originalRoutes({ registry: deps.registry, originals: deps.originals })));
   app.use(mount(deleteRoutes({ registry: deps.registry, eraseQueue: deps.eraseQueue })));
+  app.use(mount(editRoutes({ registry: deps.registry })));
   app.use(mount([...localFilesRoutes({ store: deps.localAssets }), ...imagekitRoutes({ imagekit: config.imagekit })]));
   app.use(
     mount(

@@ -59,7 +59,7 @@ export async function startTestGateway(options: {
   /** A staging store and its signer (default: a local store in a temp dir and the gateway's own URLs). */
   staging?: { store: ObjectStore; signer: DirectUploadSigner; multipart: MultipartUploads };
   /** Overrides of the browser-facing settings. */
-  settings?: Partial<Pick<GatewayDeps['config'], 'cors' | 's3Events' | 'rateLimit' | 'sources' | 'directUploads'>>;
+  settings?: Partial<Pick<GatewayDeps['config'], 'cors' | 's3Events' | 'rateLimit' | 'sources' | 'directUploads' | 'policies'>>;
   /** Use this queue prefix (to share it with a test pipeline). */
   prefix?: string;
 }): Promise<TestGateway> {

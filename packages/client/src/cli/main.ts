@@ -49,12 +49,8 @@ const assetFlags = (command: Command) =>
 assetFlags(program.command('upload').description('upload files and folders (images by content)').argument('<paths...>'))
   .option('--concurrency <n>', 'uploads at once', positiveInt, 8)
   .option('--state <file>', 'the resume state file', DEFAULT_STATE_FILE)
-  .option('--dedupe', 'ask the gateway to skip content it already has (not supported by the gateway yet: ignored)', false)
+  .option('--dedupe', 'ask the gateway not to keep a second asset of content it already has (same folder and policy)', false)
   .action(async (paths: string[], o) => {
-    if (o.dedupe)
-      process.stderr.write(
-        'warning: --dedupe is not supported by the gateway yet; re-runs are deduplicated by the state file and Idempotency-Keys\n',
-      );
     const signal = interruptSignal();
     const { summary, outcomes } = await runUpload(client(), paths, { ...o, stateFile: o.state, signal, stderr: process.stderr });
     print(o.json ? `${JSON.stringify({ summary, files: outcomes })}\n` : formatSummary(summary));

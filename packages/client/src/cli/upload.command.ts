@@ -15,6 +15,8 @@ export interface UploadCommandOptions {
   tags?: string[];
   policy?: string;
   destination?: DestinationKind;
+  /** Ask the gateway not to keep a second asset of content it already has (`dedupe`). */
+  dedupe?: boolean;
   wait: boolean;
   stateFile: string;
   signal: AbortSignal;
@@ -57,6 +59,7 @@ export async function runUpload(
     ...(options.tags?.length ? { tags: options.tags } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.destination ? { destination: options.destination } : {}),
+    ...(options.dedupe ? { dedupe: true } : {}),
   };
   const outcomes = new Map<string, FileOutcome>(
     files.filter((f) => !f.isImage).map((f) => [f.path, { path: f.path, outcome: 'not_an_image' }]),

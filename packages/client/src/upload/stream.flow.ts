@@ -15,6 +15,7 @@ export function formFieldsOf(options: AssetOptions, fileName: string): Array<[st
   add('policy', options.policy);
   add('metadata', options.metadata ? JSON.stringify(options.metadata) : undefined);
   add('overwrite', options.overwrite);
+  add('dedupe', options.dedupe);
   add('format', options.format);
   add('quality', options.quality);
   add('maxWidth', options.maxWidth);

@@ -8,9 +8,11 @@ import { jsonTextDepth, MAX_JSON_BODY_DEPTH } from '@ingestkit/contracts';
  * Idempotency-Key fingerprint or for Redis, recursive validation) would overflow the stack on
  * a few thousand levels and answer 500. Use it for every JSON route.
  */
-export function jsonBody(options: { limit: string }): RequestHandler {
+export function jsonBody(options: { limit: string; type?: string[] }): RequestHandler {
   return express.json({
     limit: options.limit,
+    // Media types parsed; default application/json (`PATCH /v1/assets/:id` adds merge-patch+json).
+    ...(options.type ? { type: options.type } : {}),
     verify: (_req, _res, buffer) => {
       const depth = jsonTextDepth(buffer.toString('utf8'));
       if (depth > MAX_JSON_BODY_DEPTH) {

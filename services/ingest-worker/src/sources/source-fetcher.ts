@@ -64,8 +64,10 @@ export function createSourceFetcher(options: SourceFetcherOptions): SourceFetche
         sha256: hash.digest('hex'),
         ...(opened.contentType ? { contentType: opened.contentType.split(';')[0]!.trim() } : {}),
       };
-      await deps.registry.update(asset.id, { original });
-      return original;
+      // A dedupe asset's digest is recorded by its duplicate claim in validate (stages/dedupe-claim.ts).
+      const { sha256, ...undigested } = original;
+      await deps.registry.update(asset.id, { original: asset.dedupe ? undigested : original });
+      return { ...undigested, sha256 };
     },
   };
 }

@@ -17,7 +17,15 @@ export async function recordFinalFailure(
   const move = lifecycle.finalFailure(input.stage, input.error.retryable);
   const recorded = await deps.registry.transition(input.assetId, {
     ...move,
-    patch: { error: { code: input.error.code, message: input.error.message, stage: input.stage } },
+    patch: {
+      error: {
+        code: input.error.code,
+        message: input.error.message,
+        stage: input.stage,
+        // What the error names for the client, e.g. the existing asset of a `duplicate`.
+        ...(input.error.code === 'duplicate' && input.error.details ? { details: input.error.details } : {}),
+      },
+    },
   });
   if (recorded && move.to === 'rejected') await deps.staging.deletePrefix(stagingKeys.prefix(input.assetId));
 }

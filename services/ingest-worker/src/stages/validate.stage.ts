@@ -1,9 +1,10 @@
 import { IngestError, queueNames } from '@ingestkit/contracts';
 import { inProcessRunner } from '@ingestkit/imaging';
 import { enqueueStage, type StageProcessor } from '@ingestkit/runtime';
+import { claimOriginalOrRefuse } from './dedupe-claim';
 import { enterStage } from './enter-stage';
+import { sha256OfFile } from './original-digest';
 import { resolvePolicy } from './resolve-policy';
-import { sha256OfFile } from './hash-file';
 import { withLocalFile } from './local-file';
 import type { StageDeps } from './stage-deps';
 import { recordFinalFailure, timed } from './stage-outcome';
@@ -11,8 +12,8 @@ import { recordFinalFailure, timed } from './stage-outcome';
 /**
  * `ingest.validate`: the asset's policy exists, the staged original exists, is within the byte cap, is an allowed format
  * by its content, stays under the pixel limit (read from the header, before decoding) and
- * decodes without warnings. Records format, dimensions and (when the gateway did not) the
- * SHA-256 of the bytes, then queues optimization.
+ * decodes without warnings. Records format, dimensions and the SHA-256 (computed here for direct
+ * uploads), refuses a `dedupe` duplicate (`duplicate`, see dedupe-claim.ts), then queues optimization.
  */
 export function validateStage(deps: StageDeps): StageProcessor<typeof queueNames.validate> {
   return {
@@ -29,14 +30,19 @@ export function validateStage(deps: StageDeps): StageProcessor<typeof queueNames
         const stored = await deps.staging.head(original.key);
         if (!stored) throw new IngestError('not_found', 'the uploaded original is missing from staging');
         const images = deps.images ?? inProcessRunner;
-        // Direct uploads arrive without a SHA-256 (the gateway never read their bytes): hashed here, from the same file.
         const { info, sha256 } = await withLocalFile(deps.staging, original.key, async (path) => ({
           info: await images.probe(path, deps.limits),
+          // Direct uploads arrive without a digest: the gateway never read their bytes whole.
           sha256: original.sha256 ?? (await sha256OfFile(path)),
         }));
-        await deps.registry.update(assetId, {
-          original: { ...original, bytes: stored.bytes, sha256, format: info.format, width: info.width, height: info.height },
-        });
+        const probed = { ...original, bytes: stored.bytes, format: info.format, width: info.width, height: info.height };
+        // A dedupe asset whose digest was never recorded (a direct upload or job, not yet checked)
+        // gets it from its claim, atomically with the duplicate check. One recorded before was
+        // checked already: a streamed upload at creation, a repeated attempt after its claim
+        // passed, a reprocess of a kept original.
+        const needsClaim = asset.dedupe === true && !asset.original?.sha256;
+        await deps.registry.update(assetId, { original: needsClaim ? probed : { ...probed, sha256 } });
+        if (needsClaim) await claimOriginalOrRefuse(deps.registry, asset, sha256);
       });
       await enqueueStage(deps.queues.optimize, { version: 1, assetId });
     },

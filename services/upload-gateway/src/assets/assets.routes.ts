@@ -3,6 +3,7 @@ import type { AssetRegistry } from '@ingestkit/registry';
 import type { IngestQueues } from '@ingestkit/runtime';
 import { parseBody } from '../http/parse-body';
 import { defineRoute, type Route, type RouteParameter } from '../http/route';
+import { etagOf } from './etag';
 import { retryAsset } from './retry';
 
 /** `:id` of the asset routes; an id of another shape names no asset (404, like an unknown one). */
@@ -51,12 +52,19 @@ export function assetRoutes(deps: { registry: AssetRegistry; queues: IngestQueue
       summary: 'An asset: status, original, output, error and per-stage timings',
       auth: 'apiKey',
       parameters: [assetIdParameter],
-      answers: { 200: { description: 'The asset', body: assetEnvelope } },
+      answers: {
+        200: {
+          description: 'The asset',
+          body: assetEnvelope,
+          headers: { ETag: { description: "The asset's revision; send it as If-Match to PATCH it" } },
+        },
+      },
       errors: [['not_found', 'no asset with this id']],
       handle: async (req, res) => {
         const id = assetIdParam(req.params.id);
         const asset = await deps.registry.get(id);
         if (!asset) throw new IngestError('not_found', `asset ${id} does not exist`);
+        res.setHeader('ETag', etagOf(asset));
         res.json({ asset });
       },
     }),

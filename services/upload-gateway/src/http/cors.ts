@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 
-/** Headers browsers may read: Uppy reads `ETag` from part uploads; clients poll `Location`. */
-const EXPOSED = 'ETag, Location, Retry-After, Idempotent-Replayed';
+/** Headers browsers may read: Uppy reads `ETag` from part uploads; clients poll `Location`; a `dedupe` upload names the asset it duplicates. */
+const EXPOSED = 'ETag, Location, Retry-After, Idempotent-Replayed, Ingest-Duplicate-Of';
 const METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 const DEFAULT_ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key';
 

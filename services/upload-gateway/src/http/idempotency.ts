@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
-import { assetIdFrom, IngestError, newAssetId } from '@ingestkit/contracts';
+import { assetIdFrom, DUPLICATE_OF_HEADER, IngestError, newAssetId } from '@ingestkit/contracts';
 import type { Redis } from '@ingestkit/runtime';
 import { principalOf, type Principal } from './auth';
 
@@ -12,6 +12,8 @@ interface StoredResponse {
   fingerprint: string;
   status?: number;
   location?: string;
+  /** The `Ingest-Duplicate-Of` of a `dedupe` upload answered with an existing asset. */
+  duplicateOf?: string;
   body?: unknown;
 }
 
@@ -91,6 +93,7 @@ export function createIdempotency(deps: {
       }
       res.setHeader('Idempotent-Replayed', 'true');
       if (stored.location) res.location(stored.location);
+      if (stored.duplicateOf) res.setHeader(DUPLICATE_OF_HEADER, stored.duplicateOf);
       res.status(stored.status ?? 200).json(stored.body);
       return;
     }
@@ -105,11 +108,13 @@ export function createIdempotency(deps: {
       clearInterval(renewal);
       if (res.statusCode < 200 || res.statusCode >= 300) return json(body);
       const location = res.getHeader('Location');
+      const duplicateOf = res.getHeader(DUPLICATE_OF_HEADER);
       const done: StoredResponse = {
         state: 'done',
         fingerprint,
         status: res.statusCode,
         ...(typeof location === 'string' ? { location } : {}),
+        ...(typeof duplicateOf === 'string' ? { duplicateOf } : {}),
         body,
       };
       stored = true;

@@ -11,7 +11,9 @@ import {
   type AssetSource,
   type AssetStatus,
   type DestinationKind,
+  type PolicyDefinition,
   type PrincipalRef,
+  dedupeOf,
 } from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
 import { enqueueStage, type Logger } from '@ingestkit/runtime';
@@ -24,6 +26,8 @@ export interface IntakeDeps {
   registry: AssetRegistry;
   validateQueue: Queue;
   defaultDestination: DestinationKind;
+  /** Configured policies, for their `dedupe` default (none: no policy deduplicates by default). */
+  policies?: Readonly<Record<string, PolicyDefinition>>;
   logger: Logger;
 }
 
@@ -52,12 +56,16 @@ export function createIntake(deps: IntakeDeps) {
     const now = new Date();
     const { options } = input;
     const overrides = policyOverridesOf(options);
+    const destination = options.destination ?? deps.defaultDestination;
+    const policy = options.policy ?? 'default';
+    const dedupe = dedupeOf({ asked: options.dedupe, policies: deps.policies ?? {}, policy, destination });
     return {
       id: input.assetId,
       status,
-      destination: options.destination ?? deps.defaultDestination,
-      policy: options.policy ?? 'default',
+      destination,
+      policy,
       ...(overrides ? { overrides } : {}),
+      ...(dedupe ? { dedupe: true } : {}),
       fileName: sanitizeFileName(options.fileName ?? input.fileName),
       ...(options.folder ? { folder: options.folder } : {}),
       tags: options.tags ?? [],
@@ -128,16 +136,46 @@ export function createIntake(deps: IntakeDeps) {
     return asset;
   }
 
+  /**
+   * A new `queued` asset (its original staged, or a job `source` to fetch), with its validate
+   * job. When the asset exists already (the same request, retried after a crash lost its
+   * answer: ids derive from Idempotency-Key), it is that asset, its job added if it is missing.
+   */
+  async function acceptAsset(input: NewAssetInput): Promise<Asset> {
+    const asset = buildAsset(input, 'queued');
+    const existing = await createOrFind(asset);
+    return existing ? requeueIfStranded(existing) : enqueueValidation(asset);
+  }
+
   return {
+    acceptAsset,
     /**
-     * A new `queued` asset (its original staged, or a job `source` to fetch), with its validate
-     * job. When the asset exists already (the same request, retried after a crash lost its
-     * answer: ids derive from Idempotency-Key), it is that asset, its job added if it is missing.
+     * Like `acceptAsset`, for an original whose SHA-256 the gateway computed (the streamed
+     * upload): when the asset deduplicates (`Asset.dedupe`) and an eligible asset with the same
+     * original, policy, destination and folder exists, nothing is created and that asset is
+     * answered (`duplicate: true`; the caller removes the staged bytes). The registry checks and
+     * creates in one atomic step, so of identical uploads at once exactly one is created.
      */
-    async acceptAsset(input: NewAssetInput): Promise<Asset> {
+    async acceptUnlessDuplicate(input: NewAssetInput): Promise<{ asset: Asset; duplicate: boolean }> {
       const asset = buildAsset(input, 'queued');
-      const existing = await createOrFind(asset);
-      return existing ? requeueIfStranded(existing) : enqueueValidation(asset);
+      if (!asset.dedupe || !asset.original?.sha256) return { asset: await acceptAsset(input), duplicate: false };
+      let existingId: string | null;
+      try {
+        existingId = await deps.registry.createUnlessDuplicate(asset);
+      } catch (err) {
+        if (!isIngestError(err) || err.code !== 'conflict') throw err;
+        // The same request retried (ids derive from Idempotency-Key): its asset exists.
+        return { asset: await acceptAsset(input), duplicate: false };
+      }
+      if (existingId === null) return { asset: await enqueueValidation(asset), duplicate: false };
+      const existing = await deps.registry.get(existingId);
+      if (!existing) throw new IngestError('conflict', 'the asset this upload duplicates changed meanwhile; retry');
+      // An upload token sees only what it uploaded (it cannot read assets): another uploader's
+      // asset is not its answer, so its upload is kept as an asset of its own.
+      if (input.createdBy.tokenId !== undefined && existing.createdBy?.tokenId !== input.createdBy.tokenId) {
+        return { asset: await acceptAsset(input), duplicate: false };
+      }
+      return { asset: existing, duplicate: true };
     },
     /**
      * A new `awaiting_upload` asset of an admitted direct upload (presign, Uppy, tus), its

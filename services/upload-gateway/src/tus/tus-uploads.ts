@@ -40,6 +40,7 @@ export function createTusUploads(deps: TusUploadsDeps) {
   function parseOptions(metadata: Record<string, string | null>) {
     const text = (name: string) => metadata[name] ?? undefined;
     const overwrite = text('overwrite');
+    const dedupe = text('dedupe');
     let extra: Record<string, unknown> = {};
     const json = text('metadata');
     if (json !== undefined) {
@@ -67,6 +68,7 @@ export function createTusUploads(deps: TusUploadsDeps) {
           .filter(Boolean),
         metadata: { ...loose, ...extra },
         overwrite: overwrite === undefined ? undefined : overwrite === 'true' ? true : overwrite === 'false' ? false : overwrite,
+        dedupe: dedupe === undefined ? undefined : dedupe === 'true' ? true : dedupe === 'false' ? false : dedupe,
       },
       'Upload-Metadata',
     );
@@ -77,8 +79,8 @@ export function createTusUploads(deps: TusUploadsDeps) {
     maxBytesOf: (principal: Principal) => deps.admission.maxBytesOf(principal),
 
     /**
-     * Admits and records a new upload of `size` bytes: its asset `awaiting_upload`. `dedupe` is
-     * accepted and ignored for now. Throws `bad_request`, `forbidden`, `payload_too_large`, 503s.
+     * Admits and records a new upload of `size` bytes: its asset `awaiting_upload`. With
+     * `dedupe`, the worker refuses it (`duplicate`) when it turns out to duplicate an asset. Throws `bad_request`, `forbidden`, `payload_too_large`, 503s.
      */
     async create(input: { principal: Principal; assetId: string; size: number; metadata: Record<string, string | null> }) {
       await deps.admission.assertCanQueue({ backlog: false });

@@ -161,7 +161,7 @@ export function tusRoutes(deps: TusRoutesDeps): Route[] {
       method: 'post',
       path: TUS_PATH,
       summary:
-        'tus creation (and creation-with-upload): a new asset awaiting its bytes. Upload-Metadata carries fileName, folder, tags (comma-separated), policy, destination, overwrite, metadata (a JSON object) and filetype; dedupe is accepted and ignored. Upload-Length is checked against the byte cap; Upload-Defer-Length is refused.',
+        'tus creation (and creation-with-upload): a new asset awaiting its bytes. Upload-Metadata carries fileName, folder, tags (comma-separated), policy, destination, overwrite, dedupe, metadata (a JSON object) and filetype. Upload-Length is checked against the byte cap; Upload-Defer-Length is refused.',
       auth: 'uploader',
       parameters: [
         tusResumable,

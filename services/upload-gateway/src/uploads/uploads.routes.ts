@@ -1,4 +1,4 @@
-import { ImageContentType, UploadFields, type DestinationKind } from '@ingestkit/contracts';
+import { DUPLICATE_OF_HEADER, ImageContentType, UploadFields, type DestinationKind } from '@ingestkit/contracts';
 import type { HashPool, ObjectStore } from '@ingestkit/storage';
 import { principalOf, principalRef } from '../http/auth';
 import { assetIdFor } from '../http/idempotency';
@@ -51,6 +51,16 @@ export function uploadRoutes(deps: UploadRoutesDeps): Route[] {
       encoding: { file: { contentType: ImageContentType.options.join(', ') } },
     },
     answers: {
+      200: {
+        description:
+          '`dedupe`: an asset with the same bytes, policy, destination and folder exists (not rejected, failed or deleted); ' +
+          'it is the answer and nothing was kept',
+        body: { component: 'AssetAccepted' },
+        headers: {
+          [DUPLICATE_OF_HEADER]: { description: 'The id of the existing asset' },
+          Location: { description: '/v1/assets/{id} of the existing asset' },
+        },
+      },
       202: {
         description: 'Accepted and queued; poll the Location',
         body: { component: 'AssetAccepted' },
@@ -90,9 +100,9 @@ export function uploadRoutes(deps: UploadRoutesDeps): Route[] {
         res.setHeader('Connection', 'close');
         throw err;
       });
-      const asset = await (async () => {
+      const { asset, duplicate } = await (async () => {
         const { options } = deps.admission.limit({ principal, options: parseBody(fieldsSchema, upload.fields, 'upload fields') });
-        return deps.intake.acceptAsset({
+        return deps.intake.acceptUnlessDuplicate({
           assetId,
           options,
           createdBy: principalRef(principal),
@@ -114,6 +124,12 @@ export function uploadRoutes(deps: UploadRoutesDeps): Route[] {
         throw err;
       });
       deps.countBytes(upload.file.bytes);
+      if (duplicate) {
+        // Nothing was created for these bytes: the existing asset is the answer.
+        await deps.staging.delete(upload.key).catch(() => {});
+        res.status(200).location(`/v1/assets/${asset.id}`).setHeader(DUPLICATE_OF_HEADER, asset.id).json({ asset });
+        return;
+      }
       res.status(202).location(`/v1/assets/${asset.id}`).json({ asset });
     },
   });

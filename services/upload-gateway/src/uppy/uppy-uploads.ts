@@ -35,7 +35,7 @@ export interface UppyFileInput {
 }
 
 /** Uppy metadata that are asset options rather than metadata; `name`/`type` repeat the file's. */
-const OPTION_FIELDS = new Set(['folder', 'destination', 'policy', 'tags', 'overwrite', 'name', 'type', 'relativePath']);
+const OPTION_FIELDS = new Set(['folder', 'destination', 'policy', 'tags', 'overwrite', 'dedupe', 'name', 'type', 'relativePath']);
 
 /**
  * What Uppy's routes (Companion's and the 6.x signing route) do with uploads: every upload is a
@@ -56,7 +56,7 @@ export function createUppyUploads(deps: UppyUploadsDeps) {
         details: { type: input.type },
       });
     }
-    const { folder, destination, policy, tags, overwrite } = input.metadata;
+    const { folder, destination, policy, tags, overwrite, dedupe } = input.metadata;
     const metadata = Object.fromEntries(
       Object.entries(input.metadata).filter(([name, value]) => !OPTION_FIELDS.has(name) && value !== null),
     );
@@ -75,6 +75,7 @@ export function createUppyUploads(deps: UppyUploadsDeps) {
       // Uppy metadata are strings: `overwrite: "true"` asks for an overwrite like the form field.
       overwrite:
         overwrite === 'true' || overwrite === true ? true : overwrite === 'false' || overwrite === false ? false : overwrite,
+      dedupe: dedupe === 'true' || dedupe === true ? true : dedupe === 'false' || dedupe === false ? false : dedupe,
     });
     const admitted = await deps.admission.admit({ principal, options: request, assetId: newAssetId() });
     res.locals.assetId = admitted.assetId;
