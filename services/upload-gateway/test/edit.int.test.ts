@@ -1,5 +1,5 @@
 // Proves PATCH /v1/assets/:id: a JSON merge patch of tags and metadata, ETags from the registry's revision, If-Match guarded (412), asset.updated recorded with the edit, and every refusal with its code.
-import type { Asset } from '@ingestkit/contracts';
+import { lifecycle, type Asset } from '@ingestkit/contracts';
 import { createRedisAssetRegistry, notificationFromOutbox, outboxKeys } from '@ingestkit/registry';
 import { makeAsset, startRedis, type TestRedis } from '@ingestkit/testkit';
 import { API_KEY, callJson, mintUploadToken, startTestGateway, type TestGateway } from './harness';
@@ -144,8 +144,7 @@ it('answers 404 for an unknown or malformed id, 403 to an upload token, 401 with
 
 it('refuses to edit a deleted asset with 409 conflict', async () => {
   const asset = await created();
-  // `deleted` joins AssetStatus in another change; the tombstone is written here as its transition would.
-  await gateway.redis.hset(`${gateway.prefix}:asset:${asset.id}`, 'status', 'deleted');
+  await registry().transition(asset.id, { ...lifecycle.deleted, patch: { deletedAt: new Date().toISOString() } });
   const res = await patch(asset.id, { tags: ['t'] });
   expect(res.status).toBe(409);
   expect(res.body.error.code).toBe('conflict');
