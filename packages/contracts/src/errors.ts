@@ -22,6 +22,8 @@ export const errorCodes = {
   url_already_used: { status: 403, retryable: false },
   not_found: { status: 404, retryable: false },
   conflict: { status: 409, retryable: false },
+  /** Reprocessing needs the kept original, and this asset has none (`ORIGINALS_STORE=off`, expired, or never delivered). */
+  original_unavailable: { status: 409, retryable: false },
   /** The Idempotency-Key was used with another request, or its first request is still running. */
   idempotency_conflict: { status: 409, retryable: false },
   payload_too_large: { status: 413, retryable: false },

@@ -18,3 +18,4 @@ export * from './uppy-s3';
 export * from './json-limits';
 export * from './key-limits';
 export * from './imports';
+export * from './reprocess';

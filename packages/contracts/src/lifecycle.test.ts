@@ -8,8 +8,8 @@ describe('lifecycle', () => {
       expect([path[i - 1], isAllowedTransition(path[i - 1]!, path[i]!)]).toEqual([path[i - 1], true]);
   });
 
-  it('never leaves ready or rejected, and leaves failed only by a retry or a revival', () => {
-    expect(allowedTransitions.ready).toEqual([]);
+  it('leaves ready only to be reprocessed (or to record the reprocess completed), never leaves rejected, and leaves failed only by a retry, a revival or a reprocess', () => {
+    expect([...allowedTransitions.ready].sort()).toEqual(['queued', 'ready']);
     expect(allowedTransitions.rejected).toEqual([]);
     expect([...allowedTransitions.failed].sort()).toEqual(['optimizing', 'queued', 'validating']);
     expect(terminalStatuses).toEqual(expect.arrayContaining(['ready', 'rejected', 'failed']));

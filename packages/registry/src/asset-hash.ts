@@ -14,6 +14,7 @@ const jsonFields = [
   'output',
   'error',
   'versions',
+  'reprocessing',
 ] as const;
 const stringFields = ['id', 'status', 'destination', 'policy', 'fileName', 'folder', 'createdAt', 'updatedAt'] as const;
 
@@ -36,7 +37,9 @@ export function encodeAsset(asset: Asset): Record<string, string> {
 export function encodePatch(patch: AssetPatch): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const [field, value] of Object.entries(patch)) {
-    if (value !== undefined) fields[field] = value === null ? '' : JSON.stringify(value);
+    if (value === undefined) continue;
+    // Scalar fields (`policy`) are stored as they are, like `encodeAsset` does.
+    fields[field] = value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
   }
   return fields;
 }

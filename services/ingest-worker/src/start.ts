@@ -56,6 +56,10 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
   registerQueueMetrics(metrics, [validateQueue, queues.optimize, queues.deliver, queues.notify]);
   const staging = createObjectStore(config.stores.staging);
   const destinationMetrics = createDestinationMetrics(metrics);
+  const destinationStores = {
+    local: createObjectStore(config.stores.localAssets),
+    s3: createObjectStore(config.stores.s3Assets),
+  };
   // One child process per concurrent image: a hostile file can only take down its own child.
   const images =
     config.isolation.mode === 'process'
@@ -75,6 +79,7 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
       policies: createPolicyRegistry(config.policies),
       images,
       queues,
+      retirement: { stores: destinationStores },
       sources: createSourceFetcher({
         limits: config.sources.limits,
         allowHosts: config.sources.allowHosts,
@@ -85,7 +90,7 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
         local: instrumentDestination(
           createStoreDestination({
             kind: 'local',
-            store: createObjectStore(config.stores.localAssets),
+            store: destinationStores.local,
             publicUrl: config.stores.publicUrls.local,
           }),
           destinationMetrics,
@@ -93,7 +98,7 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
         s3: instrumentDestination(
           createStoreDestination({
             kind: 's3',
-            store: createObjectStore(config.stores.s3Assets),
+            store: destinationStores.s3,
             publicUrl: config.stores.publicUrls.s3,
           }),
           destinationMetrics,

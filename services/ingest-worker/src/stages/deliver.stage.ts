@@ -1,6 +1,7 @@
 import { IngestError, lifecycle, queueNames, stagingKeys, type AssetOutput } from '@ingestkit/contracts';
 import type { StageProcessor } from '@ingestkit/runtime';
 import { enterStage } from './enter-stage';
+import { retirePreviousOutput } from './retire-previous-output';
 import type { StageDeps } from './stage-deps';
 import { recordFinalFailure, timed } from './stage-outcome';
 
@@ -22,6 +23,7 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
       if (!asset) {
         // A crash between `ready` and the cleanup below leaves staging behind: finish it now.
         if ((await deps.registry.get(assetId))?.status === 'ready') await deps.staging.deletePrefix(stagingKeys.prefix(assetId));
+        await retirePreviousOutput(deps, { assetId, logger });
         return;
       }
       const output = asset.output;
@@ -57,6 +59,7 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
         },
       });
       if (ready) deps.metrics?.assetReady(ready);
+      await retirePreviousOutput(deps, { assetId, logger });
       await deps.staging.deletePrefix(stagingKeys.prefix(assetId));
     },
     onFinalFailure: ({ assetId }, error) => recordFinalFailure(deps, { assetId, stage: 'deliver', error }),

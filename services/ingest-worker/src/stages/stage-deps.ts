@@ -5,6 +5,7 @@ import type { AssetRegistry } from '@ingestkit/registry';
 import type { ObjectStore } from '@ingestkit/storage';
 import type { Destination } from '../destinations/destination';
 import type { PipelineMetrics } from '../pipeline-metrics';
+import type { OutputRetirement } from './retire-previous-output';
 import type { SourceFetcher } from '../sources/source-fetcher';
 
 /** What the stage processors need; `register.ts` builds it from config. */
@@ -22,4 +23,6 @@ export interface StageDeps {
   metrics?: PipelineMetrics;
   /** Fetches server-side jobs' sources (URL, S3 object) into staging; without it they cannot be validated. */
   sources?: SourceFetcher;
+  /** Removes a reprocess's previous outputs once it is ready; without it they are left (and logged). */
+  retirement?: OutputRetirement;
 }

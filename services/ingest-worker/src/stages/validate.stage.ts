@@ -1,4 +1,4 @@
-import { IngestError, queueNames } from '@ingestkit/contracts';
+import { IngestError, queueNames, stageJobOptions } from '@ingestkit/contracts';
 import { inProcessRunner } from '@ingestkit/imaging';
 import { enqueueStage, type StageProcessor } from '@ingestkit/runtime';
 import { enterStage } from './enter-stage';
@@ -32,7 +32,7 @@ export function validateStage(deps: StageDeps): StageProcessor<typeof queueNames
           original: { ...original, bytes: stored.bytes, format: info.format, width: info.width, height: info.height },
         });
       });
-      await enqueueStage(deps.queues.optimize, { version: 1, assetId });
+      await enqueueStage(deps.queues.optimize, { version: 1, assetId }, stageJobOptions(asset));
     },
     onFinalFailure: ({ assetId }, error) => recordFinalFailure(deps, { assetId, stage: 'validate', error }),
   };
