@@ -19,10 +19,11 @@ export const ReprocessRequest = AssetOptions.pick({
 }).strict();
 export type ReprocessRequest = z.infer<typeof ReprocessRequest>;
 
-const runIdPattern = /^rpr_[A-Za-z0-9_-]{22}$/;
+/** A reprocess run id's shape (also published in the OpenAPI document). */
+export const reprocessRunIdPattern = /^rpr_[A-Za-z0-9_-]{22}$/;
 
 /** A reprocess run id: `rpr_` and 22 URL-safe base64 characters. */
-export const ReprocessRunId = z.string().regex(runIdPattern, 'not a reprocess run id');
+export const ReprocessRunId = z.string().regex(reprocessRunIdPattern, 'not a reprocess run id');
 export type ReprocessRunId = z.infer<typeof ReprocessRunId>;
 
 export function newReprocessRunId(): ReprocessRunId {

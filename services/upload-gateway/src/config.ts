@@ -12,6 +12,8 @@ import {
   loadConfig,
   portsEnv,
   redisEnv,
+  reprocessEnv,
+  reprocessFromEnv,
   runtimeEnv,
   sourceFetchEnv,
   storageEnv,
@@ -45,6 +47,7 @@ const gatewayEnv = z
     ...directUploadEnv.shape,
     ...tusEnv.shape,
     ...sourceFetchEnv.shape,
+    ...reprocessEnv.shape,
   })
   .superRefine((env, ctx) => {
     checkImageKitEnv(env, ctx);
@@ -99,6 +102,7 @@ const gatewayEnv = z
         expireAwaitingAfterSeconds: env.PRESIGN_EXPIRES_SECONDS + env.AWAITING_UPLOAD_GRACE_SECONDS,
       },
       tus: tusFromEnv(env),
+      reprocess: reprocessFromEnv(env),
       cors: { origins: env.CORS_ORIGINS ?? [] },
       s3Events: { token: env.S3_EVENTS_TOKEN },
       rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE },

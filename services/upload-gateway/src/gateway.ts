@@ -50,6 +50,8 @@ import { createUppyUploads, uppyAuth } from './uppy/uppy-uploads';
 import type { TusDataStore } from './tus/tus-library';
 import type { TusMetrics } from './tus/tus-metrics';
 import { tusRoutes } from './tus/tus.routes';
+import { reprocessRoutes } from './reprocess/reprocess.routes';
+import { createRunStore } from './reprocess/run-store';
 import { createTusUploads } from './tus/tus-uploads';
 
 export interface GatewayDeps {
@@ -90,6 +92,8 @@ export interface GatewayDeps {
   multipart: MultipartUploads;
   /** The `local` destination's store, served under `/files/`. */
   localAssets: ObjectStore;
+  /** Where delivered assets' originals are kept (see `AssetOriginal.retained`); without it nothing can be reprocessed. */
+  originals?: ObjectStore;
   /** Resumable uploads at `/v1/tus` over this datastore (see `createTusDatastore`); off without it. */
   tus?: { datastore: TusDataStore; metrics: TusMetrics };
 }
@@ -261,6 +265,18 @@ export function createGateway(deps: GatewayDeps): Express {
     );
   }
   app.use(mount(assetRoutes({ registry: deps.registry, queues: deps.queues })));
+  app.use(
+    mount(
+      reprocessRoutes({
+        registry: deps.registry,
+        originals: deps.originals,
+        staging: deps.staging,
+        validateQueue: deps.queues.validate,
+        store: createRunStore({ redis, prefix }),
+        assertQueueAvailable,
+      }),
+    ),
+  );
   app.use(mount([...localFilesRoutes({ store: deps.localAssets }), ...imagekitRoutes({ imagekit: config.imagekit })]));
   app.use(
     mount(

@@ -13,7 +13,13 @@ import {
   type Logger,
   type ShutdownStep,
 } from '@ingestkit/runtime';
-import { createDirectUploadSigner, createMultipartUploads, createObjectStore, createS3Client } from '@ingestkit/storage';
+import {
+  createDirectUploadSigner,
+  createMultipartUploads,
+  createObjectStore,
+  createS3Client,
+  type ObjectStore,
+} from '@ingestkit/storage';
 import { createBackpressure } from './http/backpressure';
 import type { GatewayConfig } from './config';
 import { createGateway } from './gateway';
@@ -23,6 +29,8 @@ import { startMultipartSweeper } from './multipart/multipart-sweeper';
 import { localUploadSecret } from './http/signing-keys';
 import { startStagingJanitor } from './intake/staging-janitor';
 import { startImportLister } from './imports/start-import-lister';
+import { createRunStore } from './reprocess/run-store';
+import { startRunDriver } from './reprocess/start-run-driver';
 import { createTusDatastore } from './tus/tus-store';
 import { createTusLedger } from './tus/tus-ledger';
 import { createTusMetrics } from './tus/tus-metrics';
@@ -60,6 +68,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     (err: unknown) => logger.warn({ err }, 'asset index backfill failed; it runs again at the next start'),
   );
   const staging = createObjectStore(config.stores.staging);
+  // The originals store (ORIGINALS_STORE) is wired here when it exists; until then nothing is reprocessable.
+  const originals: ObjectStore | undefined = undefined;
   const local = { baseUrl: config.publicUrl, secret: localUploadSecret(config.signing.secret) };
   const multipart = createMultipartUploads(config.stores.staging, { ...local, store: staging });
   const metrics = createMetricsRegistry({ service: 'upload-gateway' });
@@ -85,6 +95,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     uploadSigner: createDirectUploadSigner(config.stores.staging, local),
     multipart,
     localAssets: createObjectStore(config.stores.localAssets),
+    originals,
     tus,
   });
   const intake = createIntake({
@@ -132,6 +143,15 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       maxBacklog: config.limits.maxBacklog,
     }),
   });
+  const reprocessDriver = startRunDriver({
+    store: createRunStore({ redis, prefix: config.redis.prefix }),
+    registry,
+    originals,
+    staging,
+    validateQueue: queues.validate,
+    logger,
+    ...config.reprocess,
+  });
   const server = await listen(app, { ...config.http, timeouts: config.edge.server });
   logger.info({ url: server.url }, 'upload-gateway listening');
   return {
@@ -143,6 +163,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       { name: 'multipart-sweeper', close: () => sweeper.stop() },
       { name: 'staging-janitor', close: () => janitor.stop() },
       { name: 'import-lister', close: () => importLister.stop() },
+      { name: 'reprocess-driver', close: () => reprocessDriver.stop() },
       { name: 'tus-sweeper', close: () => tusSweeper.stop() },
       {
         name: 'queues',

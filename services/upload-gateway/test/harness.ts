@@ -61,6 +61,8 @@ export async function startTestGateway(options: {
   settings?: Partial<Pick<GatewayDeps['config'], 'cors' | 's3Events' | 'rateLimit' | 'sources' | 'directUploads'>>;
   /** Use this queue prefix (to share it with a test pipeline). */
   prefix?: string;
+  /** The originals store (kept originals, read by reprocessing). */
+  originals?: ObjectStore;
 }): Promise<TestGateway> {
   const prefix = options.prefix ?? uniquePrefix('gw');
   const dataDir = await mkdtemp(join(tmpdir(), 'ingestkit-gw-'));
@@ -109,6 +111,7 @@ export async function startTestGateway(options: {
       options.staging?.signer ?? createLocalUploadSigner({ baseUrl: () => url, secret: localUploadSecret(SIGNING_SECRET) }),
     multipart,
     localAssets: localStore,
+    ...(options.originals ? { originals: options.originals } : {}),
     ...(options.staging
       ? {}
       : {
