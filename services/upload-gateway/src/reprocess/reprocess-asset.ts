@@ -76,7 +76,11 @@ export async function reprocessAsset(deps: ReprocessDeps, input: ReprocessInput)
     });
   }
   const stagingKey = stagingKeys.original(asset.id);
-  await copyOriginal(deps.originals, deps.staging, { from: retained.key, to: stagingKey, contentType: asset.original.contentType });
+  await copyOriginal(deps.originals, deps.staging, {
+    from: retained.key,
+    to: stagingKey,
+    contentType: asset.original.contentType,
+  });
   const next = derivation(asset, input.request);
   const moved = await deps.registry.transition(asset.id, {
     ...lifecycle.reprocess,
