@@ -44,7 +44,12 @@ export interface RunningGateway {
 }
 
 /** Builds the gateway's real dependencies from config and starts listening. */
-export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
+export async function startGateway(
+  config: GatewayConfig,
+  logger: Logger,
+  /** Stores built by the caller: `originals` until ORIGINALS_STORE configures it (bench/reprocess.js passes one). */
+  stores: { originals?: ObjectStore } = {},
+): Promise<RunningGateway> {
   const redis = createRedis({ url: config.redis.url, role: 'producer', logger, name: 'gateway' });
   if (!(await waitForRedis(redis, 5_000)))
     logger.warn({ url: config.redis.url }, 'Redis is not reachable yet; answering 503 until it is');
@@ -68,8 +73,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     (err: unknown) => logger.warn({ err }, 'asset index backfill failed; it runs again at the next start'),
   );
   const staging = createObjectStore(config.stores.staging);
-  // The originals store (ORIGINALS_STORE) is wired here when it exists; until then nothing is reprocessable.
-  const originals: ObjectStore | undefined = undefined;
+  // The originals store (ORIGINALS_STORE) is wired here when it exists; until then only a caller's.
+  const originals = stores.originals;
   const local = { baseUrl: config.publicUrl, secret: localUploadSecret(config.signing.secret) };
   const multipart = createMultipartUploads(config.stores.staging, { ...local, store: staging });
   const metrics = createMetricsRegistry({ service: 'upload-gateway' });
