@@ -156,6 +156,11 @@ export async function startGateway(
     validateQueue: queues.validate,
     logger,
     ...config.reprocess,
+    // BullMQ's wait list holds the jobs without a priority: new uploads (reprocess jobs are prioritized).
+    uploadsWaiting: async () =>
+      (await Promise.all([queues.validate, queues.optimize, queues.deliver].map((queue) => queue.getWaitingCount()))).some(
+        (count) => count > 0,
+      ),
   });
   const server = await listen(app, { ...config.http, timeouts: config.edge.server });
   logger.info({ url: server.url }, 'upload-gateway listening');

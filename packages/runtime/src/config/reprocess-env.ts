@@ -9,7 +9,7 @@ import { envInt } from './env-types';
  * `REPROCESS_TICK_MS`.
  */
 export const reprocessEnv = z.object({
-  REPROCESS_MAX_IN_FLIGHT: envInt({ min: 1, max: 10_000, default: 2 }),
+  REPROCESS_MAX_IN_FLIGHT: envInt({ min: 1, max: 10_000, default: 1 }),
   REPROCESS_TICK_MS: envInt({ min: 50, max: 60_000, default: 500 }),
 });
 

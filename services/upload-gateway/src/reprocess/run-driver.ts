@@ -14,6 +14,11 @@ export interface RunDriverDeps extends ReprocessDeps {
   requeueAfterMs?: number;
   /** How long one driver holds a run (it renews it every tick); a dead driver's run is taken over after it. */
   lockMs?: number;
+  /**
+   * Whether new uploads wait in an ingest queue (jobs without a priority): a tick then starts
+   * nothing, so a burst of uploads is not met by more reprocess work. Default: never.
+   */
+  uploadsWaiting?(): Promise<boolean>;
 }
 
 type Verdict = { done: true } | { failed: string } | { start: true } | { requeue: true } | { wait: true };
@@ -101,7 +106,8 @@ export function createRunDriver(deps: RunDriverDeps) {
     let run = await deps.store.get(runId);
     if (!run) return void (await deps.store.finish(runId));
     let inFlight = await settleInFlight(run);
-    while (!run.isCancelled && inFlight < deps.maxInFlight) {
+    const yieldToUploads = inFlight < deps.maxInFlight && (await deps.uploadsWaiting?.()) === true;
+    while (!run.isCancelled && !yieldToUploads && inFlight < deps.maxInFlight) {
       const assetId = await deps.store.claim(runId);
       if (assetId) {
         await start(run, assetId);
