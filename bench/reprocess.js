@@ -1,14 +1,12 @@
 'use strict';
 // bench:reprocess — a bulk reprocess must not slow new uploads down, and must survive crashes.
-// Every part runs as its own process: redis-server on a free port, the upload gateway
-// (bench/reprocess/gateway-entry.js: the production start with a local originals store) and two
-// ingest workers (`services/ingest-worker/dist/main.js`, their default concurrency: one image per core,
+// Every part runs as its own process: redis-server on a free port, the upload gateway and two
+// ingest workers from their production entries (`services/ingest-worker/dist/main.js`, their default concurrency: one image per core,
 // images in their child-process pool), local staging and destination in a temp DATA_DIR.
 //
 //   1. 500 generated JPEGs (BENCH_REPROCESS_ASSETS) are uploaded into folder `library` under
-//      policy `bench-old` (JPEG, 160 px variants) and wait for ready; their originals are then kept
-//      (copied to the originals store and recorded as `original.retained`, what the worker's
-//      originals step does after delivery).
+//      policy `bench-old` (JPEG, 160 px variants) and wait for ready, their originals kept by the
+//      workers (`ORIGINALS_STORE=local`, the default: DATA_DIR/originals).
 //   2. Idle pipeline: a stream of 200 uploads (BENCH_REPROCESS_STREAM), one every 250 ms
 //      (BENCH_REPROCESS_INTERVAL_MS), each's upload→ready latency measured.
 //   3. `POST /v1/reprocess` of `library` to policy `bench-new` (WebP, 200 px variants), and the
@@ -40,7 +38,7 @@ const { waitForIdle } = require('./lib/idle');
 const { photo } = require('./lib/synthetic-images');
 
 const ROOT = path.join(__dirname, '..');
-const GATEWAY = path.join(__dirname, 'reprocess', 'gateway-entry.js');
+const GATEWAY = path.join(ROOT, 'services/upload-gateway/dist/main.js');
 const WORKER = path.join(ROOT, 'services/ingest-worker/dist/main.js');
 const ASSETS = Number(process.env.BENCH_REPROCESS_ASSETS ?? 500);
 const STREAM = Number(process.env.BENCH_REPROCESS_STREAM ?? 200);
@@ -95,9 +93,8 @@ async function run({ dataDir, redis, registry, stack }) {
   const started = Date.now();
   const ids = await uploadAll(stack.url, library, { folder: 'library', policy: 'bench-old' }, 8);
   await waitAll(registry, ids, (asset) => asset.status === 'ready', 600_000);
-  for (let i = 0; i < ids.length; i += 50) {
-    await Promise.all(ids.slice(i, i + 50).map((id, j) => keep(registry, dataDir, id, library[i + j])));
-  }
+  const unkept = [...(await waitAll(registry, ids, () => true, 1_000)).values()].filter((asset) => !asset.original?.retained);
+  if (unkept.length > 0) throw new Error(`${unkept.length} assets ready without a kept original`);
   log(`   ready and originals kept in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   const idleMachine = await waitForIdle({ waitMs: 30_000, threshold: 0.7 });
@@ -229,15 +226,6 @@ async function upload(url, image, fields) {
   const body = await res.json();
   if (res.status !== 202) throw new Error(`upload answered ${res.status}: ${JSON.stringify(body)}`);
   return body.asset.id;
-}
-
-/** What the worker's originals step does after delivery: the bytes in the originals store, `original.retained` recorded. */
-async function keep(registry, dataDir, id, bytes) {
-  const key = `originals/${id}`;
-  await fsp.mkdir(path.join(dataDir, 'kept', 'originals'), { recursive: true });
-  await fsp.writeFile(path.join(dataDir, 'kept', key), bytes);
-  const asset = await registry.get(id);
-  await registry.update(id, { original: { ...asset.original, retained: { key, storedAt: new Date().toISOString() } } });
 }
 
 /** Polls the registry until `done` holds for every id; the assets. */

@@ -42,6 +42,8 @@ export async function startInProcessStack(
   return {
     url: gateway.url,
     dataDir,
+    /** The stack's queue prefix, to look at or arrange its Redis state. */
+    prefix,
     /** Starts the worker of a stack started with `deferWorker`. */
     async startWorker() {
       worker ??= await startIngestWorker(loadIngestWorkerConfig(fullEnv), logger);

@@ -18,7 +18,7 @@ import {
   listen,
   waitForRedis,
 } from '@ingestkit/runtime';
-import { createLocalMultipartUploads, createLocalStore, createLocalUploadSigner } from '@ingestkit/storage';
+import { createLocalMultipartUploads, createLocalStore, createLocalUploadSigner, createOriginals } from '@ingestkit/storage';
 import { deletePrefix, uniquePrefix } from '@ingestkit/testkit';
 import { createGateway, createRunStore, startRunDriver } from '@ingestkit/upload-gateway';
 
@@ -45,7 +45,8 @@ export async function startReprocessStack(
   const registry = createRedisAssetRegistry({ redis, prefix });
   const queues = createIngestQueues({ connection: redis, prefix });
   const store = createLocalStore({ root: dataDir });
-  const originals = createLocalStore({ root: join(dataDir, 'kept') });
+  const kept = createOriginals({ driver: 'local', root: join(dataDir, 'kept') });
+  const originals = kept.store;
   const purgeQueue = createQueue(queueNames.purge, { connection: redis, prefix });
   const metrics = createMetricsRegistry({ service: 'upload-gateway', defaultMetrics: false });
   let url = '';
@@ -77,7 +78,7 @@ export async function startReprocessStack(
     uploadSigner: createLocalUploadSigner({ baseUrl: () => url, secret: SECRET }),
     multipart: createLocalMultipartUploads({ store, baseUrl: () => url, secret: SECRET }),
     localAssets: store,
-    originals,
+    originals: kept,
   });
   const server = await listen(app, { port: 0, host: '127.0.0.1' });
   url = server.url;

@@ -1,6 +1,6 @@
-// Proves the byte caps on S3 staging (s3rver, or MinIO with Docker): part lists are checked before CompleteMultipartUpload, declared part sizes are held to the remaining cap and signed into the URL, and the completed object is checked where the store cannot list parts.
+// Proves the byte caps on S3 staging (s3rver, or MinIO with Docker): part lists are checked before CompleteMultipartUpload, declared part sizes are held to the remaining cap and signed into the URL, and undeclared parts are relayed through the gateway, which cuts them at the cap while they stream.
 import { randomBytes } from 'node:crypto';
-import { createS3Client, createS3Store } from '@ingestkit/storage';
+import { createS3Client, createS3MultipartUploads, createS3Store } from '@ingestkit/storage';
 import { makeJpeg, startRedis, startS3, type TestRedis, type TestS3 } from '@ingestkit/testkit';
 import { startHostileStack, type HostileStack } from './harness/hostile-stack';
 import { multipartClient, type Answer } from './harness/multipart-client';
@@ -42,6 +42,17 @@ async function bucketBytes(): Promise<number> {
   try {
     const objects = await createS3Store({ client, bucket: STAGING }).list('staging/');
     return objects.reduce((sum, object) => sum + object.bytes, 0);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Bytes of the parts S3 holds for an open upload (ListParts). */
+async function partBytes(up: { key: string; uploadId: string }): Promise<number> {
+  const client = createS3Client(s3);
+  try {
+    const parts = await createS3MultipartUploads({ client, bucket: STAGING }).listParts(up);
+    return parts.reduce((sum, part) => sum + part.bytes, 0);
   } finally {
     client.destroy();
   }
@@ -98,17 +109,42 @@ it('refuses duplicate and out-of-order part lists with 400 before CompleteMultip
   expect(await stack.settled(up.assetId)).toMatchObject({ status: 'ready', original: { bytes: 300_000 } });
 });
 
-it('checks the completed object against the cap where the store cannot list parts, and removes it', async () => {
+it('relays an undeclared part through the gateway, which cuts it at the cap while it streams: S3 never holds more', async () => {
   const client = await attacker();
   const up = await client.create();
-  // Undeclared: the URL cannot bound it, so the cap is enforced at completion.
-  const part = await client.upload(up, 1, await imageOf(1_500_000));
+  // Undeclared: a presigned UploadPart could not bound it, so the URL is the gateway's own.
+  const signed = await client.sign(up, 1);
+  expect(signed.status).toBe(200);
+  expect(new URL(signed.body.url as string).origin).toBe(new URL(stack.url).origin);
+  const tooBig = await client.put(signed.body.url as string, await imageOf(1_500_000));
+  expect(tooBig.status).toBe(413);
+  expect(code(tooBig)).toBe('payload_too_large');
+  expect(await partBytes(up)).toBe(0);
+  // Within the cap it is stored as an S3 part, and the upload completes.
+  const part = await client.upload(up, 1, await imageOf(600_000));
   expect(part.status).toBe(200);
+  // The cap counts across parts, declared or not.
+  const second = await client.upload(up, 2, await imageOf(500_000));
+  expect(second.status).toBe(413);
+  expect(await partBytes(up)).toBeLessThanOrEqual(CAP);
   const done = await client.complete(up, [{ PartNumber: 1, ETag: etagOf(part) }]);
-  expect(done.status).toBe(413);
-  expect(code(done)).toBe('payload_too_large');
-  expect(await stack.asset(up.assetId)).toMatchObject({ status: 'rejected', error: { code: 'payload_too_large' } });
-  expect(await bucketBytes()).toBeLessThanOrEqual(CAP);
+  expect(done.status).toBe(200);
+  expect(await stack.settled(up.assetId)).toMatchObject({ status: 'ready', original: { bytes: 600_000 } });
+});
+
+it('refuses a relayed part that does not say its length (S3 needs it up front)', async () => {
+  const client = await attacker();
+  const up = await client.create();
+  const signed = await client.sign(up, 1);
+  const body = new ReadableStream({
+    start(controller) {
+      controller.enqueue(new Uint8Array(1000));
+      controller.close();
+    },
+  });
+  const res = await fetch(signed.body.url as string, { method: 'PUT', body, duplex: 'half' } as RequestInit);
+  expect(res.status).toBe(411);
+  expect(((await res.json()) as { error: { code: string } }).error.code).toBe('length_required');
 });
 
 it('keeps serving honest clients', async () => {

@@ -43,12 +43,26 @@ export const stageStatuses: Readonly<Record<Stage, { before: AssetStatus; during
   deliver: { before: 'optimizing', during: 'delivering' },
 };
 
+/**
+ * Where an asset's original is kept after delivery (`ORIGINALS_STORE`): its key in the originals
+ * store, when it was stored and, with `ORIGINALS_RETENTION_DAYS`, when the retention sweeper
+ * removes it (absent: kept for ever). Absent when originals are off, before delivery, and once
+ * the original expired.
+ */
+export const OriginalRetained = z.object({
+  key: z.string(),
+  storedAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime().optional(),
+});
+export type OriginalRetained = z.infer<typeof OriginalRetained>;
+
 export const AssetOriginal = z.object({
   key: z.string(),
   bytes: z.number().int().nonnegative(),
   /**
-   * Hex SHA-256 of the bytes, when the gateway or a worker read them whole. Absent for direct
-   * uploads: the gateway verifies those from their head (size, first bytes) without downloading.
+   * Hex SHA-256 of the bytes. The gateway computes it for uploads it streams, the worker while it
+   * fetches a job's source or, for direct uploads (whose bytes the gateway never reads), while it
+   * validates them; absent only until validation and on assets recorded before that.
    */
   sha256: z
     .string()
@@ -58,8 +72,8 @@ export const AssetOriginal = z.object({
   format: ImageFormat.optional(),
   width: z.number().int().positive().optional(),
   height: z.number().int().positive().optional(),
-  /** Where the original is kept after delivery (the originals store): what reprocessing and `GET …/original` read. */
-  retained: z.object({ key: z.string(), storedAt: z.iso.datetime(), expiresAt: z.iso.datetime().optional() }).optional(),
+  /** The kept original (see {@link OriginalRetained}); `GET /v1/assets/:id/original` serves it. */
+  retained: OriginalRetained.optional(),
 });
 export type AssetOriginal = z.infer<typeof AssetOriginal>;
 

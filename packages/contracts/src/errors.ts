@@ -22,10 +22,12 @@ export const errorCodes = {
   url_already_used: { status: 403, retryable: false },
   not_found: { status: 404, retryable: false },
   conflict: { status: 409, retryable: false },
-  /** Reprocessing needs the kept original, and this asset has none (`ORIGINALS_STORE=off`, expired, or never delivered). */
+  /** The asset has no kept original: originals are off, it expired, or the asset was not delivered yet. */
   original_unavailable: { status: 409, retryable: false },
   /** The Idempotency-Key was used with another request, or its first request is still running. */
   idempotency_conflict: { status: 409, retryable: false },
+  /** A body that must say its size up front (a part relayed to S3) came without `Content-Length`. */
+  length_required: { status: 411, retryable: false },
   payload_too_large: { status: 413, retryable: false },
   unsupported_media_type: { status: 415, retryable: false },
   corrupt_image: { status: 422, retryable: false },

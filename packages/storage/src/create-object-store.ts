@@ -1,7 +1,7 @@
 import { createLocalStore } from './local-store';
 import type { ObjectStore } from './object-store';
 import { createS3Client } from './s3-client';
-import { createS3Store } from './s3-store';
+import { createS3Store, type S3StorageClass } from './s3-store';
 
 /** Configuration of the local-disk driver. */
 export interface LocalObjectStoreConfig {
@@ -21,6 +21,8 @@ export interface S3ObjectStoreConfig {
   forcePathStyle?: boolean;
   /** Static credentials; omit to use the SDK's default provider chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** The storage class of every object the store writes (e.g. `STANDARD_IA`); omit for the bucket's default. */
+  storageClass?: S3StorageClass;
 }
 
 /** Which driver to use and its settings, as parsed from configuration. */
@@ -41,7 +43,11 @@ export function createObjectStore(config: ObjectStoreConfig): ObjectStore {
         forcePathStyle: config.forcePathStyle,
         credentials: config.credentials,
       });
-      return createS3Store({ client, bucket: config.bucket });
+      return createS3Store({
+        client,
+        bucket: config.bucket,
+        ...(config.storageClass ? { storageClass: config.storageClass } : {}),
+      });
     }
   }
 }

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { IngestError } from '@ingestkit/contracts';
@@ -7,28 +7,15 @@ import {
   checkPartList,
   MAX_PART_NUMBER,
   type MultipartUploadRef,
-  type MultipartUploads,
   type UploadedPart,
 } from './multipart-uploads';
 import type { ObjectStore } from './object-store';
-
-/** Where the gateway serves the local store's part uploads: `<base><path><uploadId>/<partNumber>?…`. */
-export const LOCAL_PART_PATH = '/v1/local-uploads/parts/';
+import { signRelayedPart, type PartRelay, type RelayedPartUploads } from './relayed-parts';
 
 /** Options of {@link createLocalMultipartUploads}. */
-export interface LocalMultipartOptions {
+export interface LocalMultipartOptions extends PartRelay {
   /** The store the parts and the assembled object live in (the staging store). */
   store: ObjectStore;
-  /** The gateway's public base URL (a function: tests learn their port after listening). */
-  baseUrl: string | (() => string);
-  /** A secret of at least 32 bytes only the gateway knows (signs the part URLs). */
-  secret: string;
-}
-
-/** The local store's multipart uploads: the port, plus receiving a part (what the gateway's part route calls). */
-export interface LocalMultipartUploads extends MultipartUploads {
-  /** Streams one part into the upload's temp area; answers its ETag (quoted MD5 hex, as S3). */
-  putPart(input: MultipartUploadRef & { partNumber: number; body: Readable }): Promise<{ etag: string; bytes: number }>;
 }
 
 interface UploadRecord {
@@ -40,10 +27,6 @@ interface UploadRecord {
 const UPLOAD_ID = /^[A-Za-z0-9_-]{24}$/;
 const areaOf = (uploadId: string) => `multipart/${uploadId}/`;
 const partKey = (uploadId: string, partNumber: number) => `${areaOf(uploadId)}parts/${String(partNumber).padStart(5, '0')}`;
-// v2: the part's byte cap is signed too, so a client cannot raise it by editing the URL.
-const canonical = (ref: MultipartUploadRef, partNumber: number, expires: number, maxBytes: number) =>
-  ['local-part/v2', ref.uploadId, partNumber, ref.key, expires, maxBytes].join('\n');
-const mac = (secret: string, text: string) => createHmac('sha256', secret).update(text).digest('base64url');
 const unquote = (etag: string) => etag.replace(/"/g, '');
 
 /**
@@ -54,7 +37,7 @@ const unquote = (etag: string) => etag.replace(/"/g, '');
  * carries its byte cap (`max`) under the signature; the gateway's part route enforces it, and
  * the upload's total across parts, while the bytes stream.
  */
-export function createLocalMultipartUploads(options: LocalMultipartOptions): LocalMultipartUploads {
+export function createLocalMultipartUploads(options: LocalMultipartOptions): RelayedPartUploads {
   const { store } = options;
   async function readJson<T>(key: string): Promise<T | undefined> {
     if (!(await store.head(key))) return undefined;
@@ -91,23 +74,11 @@ export function createLocalMultipartUploads(options: LocalMultipartOptions): Loc
     signPart(input) {
       validateKey(input.key);
       checkPartNumber(input.partNumber);
-      const expires = Math.floor(Date.now() / 1000) + input.expiresInSeconds;
-      const base = typeof options.baseUrl === 'function' ? options.baseUrl() : options.baseUrl;
-      const url = new URL(`${base.replace(/\/+$/, '')}${LOCAL_PART_PATH}${input.uploadId}/${input.partNumber}`);
-      const maxBytes = Math.min(input.maxBytes, input.bytes ?? input.maxBytes);
-      if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
-        throw new IngestError('bad_request', 'a part URL needs a byte cap of at least 1', { details: { maxBytes } });
-      }
-      url.search = new URLSearchParams({
-        key: input.key,
-        expires: String(expires),
-        max: String(maxBytes),
-        signature: mac(options.secret, canonical(input, input.partNumber, expires, maxBytes)),
-      }).toString();
-      return Promise.resolve({ url: url.href, expiresAt: new Date(expires * 1000) });
+      return Promise.resolve(signRelayedPart(options, input));
     },
     listParts,
     async putPart(input) {
+      // The local store needs no size up front (the route meters what arrives).
       checkPartNumber(input.partNumber);
       await findUpload(input);
       const hash = new HashStream();
@@ -151,42 +122,6 @@ export function createLocalMultipartUploads(options: LocalMultipartOptions): Loc
       await store.deletePrefix(areaOf(input.uploadId));
     },
   };
-}
-
-/**
- * Checks a part URL as received (upload id and part number from the path, the query as parsed):
- * `signature_invalid` when anything was changed (the byte cap included), `url_expired` past its
- * expiry. Answers the part and its signed byte cap (`maxBytes`).
- */
-export function verifyLocalPart(input: {
-  uploadId: string;
-  partNumber: string;
-  query: Record<string, unknown>;
-  secret: string;
-  now?: Date;
-}): MultipartUploadRef & { partNumber: number; maxBytes: number } {
-  const field = (name: string) => (typeof input.query[name] === 'string' ? (input.query[name] as string) : '');
-  const partNumber = Number(input.partNumber);
-  const expires = Number(field('expires'));
-  const maxBytes = Number(field('max'));
-  const ref = { key: field('key'), uploadId: input.uploadId };
-  const invalid = new IngestError('signature_invalid', 'the part URL is not one the gateway signed (or was altered)');
-  if (
-    !UPLOAD_ID.test(ref.uploadId) ||
-    !Number.isSafeInteger(expires) ||
-    !Number.isSafeInteger(maxBytes) ||
-    maxBytes < 1 ||
-    !/^\d{1,5}$/.test(input.partNumber)
-  ) {
-    throw invalid;
-  }
-  const expected = Buffer.from(mac(input.secret, canonical(ref, partNumber, expires, maxBytes)));
-  const presented = Buffer.from(field('signature'));
-  if (expected.length !== presented.length || !timingSafeEqual(expected, presented)) throw invalid;
-  if ((input.now ?? new Date()).getTime() > expires * 1000) {
-    throw new IngestError('url_expired', 'the part URL has expired; ask for a new one');
-  }
-  return { ...ref, partNumber, maxBytes };
 }
 
 function checkPartNumber(partNumber: number): void {

@@ -10,6 +10,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { IngestError } from '@ingestkit/contracts';
 import { validateKey } from './keys';
 import { checkPartList, type MultipartUploadRef, type MultipartUploads, type UploadedPart } from './multipart-uploads';
+import { signRelayedPart, type PartRelay, type RelayedPartUploads } from './relayed-parts';
 import { toS3StoreError } from './s3-errors';
 
 /**
@@ -21,14 +22,21 @@ import { toS3StoreError } from './s3-errors';
  * range (only POST policies have `content-length-range`, and UploadPart has no POST form). When
  * the client declared the part's size (`bytes`), `Content-Length` is signed into the URL, so S3
  * refuses any other length (`SignatureDoesNotMatch`); the caller checks declared sizes against
- * the upload's remaining cap before signing. An undeclared part is bounded only by S3's own
- * 5 GiB part limit; its bytes sit in the bucket's multipart storage (not as an object) until
- * the upload is completed or aborted, so the caller checks the listed parts' total before
- * CompleteMultipartUpload (`listParts`), the completed object again after, and aborts abandoned
- * uploads (an `AbortIncompleteMultipartUpload` lifecycle rule on the bucket is S3's own bound).
+ * the upload's remaining cap before signing. An undeclared part would be bounded only by S3's
+ * own 5 GiB part limit, so with `relay` its URL is the gateway's own (see relayed-parts.ts): the
+ * gateway meters the bytes against the caps while they stream and sends them on with
+ * `putPart`. Without `relay` (tools that sign parts for trusted callers only) undeclared parts
+ * get a plain presigned URL; the caller checks the listed parts' total before
+ * CompleteMultipartUpload (`listParts`) and the completed object after.
  */
-export function createS3MultipartUploads(options: { client: S3Client; bucket: string }): MultipartUploads {
-  const { client, bucket } = options;
+export function createS3MultipartUploads(options: { client: S3Client; bucket: string; relay: PartRelay }): RelayedPartUploads;
+export function createS3MultipartUploads(options: { client: S3Client; bucket: string; relay?: PartRelay }): MultipartUploads;
+export function createS3MultipartUploads(options: {
+  client: S3Client;
+  bucket: string;
+  relay?: PartRelay;
+}): MultipartUploads | RelayedPartUploads {
+  const { client, bucket, relay } = options;
   const wrap = async <T>(operation: string, ref: { key: string }, run: () => Promise<T>): Promise<T> => {
     validateKey(ref.key);
     try {
@@ -44,6 +52,30 @@ export function createS3MultipartUploads(options: { client: S3Client; bucket: st
       throw error;
     }
   };
+  /** A relayed part, sent on as UploadPart: S3 needs its length before the first byte. */
+  const putPart = (input: Parameters<RelayedPartUploads['putPart']>[0]) => {
+    if (input.bytes === undefined) {
+      input.body.resume();
+      return Promise.reject(
+        new IngestError('length_required', 'a part relayed to S3 needs a Content-Length (S3 takes none without it)'),
+      );
+    }
+    const bytes = input.bytes;
+    return wrap('put-part', input, async () => {
+      const out = await client.send(
+        new UploadPartCommand({
+          Bucket: bucket,
+          Key: input.key,
+          UploadId: input.uploadId,
+          PartNumber: input.partNumber,
+          Body: input.body,
+          ContentLength: bytes,
+        }),
+      );
+      if (!out.ETag) throw new IngestError('storage_error', 's3 answered no ETag for the part');
+      return { etag: out.ETag, bytes };
+    });
+  };
   return {
     create: (input) =>
       wrap('create-multipart', input, async () => {
@@ -55,6 +87,7 @@ export function createS3MultipartUploads(options: { client: S3Client; bucket: st
       }),
     signPart: (input) =>
       wrap('sign-part', input, async () => {
+        if (input.bytes === undefined && relay) return signRelayedPart(relay, input);
         const command = new UploadPartCommand({
           Bucket: bucket,
           Key: input.key,
@@ -69,6 +102,7 @@ export function createS3MultipartUploads(options: { client: S3Client; bucket: st
         return { url, expiresAt: new Date(Date.now() + input.expiresInSeconds * 1000) };
       }),
     listParts: (input) => wrap('list-parts', input, () => listAllParts(client, bucket, input)),
+    ...(relay ? { putPart: (input: Parameters<RelayedPartUploads['putPart']>[0]) => putPart(input) } : {}),
     complete: (input) =>
       wrap('complete-multipart', input, async () => {
         checkPartList(input.parts);

@@ -23,7 +23,12 @@ export interface S3StoreOptions {
   /** A client from `createS3Client` (shared: the store does not destroy it). */
   client: S3Client;
   bucket: string;
+  /** Written as `x-amz-storage-class` on every put (e.g. `STANDARD_IA` for originals); omit for the bucket's default. */
+  storageClass?: S3StorageClass;
 }
+
+/** The storage classes a store may write with: those S3 serves a GET from without a restore. */
+export type S3StorageClass = 'STANDARD' | 'STANDARD_IA' | 'ONEZONE_IA' | 'INTELLIGENT_TIERING' | 'GLACIER_IR';
 
 /** Part size of streaming uploads: bodies below it go up as one PutObject. */
 export const S3_PART_SIZE = 8 * 1024 * 1024;
@@ -91,6 +96,7 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
             Body: counter ?? body,
             ContentType: contentType,
             CacheControl: cacheControl,
+            ...(options.storageClass ? { StorageClass: options.storageClass } : {}),
             ChecksumAlgorithm: 'SHA256',
           },
           partSize: S3_PART_SIZE,

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { ObjectStoreConfig } from './create-object-store';
+import type { ObjectStoreConfig, S3ObjectStoreConfig } from './create-object-store';
 
 /** The storage keys of the environment (see `storageEnv` in @ingestkit/runtime). */
 export interface StorageEnvValues {
@@ -33,13 +33,7 @@ export interface StoreSettings {
  */
 export function storeSettingsFromEnv(env: StorageEnvValues, options: { gatewayPort: number }): StoreSettings {
   const dataDir = resolve(env.DATA_DIR);
-  const s3 = (bucket: string): ObjectStoreConfig => ({
-    driver: 's3',
-    bucket,
-    region: env.S3_REGION,
-    forcePathStyle: env.S3_FORCE_PATH_STYLE,
-    ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {}),
-  });
+  const s3 = (bucket: string): ObjectStoreConfig => s3StoreConfig(env, bucket);
   const local: ObjectStoreConfig = { driver: 'local', root: dataDir };
   const gatewayHost = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
   return {
@@ -51,6 +45,20 @@ export function storeSettingsFromEnv(env: StorageEnvValues, options: { gatewayPo
       local: `${trimSlash(env.PUBLIC_URL ?? `http://${gatewayHost}:${options.gatewayPort}`)}/files`,
       s3: trimSlash(env.S3_PUBLIC_URL ?? s3BucketUrl(env, env.S3_ASSETS_BUCKET)),
     },
+  };
+}
+
+/** The S3 driver's config for a bucket, through the environment's one S3 endpoint, region and credentials chain. */
+export function s3StoreConfig(
+  env: Pick<StorageEnvValues, 'S3_ENDPOINT' | 'S3_FORCE_PATH_STYLE' | 'S3_REGION'>,
+  bucket: string,
+): S3ObjectStoreConfig {
+  return {
+    driver: 's3',
+    bucket,
+    region: env.S3_REGION,
+    forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {}),
   };
 }
 

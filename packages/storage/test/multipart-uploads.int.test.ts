@@ -1,4 +1,4 @@
-// Proves the S3 (s3rver or MinIO) and local multipart adapters keep the same promises, and that local part URLs are signed and checked.
+// Proves the S3 (s3rver or MinIO; parts presigned, or relayed through the gateway when undeclared) and local multipart adapters keep the same promises, and that relayed part URLs are signed and checked.
 import { Readable } from 'node:stream';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -8,19 +8,38 @@ import {
   createLocalMultipartUploads,
   createMultipartUploads,
   createObjectStore,
-  verifyLocalPart,
-  type LocalMultipartUploads,
+  createS3Client,
+  createS3MultipartUploads,
+  verifyRelayedPart,
+  type RelayedPartUploads,
 } from '../src';
 import { describeMultipartConformance } from './multipart-uploads.conformance';
 
 const BUCKET = 'ingestkit-staging';
 const SECRET = 'x'.repeat(32);
 
-describeMultipartConformance('s3', async () => {
+describeMultipartConformance('s3, undeclared parts relayed', async () => {
   const s3 = await startS3({ buckets: [BUCKET] });
   const config = { driver: 's3' as const, bucket: BUCKET, ...s3 };
   const store = createObjectStore(config);
-  const uploads = createMultipartUploads(config, { store, baseUrl: 'http://unused', secret: SECRET });
+  const uploads = createMultipartUploads(config, { store, baseUrl: 'http://gateway.test', secret: SECRET });
+  return {
+    uploads,
+    store,
+    refusesUnknownParts: s3.kind === 'minio',
+    async sendPart(signed, body) {
+      expect(signed.url.startsWith('http://gateway.test/')).toBe(true);
+      return receiveRelayedPart(uploads, signed.url, body);
+    },
+    teardown: () => s3.stop(),
+  };
+});
+
+describeMultipartConformance('s3, presigned parts', async () => {
+  const s3 = await startS3({ buckets: [BUCKET] });
+  const store = createObjectStore({ driver: 's3', bucket: BUCKET, ...s3 });
+  const client = createS3Client(s3);
+  const uploads = createS3MultipartUploads({ client, bucket: BUCKET });
   return {
     uploads,
     store,
@@ -30,7 +49,10 @@ describeMultipartConformance('s3', async () => {
       expect(res.status).toBe(200);
       return res.headers.get('etag') ?? '';
     },
-    teardown: () => s3.stop(),
+    teardown: async () => {
+      client.destroy();
+      await s3.stop();
+    },
   };
 });
 
@@ -42,17 +64,17 @@ describeMultipartConformance('local', async () => {
     uploads,
     store,
     refusesUnknownParts: true,
-    sendPart: (signed, body) => receiveLocalPart(uploads, signed.url, body),
+    sendPart: (signed, body) => receiveRelayedPart(uploads, signed.url, body),
     teardown: () => rm(root, { recursive: true, force: true }),
   };
 });
 
-/** What the gateway's part route does with a local part URL. */
-async function receiveLocalPart(uploads: LocalMultipartUploads, href: string, body: Buffer): Promise<string> {
+/** What the gateway's part route does with a relayed part URL. */
+async function receiveRelayedPart(uploads: RelayedPartUploads, href: string, body: Buffer): Promise<string> {
   const url = new URL(href);
   const [uploadId, partNumber] = url.pathname.split('/').slice(-2) as [string, string];
-  const ref = verifyLocalPart({ uploadId, partNumber, query: Object.fromEntries(url.searchParams), secret: SECRET });
-  return (await uploads.putPart({ ...ref, body: Readable.from([body]) })).etag;
+  const ref = verifyRelayedPart({ uploadId, partNumber, query: Object.fromEntries(url.searchParams), secret: SECRET });
+  return (await uploads.putPart({ ...ref, body: Readable.from([body]), bytes: body.length })).etag;
 }
 
 describe('local part URLs', () => {
@@ -71,7 +93,7 @@ describe('local part URLs', () => {
     return url;
   };
   const verify = (url: URL, now?: Date) =>
-    verifyLocalPart({
+    verifyRelayedPart({
       uploadId: url.pathname.split('/').at(-2)!,
       partNumber: url.pathname.split('/').at(-1)!,
       query: Object.fromEntries(url.searchParams),

@@ -30,6 +30,35 @@ describe('loadIngestWorkerConfig', () => {
     expect(config.stores.publicUrls.s3).toBe('http://127.0.0.1:9000/media');
   });
 
+  it('keeps originals under DATA_DIR/originals for ever by default, or in their own S3 bucket through the shared endpoint', () => {
+    expect(loadIngestWorkerConfig({ DATA_DIR: '/srv/data' }).originals).toEqual({
+      placement: { store: 'local' },
+      retentionDays: 0,
+      sweepEverySeconds: 600,
+      store: { driver: 'local', root: '/srv/data/originals' },
+    });
+    const s3 = loadIngestWorkerConfig({
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_FORCE_PATH_STYLE: 'true',
+      ORIGINALS_STORE: 's3',
+      ORIGINALS_S3_BUCKET: 'kept',
+      ORIGINALS_S3_STORAGE_CLASS: 'STANDARD_IA',
+      ORIGINALS_RETENTION_DAYS: '90',
+    }).originals;
+    expect(s3.retentionDays).toBe(90);
+    expect(s3.store).toEqual({
+      driver: 's3',
+      bucket: 'kept',
+      prefix: 'originals/',
+      storageClass: 'STANDARD_IA',
+      region: 'us-east-1',
+      forcePathStyle: true,
+      endpoint: 'http://127.0.0.1:9000',
+    });
+    expect(loadIngestWorkerConfig({ ORIGINALS_STORE: 'off' }).originals.store).toBeUndefined();
+    expect(() => loadIngestWorkerConfig({ ORIGINALS_S3_STORAGE_CLASS: 'GLACIER' })).toThrow(/ORIGINALS_S3_STORAGE_CLASS/);
+  });
+
   it('reads the job source settings: no allow list and no buckets by default, the fetch limits, the upload cap', () => {
     expect(loadIngestWorkerConfig({}).sources).toMatchObject({
       allowHosts: [],

@@ -13,6 +13,8 @@ import {
   notifyEnv,
   notifySettingsFromEnv,
   imageIsolationEnv,
+  originalsEnv,
+  originalsFromEnv,
   policiesEnv,
   policiesFromEnv,
   portsEnv,
@@ -24,7 +26,7 @@ import {
   workerEnv,
   type Env,
 } from '@ingestkit/runtime';
-import { storeSettingsFromEnv } from '@ingestkit/storage';
+import { originalsStoreConfig, storeSettingsFromEnv } from '@ingestkit/storage';
 
 const ingestWorkerEnv = z
   .object({
@@ -42,6 +44,7 @@ const ingestWorkerEnv = z
     ...imagekitEnv.shape,
     ...notifyEnv.shape,
     ...sourceFetchEnv.shape,
+    ...originalsEnv.shape,
   })
   .superRefine((env, ctx) => {
     checkImageKitEnv(env, ctx);
@@ -67,6 +70,11 @@ const ingestWorkerEnv = z
     policies: policiesFromEnv(env, ctx),
     isolation: { mode: env.IMAGE_ISOLATION, maxMemoryMb: env.IMAGE_MEMORY_MB, timeoutMs: env.IMAGE_TIMEOUT_MS },
     stores: storeSettingsFromEnv(env, { gatewayPort: env.GATEWAY_PORT }),
+    /** Where originals are kept after delivery (`store` undefined: `ORIGINALS_STORE=off`), and for how long. */
+    originals: (() => {
+      const settings = originalsFromEnv(env);
+      return { ...settings, store: originalsStoreConfig(settings.placement, env) };
+    })(),
     imagekit: imagekitSettingsFromEnv(env),
     notify: notifySettingsFromEnv(env),
     sources: {

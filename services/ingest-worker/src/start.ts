@@ -17,12 +17,14 @@ import {
   type Logger,
   type ShutdownStep,
 } from '@ingestkit/runtime';
-import { createObjectStore, createS3Client } from '@ingestkit/storage';
+import { createObjectStore, createOriginals, createS3Client } from '@ingestkit/storage';
 import type { IngestWorkerConfig } from './config';
 import { createImageKitDestination } from './destinations/imagekit-destination';
 import { createDestinationMetrics, instrumentDestination } from './destinations/instrumented-destination';
 import { createStoreDestination } from './destinations/store-destination';
 import { createPipelineMetrics } from './pipeline-metrics';
+import { createRetentionIndex } from './originals/retention-index';
+import { startRetentionSweeper } from './originals/retention-sweeper';
 import { registerStageWorkers } from './register';
 import { createSourceFetcher } from './sources/source-fetcher';
 
@@ -55,6 +57,20 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
   const validateQueue = createQueue(queueNames.validate, { connection: redis, prefix });
   registerQueueMetrics(metrics, [validateQueue, queues.optimize, queues.deliver, queues.notify]);
   const staging = createObjectStore(config.stores.staging);
+  const registry = createRedisAssetRegistry({ redis, prefix });
+  // Originals kept after delivery (absent with ORIGINALS_STORE=off), and their retention index.
+  const originalsStore = config.originals.store && createOriginals(config.originals.store);
+  if (config.originals.store?.driver === 'local' && config.stores.staging.driver === 's3') {
+    logger.warn(
+      { root: config.originals.store.root },
+      'originals are kept on local disk while staging is on S3: the gateway can serve them only if it shares this disk (set ORIGINALS_STORE=s3 otherwise)',
+    );
+  }
+  const originals = originalsStore && {
+    originals: originalsStore,
+    retentionDays: config.originals.retentionDays,
+    index: createRetentionIndex({ redis, prefix }),
+  };
   const destinationMetrics = createDestinationMetrics(metrics);
   const destinationStores = {
     local: createObjectStore(config.stores.localAssets),
@@ -72,8 +88,9 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
       : inProcessRunner;
   const workers = registerStageWorkers(
     {
-      registry: createRedisAssetRegistry({ redis, prefix }),
+      registry,
       staging,
+      ...(originals ? { originals } : {}),
       metrics: createPipelineMetrics(metrics),
       limits: config.limits,
       policies: createPolicyRegistry(config.policies),
@@ -145,6 +162,17 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
     logger: logger.child({ component: 'outbox-relay' }),
   });
   relay.start();
+  // The worker sweeps expired originals: it is the one writer of the originals store, so only it
+  // needs write and delete rights there (the gateway only reads originals or presigns GETs).
+  const retention =
+    originals && originals.retentionDays > 0
+      ? startRetentionSweeper({
+          registry,
+          kept: originals,
+          everySeconds: config.originals.sweepEverySeconds,
+          logger: logger.child({ component: 'originals-retention' }),
+        })
+      : undefined;
   for (const worker of workers) {
     worker.on('error', (err) => logger.warn({ err: err.message, queue: worker.name }, 'worker error'));
     void worker.run();
@@ -157,6 +185,7 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
       readiness: [
         { name: 'redis', check: async () => void (await redis.ping()) },
         { name: 'staging', check: () => staging.ping() },
+        ...(originalsStore ? [{ name: 'originals', check: () => originalsStore.store.ping() }] : []),
       ],
     }),
     logger,
@@ -177,6 +206,7 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
     metricsUrl: `${server.url}/metrics`,
     shutdownSteps: [
       { name: 'outbox-relay', close: () => relay.stop() },
+      ...(retention ? [{ name: 'originals-retention', close: () => retention.stop() }] : []),
       // Let running jobs finish; jobs not finished by the deadline are recovered as stalled.
       { name: 'workers', close: async () => void (await Promise.all(workers.map((worker) => worker.close()))) },
       { name: 'image-pool', close: () => images.close() },

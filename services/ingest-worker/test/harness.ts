@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,10 +25,12 @@ import {
   type NotifySettings,
   type Redis,
 } from '@ingestkit/runtime';
-import { createLocalStore, type ObjectStore } from '@ingestkit/storage';
+import { createLocalStore, createOriginals, type ObjectStore } from '@ingestkit/storage';
 import { deletePrefix, uniquePrefix } from '@ingestkit/testkit';
 import type { Destination } from '../src/destinations/destination';
 import { createStoreDestination } from '../src/destinations/store-destination';
+import type { KeptOriginals } from '../src/originals/kept-originals';
+import { createRetentionIndex } from '../src/originals/retention-index';
 import { registerStageWorkers } from '../src/register';
 import type { StageDeps } from '../src/stages/stage-deps';
 
@@ -49,6 +52,8 @@ export interface TestPipeline {
       overwrite?: boolean;
       policy?: string;
       overrides?: PolicyOverrides;
+      /** Record no SHA-256, as a direct upload arrives (the worker computes it in validation). */
+      withoutSha256?: boolean;
     },
   ): Promise<string>;
   /** Resolves with the asset once it is ready, rejected or failed. */
@@ -59,6 +64,8 @@ export interface TestPipeline {
   stopRelay(): Promise<void>;
   /** Starts a new outbox relay, as a restarted worker process does. */
   startRelay(): void;
+  /** The originals store, when started with `originals`. */
+  originals?: KeptOriginals;
   /** The producer connection, to look at or arrange Redis state. */
   redis: Redis;
   close(): Promise<void>;
@@ -75,6 +82,8 @@ export async function startTestPipeline(options: {
   limits?: Partial<ImagingLimits>;
   policies?: Record<string, PolicyDefinition>;
   images?: ImageRunner;
+  /** Keep originals on a local store in the temp dir (`DATA_DIR/originals`), with this retention. */
+  originals?: { retentionDays: number };
 }): Promise<TestPipeline> {
   const prefix = uniquePrefix('worker');
   const dataDir = await mkdtemp(join(tmpdir(), 'ingestkit-worker-'));
@@ -83,6 +92,11 @@ export async function startTestPipeline(options: {
   const workerRedis = createRedis({ url: options.redisUrl, role: 'worker' });
   const staging = createLocalStore({ root: dataDir });
   const registry = createRedisAssetRegistry({ redis, prefix });
+  const originals: KeptOriginals | undefined = options.originals && {
+    originals: createOriginals({ driver: 'local', root: join(dataDir, 'originals') }),
+    retentionDays: options.originals.retentionDays,
+    index: createRetentionIndex({ redis, prefix }),
+  };
   const queues = {
     validate: createQueue(queueNames.validate, { connection: redis, prefix }),
     optimize: createQueue(queueNames.optimize, { connection: redis, prefix }),
@@ -95,6 +109,7 @@ export async function startTestPipeline(options: {
     limits: { ...defaultImagingLimits, maxInputBytes: 64 * 1024 * 1024, ...options.limits },
     policies: createPolicyRegistry(options.policies),
     ...(options.images ? { images: options.images } : {}),
+    ...(originals ? { originals } : {}),
     queues,
     destinations: {
       local: createStoreDestination({ kind: 'local', store: staging, publicUrl: LOCAL_PUBLIC_URL }),
@@ -136,6 +151,7 @@ export async function startTestPipeline(options: {
     staging,
     registry,
     stageDeps,
+    ...(originals ? { originals } : {}),
     redis,
     startRelay,
     stopRelay,
@@ -155,7 +171,11 @@ export async function startTestPipeline(options: {
         ...(ingestOptions.overwrite ? { overwrite: true } : {}),
         tags: [],
         metadata: {},
-        original: { key, bytes: data.length, sha256: '0'.repeat(64) },
+        original: {
+          key,
+          bytes: data.length,
+          ...(ingestOptions.withoutSha256 ? {} : { sha256: createHash('sha256').update(data).digest('hex') }),
+        },
         timings: {},
         createdAt: now,
         updatedAt: now,

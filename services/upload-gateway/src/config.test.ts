@@ -72,6 +72,16 @@ describe('loadGatewayConfig', () => {
     expect(() => loadGatewayConfig({ TUS_EXPIRE_AFTER_SECONDS: '0' })).toThrow(/TUS_EXPIRE_AFTER_SECONDS/);
   });
 
+  it('reads the originals store it serves originals from: DATA_DIR/originals by default, an S3 bucket, or none', () => {
+    expect(loadGatewayConfig({ DATA_DIR: '/srv/data' }).originals).toEqual({ driver: 'local', root: '/srv/data/originals' });
+    expect(loadGatewayConfig({ ORIGINALS_STORE: 's3', ORIGINALS_S3_BUCKET: 'kept' }).originals).toMatchObject({
+      driver: 's3',
+      bucket: 'kept',
+      prefix: 'originals/',
+    });
+    expect(loadGatewayConfig({ ORIGINALS_STORE: 'off' }).originals).toBeUndefined();
+  });
+
   it('names every bad key', () => {
     try {
       loadGatewayConfig({ GATEWAY_PORT: '99999', DEFAULT_DESTINATION: 'ftp' });

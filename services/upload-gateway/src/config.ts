@@ -10,6 +10,8 @@ import {
   imagekitSettingsFromEnv,
   limitsEnv,
   loadConfig,
+  originalsEnv,
+  originalsFromEnv,
   portsEnv,
   redisEnv,
   reprocessEnv,
@@ -22,7 +24,7 @@ import {
   type Env,
 } from '@ingestkit/runtime';
 import type { DestinationKind } from '@ingestkit/contracts';
-import { storeSettingsFromEnv } from '@ingestkit/storage';
+import { originalsStoreConfig, storeSettingsFromEnv } from '@ingestkit/storage';
 
 /** The development API key, accepted only outside production and logged loudly when in use. */
 export const DEV_API_KEY = 'dev-key';
@@ -48,6 +50,7 @@ const gatewayEnv = z
     ...tusEnv.shape,
     ...sourceFetchEnv.shape,
     ...reprocessEnv.shape,
+    ...originalsEnv.shape,
   })
   .superRefine((env, ctx) => {
     checkImageKitEnv(env, ctx);
@@ -121,6 +124,8 @@ const gatewayEnv = z
       imagekit,
       purge: { maxUrlsPerCall: env.PURGE_MAX_URLS_PER_CALL },
       stores: storeSettingsFromEnv(env, { gatewayPort: env.GATEWAY_PORT }),
+      /** The originals store the worker keeps originals in (undefined: `ORIGINALS_STORE=off`); the gateway only reads it. */
+      originals: originalsStoreConfig(originalsFromEnv(env).placement, env),
     };
   });
 

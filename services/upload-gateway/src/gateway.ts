@@ -12,7 +12,13 @@ import {
   type Registry,
 } from '@ingestkit/runtime';
 import type { Queue } from 'bullmq';
-import type { DirectUploadSigner, LocalMultipartUploads, MultipartUploads, ObjectStore } from '@ingestkit/storage';
+import {
+  relaysParts,
+  type DirectUploadSigner,
+  type MultipartUploads,
+  type ObjectStore,
+  type Originals,
+} from '@ingestkit/storage';
 import { assetRoutes } from './assets/assets.routes';
 import { createAuth } from './http/auth';
 import { completeRoutes } from './uploads/complete.routes';
@@ -20,6 +26,7 @@ import type { GatewayConfig } from './config';
 import { corsMiddleware } from './http/cors';
 import { docsReferenceRoutes, openApiRoutes } from './docs/docs.routes';
 import { localFilesRoutes } from './assets/files.routes';
+import { originalRoutes } from './assets/original.routes';
 import { countUploadRejections, createGatewayMetrics } from './http/gateway-metrics';
 import { createBackpressure } from './http/backpressure';
 import { createIdempotency } from './http/idempotency';
@@ -35,7 +42,7 @@ import { createIntake } from './intake/intake';
 import { createImportStore } from './imports/import-store';
 import { importRoutes } from './imports/imports.routes';
 import { jobRoutes } from './jobs/jobs.routes';
-import { localPartRoutes } from './multipart/local-parts.routes';
+import { relayedPartRoutes } from './multipart/relayed-parts.routes';
 import { localUploadRoutes } from './uploads/local-uploads.routes';
 import { createMultipartSessions } from './multipart/multipart-sessions';
 import { presignRoutes } from './uploads/presign.routes';
@@ -92,8 +99,8 @@ export interface GatewayDeps {
   multipart: MultipartUploads;
   /** The `local` destination's store, served under `/files/`. */
   localAssets: ObjectStore;
-  /** Where delivered assets' originals are kept (see `AssetOriginal.retained`); without it nothing can be reprocessed. */
-  originals?: ObjectStore;
+  /** Where originals are kept (`ORIGINALS_STORE`), served by `GET /v1/assets/:id/original`; absent when off. */
+  originals?: Originals;
   /** Resumable uploads at `/v1/tus` over this datastore (see `createTusDatastore`); off without it. */
   tus?: { datastore: TusDataStore; metrics: TusMetrics };
 }
@@ -215,10 +222,10 @@ export function createGateway(deps: GatewayDeps): Express {
       }),
     );
   }
-  if (isLocalMultipart(deps.multipart)) {
+  if (relaysParts(deps.multipart)) {
     app.use(
       mount(
-        localPartRoutes({
+        relayedPartRoutes({
           multipart: deps.multipart,
           sessions,
           secret: localUploadSecret(config.signing.secret),
@@ -269,7 +276,7 @@ export function createGateway(deps: GatewayDeps): Express {
     mount(
       reprocessRoutes({
         registry: deps.registry,
-        originals: deps.originals,
+        originals: deps.originals?.store,
         staging: deps.staging,
         validateQueue: deps.queues.validate,
         store: createRunStore({ redis, prefix }),
@@ -277,6 +284,7 @@ export function createGateway(deps: GatewayDeps): Express {
       }),
     ),
   );
+  app.use(mount(originalRoutes({ registry: deps.registry, originals: deps.originals })));
   app.use(mount([...localFilesRoutes({ store: deps.localAssets }), ...imagekitRoutes({ imagekit: config.imagekit })]));
   app.use(
     mount(
@@ -312,8 +320,4 @@ export function createGateway(deps: GatewayDeps): Express {
   app.use(docsReferenceRoutes());
   app.use(countUploadRejections(gatewayMetrics));
   return finishHttpApp(app, deps.logger);
-}
-
-function isLocalMultipart(multipart: MultipartUploads): multipart is LocalMultipartUploads {
-  return 'putPart' in multipart;
 }

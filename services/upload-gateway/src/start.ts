@@ -17,8 +17,8 @@ import {
   createDirectUploadSigner,
   createMultipartUploads,
   createObjectStore,
+  createOriginals,
   createS3Client,
-  type ObjectStore,
 } from '@ingestkit/storage';
 import { createBackpressure } from './http/backpressure';
 import type { GatewayConfig } from './config';
@@ -44,12 +44,7 @@ export interface RunningGateway {
 }
 
 /** Builds the gateway's real dependencies from config and starts listening. */
-export async function startGateway(
-  config: GatewayConfig,
-  logger: Logger,
-  /** Stores built by the caller: `originals` until ORIGINALS_STORE configures it (bench/reprocess.js passes one). */
-  stores: { originals?: ObjectStore } = {},
-): Promise<RunningGateway> {
+export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   const redis = createRedis({ url: config.redis.url, role: 'producer', logger, name: 'gateway' });
   if (!(await waitForRedis(redis, 5_000)))
     logger.warn({ url: config.redis.url }, 'Redis is not reachable yet; answering 503 until it is');
@@ -73,8 +68,8 @@ export async function startGateway(
     (err: unknown) => logger.warn({ err }, 'asset index backfill failed; it runs again at the next start'),
   );
   const staging = createObjectStore(config.stores.staging);
-  // The originals store (ORIGINALS_STORE) is wired here when it exists; until then only a caller's.
-  const originals = stores.originals;
+  // ORIGINALS_STORE: served by GET …/original and read by reprocessing; undefined when off.
+  const originals = config.originals ? createOriginals(config.originals) : undefined;
   const local = { baseUrl: config.publicUrl, secret: localUploadSecret(config.signing.secret) };
   const multipart = createMultipartUploads(config.stores.staging, { ...local, store: staging });
   const metrics = createMetricsRegistry({ service: 'upload-gateway' });
@@ -100,7 +95,7 @@ export async function startGateway(
     uploadSigner: createDirectUploadSigner(config.stores.staging, local),
     multipart,
     localAssets: createObjectStore(config.stores.localAssets),
-    originals,
+    ...(originals ? { originals } : {}),
     tus,
   });
   const intake = createIntake({
@@ -151,7 +146,7 @@ export async function startGateway(
   const reprocessDriver = startRunDriver({
     store: createRunStore({ redis, prefix: config.redis.prefix }),
     registry,
-    originals,
+    originals: originals?.store,
     staging,
     validateQueue: queues.validate,
     logger,

@@ -171,3 +171,14 @@ it('documents declared routes from their declarations: auth, parameters, answers
   expect(doc.paths['/v1/purge/{id}'].get.parameters[0].schema.pattern).toBe('^prg_[A-Za-z0-9_-]{22}$');
   expect(doc.paths['/openapi.json'].get.security).toEqual([]);
 });
+
+it('documents the original download: its 200 and 302 answers, the forbidden token and the missing original, and retained on Asset', async () => {
+  const doc = (await (await fetch(`${gateway.url}/openapi.json`)).json()) as any;
+  const original = doc.paths['/v1/assets/{id}/original'].get;
+  expect(Object.keys(original.responses)).toEqual(expect.arrayContaining(['200', '302', '401', '403', '404', '409']));
+  expect(original.responses['200'].headers['Ingest-Original-SHA256']).toBeDefined();
+  expect(original.responses['302'].headers.Location).toBeDefined();
+  expect(original.responses['403'].description).toMatch(/^forbidden: an upload token/);
+  expect(original.responses['409'].description).toMatch(/^original_unavailable: /);
+  expect(doc.components.schemas.Asset.properties.original.properties.retained.required).toEqual(['key', 'storedAt']);
+});

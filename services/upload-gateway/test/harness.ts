@@ -24,6 +24,7 @@ import {
   type DirectUploadSigner,
   type MultipartUploads,
   type ObjectStore,
+  type Originals,
 } from '@ingestkit/storage';
 import { deletePrefix, uniquePrefix } from '@ingestkit/testkit';
 import { createGateway, type GatewayDeps } from '../src/gateway';
@@ -62,7 +63,7 @@ export async function startTestGateway(options: {
   /** Use this queue prefix (to share it with a test pipeline). */
   prefix?: string;
   /** The originals store (kept originals, read by reprocessing). */
-  originals?: ObjectStore;
+  originals?: Originals;
 }): Promise<TestGateway> {
   const prefix = options.prefix ?? uniquePrefix('gw');
   const dataDir = await mkdtemp(join(tmpdir(), 'ingestkit-gw-'));

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { newAssetId, queueNames, REPROCESS_PRIORITY, stageJobId, stagingKeys, type Asset } from '@ingestkit/contracts';
 import { createRedisAssetRegistry, type AssetRegistry } from '@ingestkit/registry';
-import { createLocalStore, type ObjectStore } from '@ingestkit/storage';
+import { createOriginals, type ObjectStore } from '@ingestkit/storage';
 import { makeAsset, startRedis, type TestRedis } from '@ingestkit/testkit';
 import { callJson, mintUploadToken, startTestGateway, type TestGateway } from './harness';
 
@@ -21,8 +21,9 @@ let validate: Queue;
 beforeAll(async () => {
   redis = await startRedis();
   originalsDir = await mkdtemp(join(tmpdir(), 'ingestkit-originals-'));
-  originals = createLocalStore({ root: originalsDir });
-  gateway = await startTestGateway({ redisUrl: redis.url, originals });
+  const kept = createOriginals({ driver: 'local', root: originalsDir });
+  originals = kept.store;
+  gateway = await startTestGateway({ redisUrl: redis.url, originals: kept });
   registry = createRedisAssetRegistry({ redis: gateway.redis, prefix: gateway.prefix });
   validate = new Queue(queueNames.validate, { connection: gateway.redis, prefix: gateway.prefix });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { AssetStatus } from '@ingestkit/contracts';
 
 /** What the state file remembers of one file: its asset once accepted, its outcome once known. */
@@ -30,12 +30,16 @@ export async function idempotencyKeyFor(path: string, options: unknown, bytes?: 
 }
 
 /**
- * The run's state file: JSON lines appended as files are accepted and settle (an append per
- * event survives a crash at any point; the last line of a key wins). Read back on a re-run.
+ * The run's state file: JSON lines appended as files are accepted and settle (the last line of
+ * a key wins), read back on a re-run. Lines go through one append stream, which coalesces the
+ * writes of concurrent uploads: a crash can lose the last lines not yet written, and the files
+ * they named are then sent again under the same Idempotency-Key, which answers the asset the
+ * first run created (the state file saves requests; the keys are what prevent duplicates).
  */
 export function createRunState(file: string) {
   const records = new Map<string, FileRecord>();
-  let handle: Promise<FileHandle> | undefined;
+  let out: WriteStream | undefined;
+  let failure: Error | undefined;
   return {
     async load(): Promise<void> {
       const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
@@ -53,14 +57,20 @@ export function createRunState(file: string) {
       }
     },
     get: (key: string) => records.get(key),
-    async record(update: FileRecord): Promise<void> {
+    record(update: FileRecord): Promise<void> {
       records.set(update.key, { ...records.get(update.key), ...update });
-      // One open file for the run; each line is one write (O_APPEND), whole or absent after a crash.
-      handle ??= open(file, 'a');
-      await (await handle).write(`${JSON.stringify(update)}\n`);
+      if (!out) {
+        out = createWriteStream(file, { flags: 'a' });
+        out.on('error', (err) => (failure ??= err));
+      }
+      out.write(`${JSON.stringify(update)}\n`);
+      return Promise.resolve();
     },
+    /** Writes what is buffered and closes the file; an error writing it surfaces here. */
     async close(): Promise<void> {
-      await (await handle)?.close();
+      const stream = out;
+      if (stream && !failure) await new Promise<void>((resolve) => stream.end(resolve));
+      if (failure) throw failure;
     },
   };
 }

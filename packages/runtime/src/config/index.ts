@@ -7,3 +7,4 @@ export * from './policies-env';
 export * from './http-edge-env';
 export * from './purge-allowance-env';
 export * from './reprocess-env';
+export * from './originals-env';

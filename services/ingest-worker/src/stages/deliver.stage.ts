@@ -2,6 +2,7 @@ import { IngestError, lifecycle, queueNames, stagingKeys, type AssetOutput } fro
 import type { StageProcessor } from '@ingestkit/runtime';
 import { enterStage } from './enter-stage';
 import { retirePreviousOutput } from './retire-previous-output';
+import { keepOriginal } from './keep-original';
 import type { StageDeps } from './stage-deps';
 import { recordFinalFailure, timed } from './stage-outcome';
 
@@ -11,9 +12,10 @@ function withoutVariants(output: AssetOutput): Omit<AssetOutput, 'variants'> {
 }
 
 /**
- * `ingest.deliver`: hands the optimized file (and its variants) to the asset's destination, marks the asset
- * `ready` with the public URL, then removes its staging objects. The destination key derives
- * from the asset, so a repeated delivery overwrites instead of duplicating.
+ * `ingest.deliver`: hands the optimized file (and its variants) to the asset's destination, keeps
+ * the original (`ORIGINALS_STORE`), marks the asset `ready` with the public URL, then removes its
+ * staging objects. The destination key derives from the asset, so a repeated delivery
+ * overwrites instead of duplicating.
  */
 export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.deliver> {
   return {
@@ -45,6 +47,8 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
       });
       // Index before `ready`, so the ImageKit webhook for this file finds its asset.
       if (delivered.imagekit) await deps.registry.indexImageKitFile(delivered.imagekit.fileId, assetId);
+      // Kept before `ready` and recorded with it; staging goes only after (see keep-original.ts).
+      const original = await keepOriginal(deps, asset, logger);
       const ready = await deps.registry.transition(assetId, {
         ...lifecycle.delivered,
         patch: {
@@ -55,6 +59,7 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
             url: delivered.url,
             ...(delivered.imagekit ? { imagekit: delivered.imagekit } : {}),
           },
+          ...(original ? { original } : {}),
           error: null,
         },
       });

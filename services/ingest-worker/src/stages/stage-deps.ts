@@ -4,6 +4,7 @@ import type { ImageRunner, ImagingLimits, PolicyRegistry } from '@ingestkit/imag
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { ObjectStore } from '@ingestkit/storage';
 import type { Destination } from '../destinations/destination';
+import type { KeptOriginals } from '../originals/kept-originals';
 import type { PipelineMetrics } from '../pipeline-metrics';
 import type { OutputRetirement } from './retire-previous-output';
 import type { SourceFetcher } from '../sources/source-fetcher';
@@ -25,4 +26,6 @@ export interface StageDeps {
   sources?: SourceFetcher;
   /** Removes a reprocess's previous outputs once it is ready; without it they are left (and logged). */
   retirement?: OutputRetirement;
+  /** Where delivered assets' originals are kept (`ORIGINALS_STORE`); absent when `off`: none is kept. */
+  originals?: KeptOriginals;
 }

@@ -16,7 +16,8 @@ export const assetIdParameter: RouteParameter = {
 /** `{asset}`, the answer of the routes about one asset. */
 const assetEnvelope = { type: 'object', required: ['asset'], properties: { asset: { $ref: '#/components/schemas/Asset' } } };
 
-function assetIdParam(value: unknown): string {
+/** The `:id` of an asset route; `not_found` for anything that is not an asset id. */
+export function assetIdParam(value: unknown): string {
   const id = String(value);
   if (!isAssetId(id)) throw new IngestError('not_found', `asset ${id} does not exist`);
   return id;

@@ -81,8 +81,7 @@ export function createStagingJanitor(deps: StagingJanitorDeps) {
         if (Date.parse(asset.createdAt) >= cutoff || (await deps.hasMultipartSession(asset.id))) continue;
         // Reject first (guarded): a completion racing this one either won (the staging is kept) or finds it rejected.
         const rejected = await deps.registry.transition(asset.id, {
-          from: ['awaiting_upload'],
-          to: 'rejected',
+          ...lifecycle.uploadRefused,
           patch: {
             error: {
               code: 'upload_expired',

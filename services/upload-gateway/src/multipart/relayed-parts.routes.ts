@@ -1,12 +1,12 @@
 import type { Request, Response } from 'express';
 import { IngestError } from '@ingestkit/contracts';
-import { verifyLocalPart, type LocalMultipartUploads } from '@ingestkit/storage';
+import { verifyRelayedPart, type RelayedPartUploads } from '@ingestkit/storage';
 import { defineRoute, signedParameter, type Route } from '../http/route';
 import type { MultipartSessions } from './multipart-sessions';
 import { PartMeter } from './part-meter';
 
-export interface LocalPartRoutesDeps {
-  multipart: LocalMultipartUploads;
+export interface RelayedPartRoutesDeps {
+  multipart: RelayedPartUploads;
   /** Open uploads, their caps and their byte accounting. */
   sessions: MultipartSessions;
   /** The derived local-upload secret (see signing-keys.ts). */
@@ -17,7 +17,9 @@ export interface LocalPartRoutesDeps {
 
 /**
  * `PUT /v1/local-uploads/parts/:uploadId/:partNumber?key&expires&max&signature`: one part of a
- * multipart upload on the local store, at a URL the gateway signed. No API key: the signature
+ * multipart upload relayed through the gateway, at a URL the gateway signed: every part on the
+ * local store, and on S3 every part whose size the client did not declare (a presigned
+ * UploadPart could not bound it; S3 needs its `Content-Length`, else 411 `length_required`). No API key: the signature
  * is the authorization (403 `signature_invalid` / `url_expired`). Answers the part's `ETag`
  * (quoted MD5, as S3), which Uppy reads (CORS exposes it). Re-sending a part replaces it, as on
  * S3, so these URLs are not single use. Mount before the single-upload routes.
@@ -28,12 +30,13 @@ export interface LocalPartRoutesDeps {
  * the session's budget (see part-budget.ts). One request at a time per part number (409
  * `conflict`).
  */
-export function localPartRoutes(deps: LocalPartRoutesDeps): Route[] {
+export function relayedPartRoutes(deps: RelayedPartRoutesDeps): Route[] {
   return [
     defineRoute({
       method: 'put',
       path: '/v1/local-uploads/parts/:uploadId/:partNumber',
-      summary: 'Local store: one part of a multipart upload, at a URL the gateway signed',
+      summary:
+        'One part of a multipart upload relayed through the gateway (local store; undeclared parts on S3), at a URL it signed',
       auth: 'signed',
       parameters: [
         { name: 'uploadId', in: 'path' },
@@ -51,21 +54,22 @@ export function localPartRoutes(deps: LocalPartRoutesDeps): Route[] {
         ['signature_invalid', 'not a URL this gateway signed'],
         ['url_expired', 'past `expires`'],
         ['not_found', 'no such upload'],
+        ['length_required', 'S3 staging: the part came without Content-Length'],
         ['conflict', 'the upload was completed, or this part is being uploaded by another request'],
         ['payload_too_large', "past the URL's cap or the upload's (counted across its parts while they stream)"],
       ],
-      handle: (req, res) => storeLocalPart(deps, req, res),
+      handle: (req, res) => storeRelayedPart(deps, req, res),
     }),
   ];
 }
 
 /**
- * Streams one part into the store under its caps (see `localPartRoutes`); the request is the
+ * Streams one part into the store under its caps (see `relayedPartRoutes`); the request is the
  * part's body, hence `req`/`res` (a refusal closes the connection).
  */
-async function storeLocalPart(deps: LocalPartRoutesDeps, req: Request, res: Response): Promise<void> {
+async function storeRelayedPart(deps: RelayedPartRoutesDeps, req: Request, res: Response): Promise<void> {
   const { budget } = deps.sessions;
-  const ref = verifyLocalPart({
+  const ref = verifyRelayedPart({
     uploadId: String(req.params.uploadId),
     partNumber: String(req.params.partNumber),
     query: req.query as Record<string, unknown>,
@@ -90,11 +94,14 @@ async function storeLocalPart(deps: LocalPartRoutesDeps, req: Request, res: Resp
     }
     const meter = new PartMeter(budget, { assetId, uploadCap, partCap }, declared);
     req.on('error', (err) => meter.destroy(err));
-    const stored = await deps.multipart.putPart({ ...ref, body: req.pipe(meter) }).catch(async (err: unknown) => {
-      // The store removed what it had written before answering: give the reservation back.
-      await budget.release(assetId, meter.reserved);
-      refuse(res, err);
-    });
+    const body = req.pipe(meter);
+    const stored = await deps.multipart
+      .putPart({ ...ref, body, ...(header === undefined ? {} : { bytes: declared }) })
+      .catch(async (err: unknown) => {
+        // The store removed what it had written before answering: give the reservation back.
+        await budget.release(assetId, meter.reserved);
+        refuse(res, err);
+      });
     await budget.commit(assetId, ref.partNumber, stored.bytes, meter.reserved);
     res.setHeader('ETag', stored.etag);
     res.status(200).end();
