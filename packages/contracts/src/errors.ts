@@ -24,6 +24,8 @@ export const errorCodes = {
   conflict: { status: 409, retryable: false },
   /** The asset has no kept original: originals are off, it expired, or the asset was not delivered yet. */
   original_unavailable: { status: 409, retryable: false },
+  /** A tus request without `Tus-Resumable: 1.0.0` (tus answers 412 Precondition Failed). */
+  tus_version_unsupported: { status: 412, retryable: false },
   /** The Idempotency-Key was used with another request, or its first request is still running. */
   idempotency_conflict: { status: 409, retryable: false },
   /** A body that must say its size up front (a part relayed to S3) came without `Content-Length`. */
@@ -52,6 +54,11 @@ export const errorCodes = {
   policy_unknown: { status: 422, retryable: false },
   rate_limited: { status: 429, retryable: true },
   internal_error: { status: 500, retryable: true },
+  /**
+   * A registry transition the lifecycle (`lifecycle.ts`) has no move for: a bug in the code that
+   * asked for it, never the client's doing, so never retried.
+   */
+  lifecycle_violation: { status: 500, retryable: false },
   /** The object store failed or stayed unavailable through the SDK's own retries (S3 5xx, SlowDown, network). */
   storage_error: { status: 502, retryable: true },
   /**

@@ -25,3 +25,4 @@ export {
   type WebhookRejection,
 } from './verify-webhook';
 export { checkImageKitWebhookHeaders } from './webhook-headers';
+export { assetIdFromImageKitPath, imagekitFilePath, joinImageKitPath, type ImageKitFileRef } from './file-paths';

@@ -17,3 +17,4 @@ export type { CopyrightFields } from './exif-copyright';
 export { inProcessRunner, type ImageRunner } from './isolation/image-runner';
 export { createImagePool, type ImagePool, type ImagePoolOptions } from './isolation/image-pool';
 export { createOptimizeProfile, type OptimizeProfile, type OptimizeStep } from './optimize-profile';
+export { SniffGuard } from './sniff-guard';

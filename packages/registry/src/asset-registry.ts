@@ -1,3 +1,4 @@
+import { IngestError, isAllowedTransition } from '@ingestkit/contracts';
 import type { Asset, AssetStatus, DestinationKind, Stage, StageTiming } from '@ingestkit/contracts';
 
 /**
@@ -68,7 +69,8 @@ export interface AssetRegistry {
    * A transition that changes the status to `ready`, `rejected` or `failed` records the
    * notification it implies (`asset.ready`, …) in the same atomic step (the adapter's outbox),
    * each with its own id; a refused or repeated transition records none.
-   * `IngestError('not_found')` if the asset does not exist.
+   * `IngestError('not_found')` if the asset does not exist. A move the lifecycle does not allow
+   * from one of `from` to `to` is refused before anything is read (`assertLifecycleMove`).
    */
   transition(id: string, input: TransitionInput): Promise<Asset | null>;
   recordTiming(id: string, stage: Stage, timing: StageTiming): Promise<void>;
@@ -93,4 +95,22 @@ export interface AssetRegistry {
    * deleted at `deletedAt`; the entries stay as history. Atomic like `recordVersion`.
    */
   recordVersionDeletion(assetId: string, deletion: { versionId?: string; deletedAt: string }): Promise<Asset>;
+}
+
+/**
+ * Every adapter's first step of `transition`: each status in `from` must have a move to `to` in
+ * the lifecycle (`allowedTransitions` in contracts). Checked before the atomic step runs, as the
+ * move is known up front: a move outside the table is a bug in its caller, so it fails loudly
+ * (`lifecycle_violation`, never retried) whatever status the asset is in, instead of
+ * happening, or being refused only when the asset is not in `from`.
+ */
+export function assertLifecycleMove(input: Pick<TransitionInput, 'from' | 'to'>): void {
+  const illegal = input.from.filter((from) => !isAllowedTransition(from, input.to));
+  if (input.from.length === 0 || illegal.length > 0) {
+    throw new IngestError(
+      'lifecycle_violation',
+      `the lifecycle has no move from ${(illegal.length > 0 ? illegal : ['(no status)']).join(', ')} to ${input.to}`,
+      { details: { from: input.from, to: input.to } },
+    );
+  }
 }

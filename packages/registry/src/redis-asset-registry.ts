@@ -1,6 +1,6 @@
 import { AssetVersion, IngestError, type Asset, type NotificationType, type Stage, type StageTiming } from '@ingestkit/contracts';
 import type { Redis } from '@ingestkit/runtime';
-import type { AssetRegistry, TransitionInput } from './asset-registry';
+import { assertLifecycleMove, type AssetRegistry, type TransitionInput } from './asset-registry';
 import { decodeAsset, encodeAsset, encodePatch } from './asset-hash';
 import { ASSET_INDEX_LUA } from './asset-index';
 import { listingBase, listingMember, LISTING_FIELD } from './asset-listing';
@@ -165,6 +165,7 @@ export function createRedisAssetRegistry(options: RedisAssetRegistryOptions): As
       }),
     transition: (id, input: TransitionInput) =>
       run(async () => {
+        assertLifecycleMove(input);
         const fields = { ...encodePatch(input.patch ?? {}), status: input.to };
         const result = await apply(id, input.from.join(','), fields, statusNotifications[input.to] ?? '');
         if (result === -1) throw notFound(id);

@@ -1,5 +1,5 @@
 // Proves the Redis registry's listing indexes hold exactly what the asset hashes imply after concurrent writes, that a filtered page bounds its work, and that the backfill indexes assets written before the indexes existed, idempotently.
-import { newAssetId, type Asset } from '@ingestkit/contracts';
+import { lifecycle, newAssetId, type Asset } from '@ingestkit/contracts';
 import { createRedis, waitForRedis, type Redis } from '@ingestkit/runtime';
 import { deletePrefix, makeAsset, startRedis, uniquePrefix, type TestRedis } from '@ingestkit/testkit';
 import { encodeAsset } from '../src/asset-hash';
@@ -81,9 +81,11 @@ it('holds exactly the index entries the records imply after many concurrent crea
   await Promise.all(
     assets.flatMap((asset, i) => [
       registry.transition(asset.id, { from: ['queued'], to: 'validating' }),
-      registry.transition(asset.id, { from: ['queued', 'validating'], to: 'optimizing' }),
+      registry.transition(asset.id, lifecycle.enter('optimize')),
       registry.update(asset.id, { tags: [`u${i % 3}`, 'shared'] }),
-      registry.transition(asset.id, { from: ['validating', 'optimizing'], to: i % 2 ? 'ready' : 'failed' }),
+      ...(i % 2
+        ? [registry.transition(asset.id, lifecycle.enter('deliver')), registry.transition(asset.id, lifecycle.delivered)]
+        : [registry.transition(asset.id, lifecycle.finalFailure('optimize', true))]),
       registry.update(asset.id, { tags: i % 2 ? [] : ['last'] }),
       registry.recordTiming(asset.id, 'optimize', { startedAt: asset.createdAt, finishedAt: asset.createdAt, durationMs: 1 }),
     ]),

@@ -1,4 +1,4 @@
-import type { Asset } from '@ingestkit/contracts';
+import { lifecycle, type Asset } from '@ingestkit/contracts';
 import type { AssetRegistry, ListAssetsInput } from '../src/asset-registry';
 import { newAsset, version } from './conformance-fixtures';
 
@@ -194,7 +194,7 @@ export function describeFindConformance(registryOf: () => AssetRegistry): void {
         durationMs: 0,
       });
       await registry.recordVersion(asset.id, version('v1', 1_000));
-      expect(await registry.transition(asset.id, { from: ['queued'], to: 'ready' })).toBeNull();
+      expect(await registry.transition(asset.id, lifecycle.delivered)).toBeNull();
       expect(await find({ folder: `${t}/x`, tag: 'new', status: 'validating' })).toEqual([asset.id]);
 
       await registry.transition(asset.id, {
@@ -244,8 +244,9 @@ export function describeFindConformance(registryOf: () => AssetRegistry): void {
       await Promise.all(
         assets.flatMap((asset, i) => [
           registry.transition(asset.id, { from: ['queued'], to: 'validating' }),
-          registry.transition(asset.id, { from: ['queued', 'validating'], to: i % 2 ? 'optimizing' : 'failed' }),
-          registry.transition(asset.id, { from: ['validating', 'optimizing'], to: 'ready' }),
+          registry.transition(asset.id, i % 2 ? lifecycle.enter('optimize') : lifecycle.finalFailure('validate', true)),
+          registry.transition(asset.id, lifecycle.enter('deliver')),
+          registry.transition(asset.id, lifecycle.delivered),
           ...(i % 4 === 0 ? [registry.update(asset.id, { tags: [tags[(i + 2) % 3]!, t] })] : []),
           registry.recordTiming(asset.id, 'validate', { startedAt: asset.createdAt, finishedAt: asset.createdAt, durationMs: 1 }),
         ]),

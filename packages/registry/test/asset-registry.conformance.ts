@@ -1,4 +1,4 @@
-import { newAssetId, type Notification } from '@ingestkit/contracts';
+import { allowedTransitions, AssetStatus, lifecycle, newAssetId, type Notification } from '@ingestkit/contracts';
 import type { AssetRegistry } from '../src/asset-registry';
 import { describeFindConformance } from './asset-registry-find.conformance';
 import { newAsset, version } from './conformance-fixtures';
@@ -54,6 +54,44 @@ export function describeAssetRegistryConformance(name: string, setup: () => Prom
       const moved = await registry.transition(asset.id, { from: ['queued', 'validating'], to: 'rejected', patch: { error } });
       expect(moved).toMatchObject({ status: 'rejected', error });
       expect(Date.parse(moved!.updatedAt)).toBeGreaterThanOrEqual(Date.parse(asset.updatedAt));
+    });
+
+    it('refuses a move the lifecycle does not allow, before reading the asset, and changes nothing', async () => {
+      const asset = newAsset({ status: 'delivering' });
+      await registry.create(asset);
+      // In the asset's own status (it would have matched) and out of it (it would have been refused quietly).
+      for (const input of [
+        { from: ['ready'], to: 'delivering' },
+        { from: ['delivering', 'queued'], to: 'ready' },
+        { from: ['queued'], to: 'ready' },
+        { from: [], to: 'failed' },
+      ] as const) {
+        await expect(registry.transition(asset.id, input)).rejects.toMatchObject({
+          code: 'lifecycle_violation',
+          details: { from: input.from, to: input.to },
+        });
+      }
+      // Also for an asset that does not exist: the move is wrong whatever the record says.
+      await expect(registry.transition(newAssetId(), { from: ['queued'], to: 'ready' })).rejects.toMatchObject({
+        code: 'lifecycle_violation',
+      });
+      expect(await registry.get(asset.id)).toEqual(asset);
+      expect(await recordedNotifications(asset.id)).toEqual([]);
+    });
+
+    it('allows every move of the lifecycle table, and only those', async () => {
+      for (const from of AssetStatus.options) {
+        for (const to of AssetStatus.options) {
+          const asset = newAsset({ status: from });
+          await registry.create(asset);
+          const moving = registry.transition(asset.id, { from: [from], to });
+          if (allowedTransitions[from].includes(to)) {
+            expect([from, to, (await moving)?.status]).toEqual([from, to, to]);
+          } else {
+            await expect(moving).rejects.toMatchObject({ code: 'lifecycle_violation' });
+          }
+        }
+      }
     });
 
     it('removes a field patched with null and records timings per stage', async () => {
@@ -175,7 +213,8 @@ export function describeAssetRegistryConformance(name: string, setup: () => Prom
     it('records one notification with the transition to ready, and none for a repeated or refused attempt', async () => {
       const asset = newAsset({ status: 'delivering' });
       await registry.create(asset);
-      expect(await registry.transition(asset.id, { from: ['queued'], to: 'ready' })).toBeNull();
+      // A terminal move (it would notify) refused because the asset is not in its `from`.
+      expect(await registry.transition(asset.id, lifecycle.stranded)).toBeNull();
       expect(await recordedNotifications(asset.id)).toEqual([]);
       const ready = await registry.transition(asset.id, { from: ['delivering'], to: 'ready' });
       expect(await registry.transition(asset.id, { from: ['delivering'], to: 'ready' })).toBeNull();

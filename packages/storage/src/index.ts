@@ -22,3 +22,6 @@ export * from './create-multipart-uploads';
 export * from './s3-object-pages';
 export * from './s3-get-signer';
 export * from './originals-store';
+export * from './streams/byte-limit';
+export * from './streams/hash-counter';
+export * from './streams/guarded-upload';

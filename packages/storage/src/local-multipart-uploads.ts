@@ -3,12 +3,7 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { IngestError } from '@ingestkit/contracts';
 import { validateKey } from './keys';
-import {
-  checkPartList,
-  MAX_PART_NUMBER,
-  type MultipartUploadRef,
-  type UploadedPart,
-} from './multipart-uploads';
+import { checkPartList, MAX_PART_NUMBER, type MultipartUploadRef, type UploadedPart } from './multipart-uploads';
 import type { ObjectStore } from './object-store';
 import { signRelayedPart, type PartRelay, type RelayedPartUploads } from './relayed-parts';
 

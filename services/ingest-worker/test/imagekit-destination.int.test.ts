@@ -1,12 +1,9 @@
 // Proves delivery to ImageKit (the emulator, through the real SDK) ends `ready` exactly once: one file, one version, also after 429/5xx bursts and after a retry of an upload that had already succeeded; an overwriting upload adds exactly one version to the file at its path and reports the version it superseded once, retries included.
 import { createImageKitClient } from '@ingestkit/imagekit';
 import { startEmulator, type Emulator } from '@ingestkit/imagekit-emulator';
-import { createLogger, type StageContext } from '@ingestkit/runtime';
 import { makeJpeg, startRedis, type TestRedis } from '@ingestkit/testkit';
 import type { ImageKitFile } from '@ingestkit/imagekit';
-import type { Job } from 'bullmq';
 import { createImageKitDestination, imagekitPath } from '../src/destinations/imagekit-destination';
-import { ingestPipeline } from '../src/register';
 import { startTestPipeline, type TestPipeline } from './harness';
 
 const keys = { privateKey: 'private_test_key', publicKey: 'public_test_key' };
@@ -80,23 +77,46 @@ it('waits out a 429 burst (queue paused until the reset time, no attempt spent) 
   expect(filesFor(id)[0]!.versions).toHaveLength(1);
 });
 
+/**
+ * Fails the next transition to `ready`, after the destination has the file: a worker that
+ * crashed before recording the delivery. BullMQ retries the job, which replays the delivery
+ * (the asset is still `delivering`, a real state, rather than moved back from `ready`).
+ */
+let restoreRegistry = () => {};
+function crashBeforeNextReady(): { crashes: number } {
+  const registry = pipeline.registry;
+  const transition = registry.transition;
+  restoreRegistry = () => void (registry.transition = transition);
+  const seen = { crashes: 0 };
+  registry.transition = async (id, input) => {
+    if (input.to !== 'ready') return transition(id, input);
+    registry.transition = transition;
+    seen.crashes += 1;
+    throw new Error('the worker crashed after the upload, before recording it');
+  };
+  return seen;
+}
+// A test that ended before its crash restores the registry here.
+afterEach(() => restoreRegistry());
+
 it('finds the file a previous attempt uploaded instead of adding a version', async () => {
+  const crash = crashBeforeNextReady();
   const id = await pipeline.ingest(await makeJpeg({ width: 320, height: 240 }), { destination: 'imagekit' });
-  const ready = await pipeline.settled(id);
-  // Replay the delivery as if the first attempt had uploaded and then crashed before recording it.
-  await pipeline.registry.transition(id, { from: ['ready'], to: 'delivering' });
-  const deliver = ingestPipeline(pipeline.stageDeps).find((stage) => stage.queue === 'ingest.deliver')!;
-  const context: StageContext = { job: {} as Job, logger: createLogger({ name: 'test', level: 'silent' }), isLastAttempt: false };
-  await deliver.process({ version: 1, assetId: id }, context);
+  const ready = await pipeline.settled(id, 30_000);
+  expect([crash.crashes, ready.status]).toEqual([1, 'ready']);
   expect(filesFor(id)).toHaveLength(1);
-  expect(filesFor(id)[0]!.versions).toHaveLength(1);
-  expect((await pipeline.registry.get(id))?.output?.imagekit).toEqual(ready.output!.imagekit);
+  const [file] = filesFor(id);
+  expect(file!.versions).toHaveLength(1);
+  expect(ready.output!.imagekit).toMatchObject({ fileId: file!.fileId, versionId: file!.currentVersionId });
 });
 
 it('overwrites the file at <folder>/<name>: one more version, the superseded one reported once, a replayed delivery reusing it', async () => {
   const options = { destination: 'imagekit' as const, folder: 'hero', fileName: 'banner.jpg', overwrite: true };
   const first = await pipeline.settled(await pipeline.ingest(await makeJpeg({ width: 400, height: 300 }), options));
-  const second = await pipeline.settled(await pipeline.ingest(await makeJpeg({ width: 300, height: 200 }), options));
+  // The second delivery is replayed, as after a crash between the upload and the registry write.
+  const crash = crashBeforeNextReady();
+  const second = await pipeline.settled(await pipeline.ingest(await makeJpeg({ width: 300, height: 200 }), options), 30_000);
+  expect(crash.crashes).toBe(1);
   expect([first.status, second.status]).toEqual(['ready', 'ready']);
   expect(second.output!.imagekit!.fileId).toBe(first.output!.imagekit!.fileId);
   expect(second.output!.imagekit!.filePath).toBe(
@@ -111,14 +131,8 @@ it('overwrites the file at <folder>/<name>: one more version, the superseded one
     [second.id, first.output!.imagekit!.versionId],
   ]);
 
-  // The second delivery replayed, as after a crash between the upload and the registry write.
-  await pipeline.registry.transition(second.id, { from: ['ready'], to: 'delivering' });
-  const deliver = ingestPipeline(pipeline.stageDeps).find((stage) => stage.queue === 'ingest.deliver')!;
-  const context: StageContext = { job: {} as Job, logger: createLogger({ name: 'test', level: 'silent' }), isLastAttempt: false };
-  await deliver.process({ version: 1, assetId: second.id }, context);
-  expect(file().versions).toHaveLength(2);
-  expect(overwrites).toHaveLength(1);
-  expect((await pipeline.registry.get(second.id))?.output?.imagekit).toEqual(second.output!.imagekit);
+  // The replay reused the version the crashed attempt wrote: still two versions, one report.
+  expect(second.output!.imagekit!.versionId).toBe(file().currentVersionId);
 });
 
 it('names files deterministically per asset', () => {

@@ -6,6 +6,7 @@ import {
   createHttpApp,
   finishHttpApp,
   isRedisReachable,
+  operationalRoutes,
   type IngestQueues,
   type Logger,
   type Redis,
@@ -15,6 +16,7 @@ import type { Queue } from 'bullmq';
 import {
   relaysParts,
   type DirectUploadSigner,
+  type HashPool,
   type MultipartUploads,
   type ObjectStore,
   type Originals,
@@ -53,7 +55,7 @@ import { uploadTokenRoutes } from './uploads/upload-tokens.routes';
 import { uploadRoutes } from './uploads/uploads.routes';
 import { uppyRoutes } from './uppy/uppy.routes';
 import { uppySignRoutes } from './uppy/uppy-sign.routes';
-import { createUppyUploads, uppyAuth } from './uppy/uppy-uploads';
+import { createUppyUploads, tokenFromPath } from './uppy/uppy-uploads';
 import type { TusDataStore } from './tus/tus-library';
 import type { TusMetrics } from './tus/tus-metrics';
 import { tusRoutes } from './tus/tus.routes';
@@ -103,6 +105,8 @@ export interface GatewayDeps {
   originals?: Originals;
   /** Resumable uploads at `/v1/tus` over this datastore (see `createTusDatastore`); off without it. */
   tus?: { datastore: TusDataStore; metrics: TusMetrics };
+  /** Threads that hash uploads (see `createHashPool`), owned and closed by the caller; without them, hashing is inline. */
+  hashPool?: HashPool;
 }
 
 /** The upload gateway's HTTP app, built from real dependencies (tests pass their own). */
@@ -126,6 +130,7 @@ export function createGateway(deps: GatewayDeps): Express {
   const authChains: AuthChains = {
     apiKey: [requireApiKey],
     uploader: [requireUploader],
+    pathToken: [tokenFromPath, requireUploader],
     admin: [requireAdminKey(config.auth.adminKeys)],
     s3Events: [requireS3EventsToken({ token: config.s3Events.token, requireApiKey })],
     signed: [],
@@ -173,7 +178,6 @@ export function createGateway(deps: GatewayDeps): Express {
     redis,
     prefix,
   });
-  const uploads = { intake, admission, requireUploader, idempotent };
   app.use(mount(uploadTokenRoutes({ tokens, destinations: config.destinations })));
   app.use(
     mount(
@@ -189,12 +193,14 @@ export function createGateway(deps: GatewayDeps): Express {
         destinations: config.destinations,
         staging: deps.staging,
         countBytes: (bytes) => gatewayMetrics.uploadBytes.inc(bytes),
+        hashPool: deps.hashPool,
       }),
     ),
   );
   const sessions = createMultipartSessions({ ...deps, prefix, staging: deps.staging, intake });
   const uppyUploads = createUppyUploads({
-    ...uploads,
+    intake,
+    admission,
     registry: deps.registry,
     sessions,
     multipart: deps.multipart,
@@ -206,20 +212,20 @@ export function createGateway(deps: GatewayDeps): Express {
     sessions,
     multipart: deps.multipart,
     expiresInSeconds: config.directUploads.expiresInSeconds,
-    auth: uppyAuth(requireUploader),
   };
-  app.use(uppySignRoutes({ ...uppy, secret: uppySignSecret(config.signing.secret) }));
-  app.use(uppyRoutes({ ...uppy, idempotent }));
+  app.use(mount(uppySignRoutes({ ...uppy, secret: uppySignSecret(config.signing.secret) })));
+  app.use(mount(uppyRoutes(uppy)));
   if (deps.tus) {
     app.use(
-      tusRoutes({
-        uploads: createTusUploads({ admission, intake, registry: deps.registry, staging: deps.staging, redis, prefix }),
-        datastore: deps.tus.datastore,
-        metrics: deps.tus.metrics,
-        requireUploader,
-        logger: deps.logger,
-        corsOrigins: config.cors.origins,
-      }),
+      mount(
+        tusRoutes({
+          uploads: createTusUploads({ admission, intake, registry: deps.registry, staging: deps.staging, redis, prefix }),
+          datastore: deps.tus.datastore,
+          metrics: deps.tus.metrics,
+          logger: deps.logger,
+          corsOrigins: config.cors.origins,
+        }),
+      ),
     );
   }
   if (relaysParts(deps.multipart)) {
@@ -242,6 +248,7 @@ export function createGateway(deps: GatewayDeps): Express {
         secret: localUploadSecret(config.signing.secret),
         redis,
         prefix,
+        hashPool: deps.hashPool,
       }),
     ),
   );
@@ -259,16 +266,16 @@ export function createGateway(deps: GatewayDeps): Express {
   );
   if (deps.importQueue) {
     app.use(
-      importRoutes({
-        store: createImportStore({ redis, prefix }),
-        registry: deps.registry,
-        listQueue: deps.importQueue,
-        destinations: config.destinations,
-        sourceBuckets: config.sources.buckets,
-        assertQueueAvailable,
-        requireApiKey,
-        idempotent,
-      }),
+      mount(
+        importRoutes({
+          store: createImportStore({ redis, prefix }),
+          registry: deps.registry,
+          listQueue: deps.importQueue,
+          destinations: config.destinations,
+          sourceBuckets: config.sources.buckets,
+          assertQueueAvailable,
+        }),
+      ),
     );
   }
   app.use(mount(assetRoutes({ registry: deps.registry, queues: deps.queues })));
@@ -313,10 +320,9 @@ export function createGateway(deps: GatewayDeps): Express {
       }),
     ),
   );
-  // Last: the document lists every route declared above and this one.
-  app.use(
-    mount(openApiRoutes({ destinations: config.destinations, routes: [...routes], imports: deps.importQueue !== undefined })),
-  );
+  // Last: the document lists every route declared above, the runtime's health, readiness and
+  // metrics routes (mounted by createHttpApp, described by operationalRoutes) and this one.
+  app.use(mount(openApiRoutes({ destinations: config.destinations, routes: [...operationalRoutes(config.edge), ...routes] })));
   app.use(docsReferenceRoutes());
   app.use(countUploadRejections(gatewayMetrics));
   return finishHttpApp(app, deps.logger);

@@ -15,6 +15,7 @@ import {
 } from '@ingestkit/runtime';
 import {
   createDirectUploadSigner,
+  createHashPoolForThisMachine,
   createMultipartUploads,
   createObjectStore,
   createOriginals,
@@ -80,6 +81,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     metrics: createTusMetrics(metrics),
   };
   const tusWrites = trackWrites(tus.datastore);
+  // Owned here and closed at shutdown, after the last request that could hash has ended.
+  const hashPool = createHashPoolForThisMachine();
   const app = createGateway({
     config,
     logger,
@@ -97,6 +100,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     localAssets: createObjectStore(config.stores.localAssets),
     ...(originals ? { originals } : {}),
     tus,
+    hashPool,
   });
   const intake = createIntake({
     registry,
@@ -165,6 +169,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       { name: 'http', close: () => server.close() },
       // Bytes of cut-off PATCHes the tus store is still saving (see trackWrites).
       { name: 'tus-writes', close: () => tusWrites.drain() },
+      { name: 'hash-pool', close: async () => await hashPool?.close() },
       { name: 'multipart-sweeper', close: () => sweeper.stop() },
       { name: 'staging-janitor', close: () => janitor.stop() },
       { name: 'import-lister', close: () => importLister.stop() },

@@ -170,6 +170,22 @@ it('documents declared routes from their declarations: auth, parameters, answers
   );
   expect(doc.paths['/v1/purge/{id}'].get.parameters[0].schema.pattern).toBe('^prg_[A-Za-z0-9_-]{22}$');
   expect(doc.paths['/openapi.json'].get.security).toEqual([]);
+  // Uppy's path-token routes: no security scheme, the token is a path parameter; the chain counts requests.
+  const uppyByToken = doc.paths['/v1/uppy/{token}/s3/multipart/{uploadId}/complete'].post;
+  expect(uppyByToken.security).toEqual([]);
+  expect(uppyByToken.parameters.map((p: any) => `${p.in} ${p.name}`)).toEqual([
+    'path token',
+    'path uploadId',
+    'query key',
+    'header Idempotency-Key',
+  ]);
+  expect(Object.keys(uppyByToken.responses)).toEqual(['200', '400', '401', '403', '404', '409', '413', '415', '429']);
+  // tus: each method a descriptor handing the request to @tus/server; its 412 has its own code.
+  expect(doc.paths['/v1/tus/{id}'].head.responses['412'].description).toBe('tus_version_unsupported');
+  expect(doc.paths['/v1/tus'].options.security).toEqual([]);
+  // The runtime's operational routes, described by the runtime itself.
+  expect(doc.paths['/readyz'].get.responses['503'].content['application/json'].schema.required).toEqual(['status', 'checks']);
+  expect(doc.paths['/v1/imports'].post.parameters.map((p: any) => p.name)).toEqual(['Idempotency-Key']);
 });
 
 it('documents the original download: its 200 and 302 answers, the forbidden token and the missing original, and retained on Asset', async () => {

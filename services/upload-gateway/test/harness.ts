@@ -18,6 +18,7 @@ import {
   type Redis,
 } from '@ingestkit/runtime';
 import {
+  createHashPool,
   createLocalMultipartUploads,
   createLocalStore,
   createLocalUploadSigner,
@@ -81,6 +82,8 @@ export async function startTestGateway(options: {
     options.staging?.multipart ??
     createLocalMultipartUploads({ store: localStore, baseUrl: () => url, secret: localUploadSecret(SIGNING_SECRET) });
   const metrics = createMetricsRegistry({ service: 'upload-gateway', defaultMetrics: false });
+  // Threads even on a small machine (production hashes inline below 3 cores): the tests cover the pool.
+  const hashPool = createHashPool();
   const app = createGateway({
     config: {
       auth: { apiKeys: [API_KEY], isDevKey: false, adminKeys: [ADMIN_KEY] },
@@ -112,6 +115,7 @@ export async function startTestGateway(options: {
       options.staging?.signer ?? createLocalUploadSigner({ baseUrl: () => url, secret: localUploadSecret(SIGNING_SECRET) }),
     multipart,
     localAssets: localStore,
+    hashPool,
     ...(options.originals ? { originals: options.originals } : {}),
     ...(options.staging
       ? {}
@@ -135,7 +139,7 @@ export async function startTestGateway(options: {
     close: async () => {
       server.server.closeAllConnections();
       await server.close();
-      await Promise.all([closeQueues(queues), purgeQueue.close(), importQueue.close()]);
+      await Promise.all([closeQueues(queues), purgeQueue.close(), importQueue.close(), hashPool.close()]);
       await deletePrefix(options.redisUrl, prefix).catch(() => {});
       redis.disconnect();
       await rm(dataDir, { recursive: true, force: true });

@@ -83,3 +83,15 @@ it('queues an upload whose finish never ran once, however many sweeps find it', 
   expect(await validateJobs()).toBe(jobs + 1);
   expect(await sweeper.sweep()).toEqual({ completed: 0, expired: 0 });
 });
+
+it('refuses a request without Tus-Resumable with 412 tus_version_unsupported, as documented', async () => {
+  const { location } = await create();
+  const res = await fetch(location, { method: 'HEAD', headers: { authorization: `Bearer ${API_KEY}` } });
+  expect(res.status).toBe(412);
+  const created = await fetch(`${gateway.url}/v1/tus`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${API_KEY}`, 'upload-length': String(png.length) },
+  });
+  expect(created.status).toBe(412);
+  expect(((await created.json()) as { error: { code: string } }).error.code).toBe('tus_version_unsupported');
+});

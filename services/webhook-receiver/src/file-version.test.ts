@@ -1,6 +1,6 @@
 import { ImageKitFileDetails, isAssetId } from '@ingestkit/contracts';
 import { unversionedUrl } from '@ingestkit/purge';
-import { assetIdFromFilePath, externalAsset, externalAssetId, versionFromDetails } from './file-version';
+import { externalAsset, externalAssetId, versionFromDetails } from './file-version';
 
 const details = ImageKitFileDetails.parse({
   fileId: 'f1',
@@ -32,12 +32,6 @@ describe('file versions from ImageKit details', () => {
     expect(unversionedUrl('https://ik.imagekit.io/demo/a.png?ik-obj-version=x&updatedAt=2#f')).toBe(
       'https://ik.imagekit.io/demo/a.png',
     );
-  });
-
-  it('finds the asset id in a path the ImageKit destination wrote, and nothing in other paths', () => {
-    expect(assetIdFromFilePath('/products/photo_ast_AbCdEfGhIjKlMnOpQrStU_.jpg')).toBe('ast_AbCdEfGhIjKlMnOpQrStU_');
-    expect(assetIdFromFilePath('/products/photo_ast_short.jpg')).toBeUndefined();
-    expect(assetIdFromFilePath('/ast_AbCdEfGhIjKlMnOpQrStU_/photo.jpg')).toBeUndefined();
   });
 
   it('gives a file ingestkit did not upload one stable asset id and a ready imagekit record', () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { AssetOutput, ImageFormat, isAssetId, type Asset, type ImageKitFileDetails } from '@ingestkit/contracts';
+import { AssetOutput, ImageFormat, type Asset, type ImageKitFileDetails } from '@ingestkit/contracts';
 import { unversionedUrl } from '@ingestkit/purge';
 import type { VersionInput } from '@ingestkit/registry';
 
@@ -20,15 +20,6 @@ export function versionFromDetails(details: ImageKitFileDetails, eventTime: stri
     url: url.toString(),
     createdAt: new Date(ms).toISOString(),
   };
-}
-
-/**
- * The asset id in a path the ImageKit destination wrote (`/<folder>/<name>_<assetId>.<ext>`).
- * It finds the asset even when the webhook outruns the deliver stage's index write.
- */
-export function assetIdFromFilePath(filePath: string): string | undefined {
-  const match = /_(ast_[A-Za-z0-9_-]{22})(?:\.[^./]*)?$/.exec(posix.basename(filePath));
-  return match?.[1] !== undefined && isAssetId(match[1]) ? match[1] : undefined;
 }
 
 /** A deterministic asset id for a file ingestkit did not upload, so a repeated event finds the same record. */

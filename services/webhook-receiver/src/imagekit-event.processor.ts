@@ -10,9 +10,10 @@ import {
   type ImageKitEvent,
 } from '@ingestkit/contracts';
 import { requestSupersededPurge, type PurgeStore } from '@ingestkit/purge';
+import { assetIdFromImageKitPath } from '@ingestkit/imagekit';
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { Logger, StageProcessor } from '@ingestkit/runtime';
-import { assetIdFromFilePath, externalAsset, externalAssetId, versionFromDetails } from './file-version';
+import { externalAsset, externalAssetId, versionFromDetails } from './file-version';
 import { eventTypeLabel, type WebhookMetrics } from './webhook-metrics';
 
 export interface EventProcessorDeps {
@@ -39,7 +40,8 @@ export function imagekitEventProcessor(deps: EventProcessorDeps): StageProcessor
   async function findAsset(fileId: string, filePath?: string): Promise<string | null> {
     const indexed = await registry.findByImageKitFileId(fileId);
     if (indexed) return indexed;
-    const fromPath = filePath ? assetIdFromFilePath(filePath) : undefined;
+    // The path the worker built (`imagekitFilePath`): found even when the webhook outruns the deliver stage's index write.
+    const fromPath = filePath ? assetIdFromImageKitPath(filePath) : undefined;
     if (fromPath && (await registry.get(fromPath))) {
       await registry.indexImageKitFile(fileId, fromPath);
       return fromPath;

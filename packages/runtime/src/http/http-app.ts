@@ -7,6 +7,7 @@ import { createHttpMetrics } from '../metrics';
 import type { HttpEdgeSettings } from '../config/http-edge-env';
 import { createErrorHandler, notFoundHandler } from './error-handler';
 import { minBodyRate } from './min-body-rate';
+import { operationalRoutes, type OperationalPath } from './operational-routes';
 
 /** A named readiness check: resolves when the dependency answers, rejects otherwise. */
 export interface ReadinessCheck {
@@ -32,7 +33,8 @@ const READINESS_TIMEOUT_MS = 2_000;
  * The express bootstrap every service shares: request log line and RED metrics (by route
  * template), `/healthz` (the process is alive), `/readyz` (every dependency answers) and
  * `/metrics` (behind a bearer token when one is configured), and the minimum body rate for
- * every route. Mount routes on the returned app, then call `finishHttpApp`.
+ * every route. Mount routes on the returned app, then call `finishHttpApp`. The three routes are
+ * described as data in `operationalRoutes` (a service's API document lists them from there).
  */
 export function createHttpApp(deps: HttpAppDeps): Express {
   const app = express();
@@ -41,18 +43,28 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   app.use(observeRequests(deps));
   if (deps.edge?.minBodyRate) app.use(minBodyRate(deps.edge.minBodyRate, deps.logger));
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    const results = await Promise.all(deps.readiness.map((check) => runCheck(check)));
-    const isReady = results.every((result) => result.ok);
-    res.status(isReady ? 200 : 503).json({ status: isReady ? 'ready' : 'unavailable', checks: results });
-  });
-  app.get('/metrics', metricsAuth(deps.edge?.metricsToken), async (_req, res) => {
-    res.setHeader('Content-Type', deps.registry.contentType);
-    res.send(await deps.registry.metrics());
-  });
+  const handlers: Record<OperationalPath, RequestHandler[]> = {
+    '/healthz': [
+      (_req, res) => {
+        res.json({ status: 'ok' });
+      },
+    ],
+    '/readyz': [
+      async (_req, res) => {
+        const results = await Promise.all(deps.readiness.map((check) => runCheck(check)));
+        const isReady = results.every((result) => result.ok);
+        res.status(isReady ? 200 : 503).json({ status: isReady ? 'ready' : 'unavailable', checks: results });
+      },
+    ],
+    '/metrics': [
+      metricsAuth(deps.edge?.metricsToken),
+      async (_req, res) => {
+        res.setHeader('Content-Type', deps.registry.contentType);
+        res.send(await deps.registry.metrics());
+      },
+    ],
+  };
+  for (const route of operationalRoutes(deps.edge)) app[route.method](route.path, ...handlers[route.path]);
   return app;
 }
 

@@ -3,3 +3,4 @@ export * from './error-handler';
 export * from './listen';
 export * from './min-body-rate';
 export * from './json-body';
+export * from './operational-routes';

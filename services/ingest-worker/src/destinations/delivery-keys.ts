@@ -1,4 +1,5 @@
 import { IngestError, isAssetId, type Asset, type AssetOutput } from '@ingestkit/contracts';
+import { imagekitFilePath } from '@ingestkit/imagekit';
 
 // Where delivered files go, for every destination. An asset's own key always has its asset id as
 // the segment right before the file name (`…/<assetId>/<name>`, on ImageKit `<name>_<assetId>`);
@@ -16,12 +17,19 @@ export function deliveryKey(asset: Asset, output: Pick<AssetOutput, 'format'>, s
     : `assets/${folder}${asset.id}/${base}${suffix}.${extensionOf(output)}`;
 }
 
-/** ImageKit: `/<folder>/<name>_<assetId>.<ext>`; overwrite `/<folder>/<name>.<ext>` (no `_` in names, so never `…_<assetId>`). */
+/**
+ * ImageKit: `/<folder>/<name>_<assetId>.<ext>`; overwrite `/<folder>/<name>.<ext>`. The format is
+ * `imagekitFilePath`'s (`@ingestkit/imagekit`), which the webhook receiver parses back.
+ */
 export function imagekitPath(asset: Asset, output: Pick<AssetOutput, 'format'>): { folder: string; fileName: string } {
-  const base = baseName(asset.fileName, /[^A-Za-z0-9-]+/g, 80);
-  return asset.overwrite
-    ? { folder: `/${overwriteFolder(asset).replace(/\/$/, '')}`, fileName: `${base}.${extensionOf(output)}` }
-    : { folder: `/${asset.folder ?? ''}`, fileName: `${base}_${asset.id}.${extensionOf(output)}` };
+  if (asset.overwrite) overwriteFolder(asset); // refuses a folder segment shaped like an asset id
+  return imagekitFilePath({
+    assetId: asset.id,
+    fileName: asset.fileName,
+    ...(asset.folder ? { folder: asset.folder } : {}),
+    ...(asset.overwrite ? { overwrite: true } : {}),
+    extension: extensionOf(output),
+  });
 }
 
 /** The folder of an overwrite with its trailing `/` (or ''); refuses a segment shaped like an asset id. */

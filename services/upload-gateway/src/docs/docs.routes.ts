@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import express, { Router } from 'express';
 import type { DestinationKind } from '@ingestkit/contracts';
 import { buildOpenApiDocument } from './openapi';
-import { defineRoute, type Route } from '../http/route';
+import { defineRoute, type Route, type RouteDocumentation } from '../http/route';
 
 /** The files of Swagger UI the page loads, served from the installed package (no CDN). */
 const SWAGGER_UI_FILES = ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js'];
@@ -49,13 +49,12 @@ const INIT = `window.ui = SwaggerUIBundle({
 
 /**
  * `GET /openapi.json`: the OpenAPI document, built once at boot from `routes` (every other
- * declared route) and this route's own declaration.
+ * route the gateway serves: its declared routes and the runtime's operational ones) and this
+ * route's own declaration.
  */
 export function openApiRoutes(options: {
   destinations: readonly DestinationKind[];
-  routes: readonly Route[];
-  /** Whether bucket imports are mounted (they are documented only then). */
-  imports: boolean;
+  routes: readonly RouteDocumentation[];
 }): Route[] {
   const route = defineRoute({
     method: 'get',

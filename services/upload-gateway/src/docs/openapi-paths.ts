@@ -5,8 +5,8 @@ import {
   openApiPath,
   pathParameterNames,
   type JsonSchema,
-  type Route,
   type RouteAuth,
+  type RouteDocumentation,
   type RouteParameter,
   type SchemaRef,
 } from '../http/route';
@@ -15,6 +15,8 @@ import {
 const securityOf: Record<RouteAuth, JsonSchema[]> = {
   apiKey: [{ apiKey: [] }],
   uploader: [{ apiKey: [] }, { uploadToken: [] }],
+  // The token is the path's `token` parameter: no scheme of OpenAPI describes a path segment.
+  pathToken: [],
   admin: [{ adminKey: [] }],
   s3Events: [{ s3EventsToken: [] }, { apiKey: [] }],
   signed: [],
@@ -43,15 +45,15 @@ function render(schema: SchemaRef, io: 'input' | 'output'): JsonSchema {
 export const errorAnswer: (description: string) => JsonSchema = errorResponse;
 
 /** The route's error codes grouped by their status in the error table. */
-function errorAnswers(route: Route): Record<string, JsonSchema> {
+function errorAnswers(route: RouteDocumentation): Record<string, JsonSchema> {
   const listed: Array<readonly [ErrorCode, string?]> = (route.errors ?? []).map((entry) =>
     typeof entry === 'string' ? ([entry] as const) : entry,
   );
   const has = (code: ErrorCode) => listed.some(([listedCode]) => listedCode === code);
   const isAuthenticated = !['public', 'signed'].includes(route.auth);
   if (isAuthenticated && !has('unauthorized')) listed.unshift(['unauthorized']);
-  // The API-key and uploader chains count requests per caller (see gateway.ts).
-  if ((route.auth === 'apiKey' || route.auth === 'uploader') && !has('rate_limited')) {
+  // The API-key and uploader chains (and the path token's, an uploader's) count requests per caller (see gateway.ts).
+  if (['apiKey', 'uploader', 'pathToken'].includes(route.auth) && !has('rate_limited')) {
     listed.push(['rate_limited', 'too many requests from this caller; retry after Retry-After']);
   }
   if (route.idempotent && !has('idempotency_conflict')) {
@@ -68,7 +70,7 @@ function errorAnswers(route: Route): Record<string, JsonSchema> {
   return Object.fromEntries([...byStatus].map(([status, texts]) => [String(status), errorAnswer(texts.join('; '))]));
 }
 
-function parametersOf(route: Route): JsonSchema[] {
+function parametersOf(route: RouteDocumentation): JsonSchema[] {
   const declared = route.parameters ?? [];
   const path = pathParameterNames(route.path).map(
     (name): RouteParameter =>
@@ -100,7 +102,7 @@ function parametersOf(route: Route): JsonSchema[] {
 }
 
 /** One operation of the document, from its route. */
-export function operationOf(route: Route): JsonSchema {
+export function operationOf(route: RouteDocumentation): JsonSchema {
   const parameters = parametersOf(route);
   const answers = Object.fromEntries(
     Object.entries(route.answers).map(([status, answer]) => [
@@ -143,7 +145,7 @@ export function operationOf(route: Route): JsonSchema {
 }
 
 /** The document's `paths`, from every route. */
-export function openApiPaths(routes: readonly Route[]): Record<string, Record<string, JsonSchema>> {
+export function openApiPaths(routes: readonly RouteDocumentation[]): Record<string, Record<string, JsonSchema>> {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const route of routes) {
     (paths[openApiPath(route.path)] ??= {})[route.method] = operationOf(route);

@@ -5,6 +5,9 @@ import {
   ErrorBody,
   errorCodes,
   ImageKitUploadAuth,
+  Import,
+  ImportAccepted,
+  ImportRequest,
   JobBatchResponse,
   JobRequest,
   PresignRequest,
@@ -12,28 +15,33 @@ import {
   S3EventNotification,
   UploadTokenRequest,
   UploadTokenResponse,
+  UppyCompleteRequest,
+  UppyCompleteResponse,
+  UppyCreateMultipartRequest,
+  UppyCreateMultipartResponse,
+  UppyPart,
+  UppySignedPart,
+  UppySignedParts,
+  UppySignRequest,
+  UppySignResponse,
+  UppyUploadParams,
   type DestinationKind,
 } from '@ingestkit/contracts';
 import { purgeSchemas } from '../cdn/openapi-purge';
-import { uppyPaths, uppySchemas } from '../uppy/openapi-uppy';
-import { importPaths, importSchemas } from '../imports/openapi-imports';
 import { schemaOf, type JsonSchema } from './openapi-schema';
-import { tusPaths } from '../tus/openapi-tus';
 import { openApiPaths } from './openapi-paths';
-import type { Route } from '../http/route';
+import type { RouteDocumentation } from '../http/route';
 
 /**
  * The OpenAPI 3.1 document of the gateway, what `/openapi.json` serves and `/docs` renders:
- * the operations of declared routes come from their declarations (`openApiPaths`); the Uppy
- * paths (`uppy/openapi-uppy.ts`), the bucket imports (`imports/openapi-imports.ts`) and the
- * runtime's health routes are still written by hand. Every schema comes from the zod contracts.
+ * every operation comes from a route's declaration (`openApiPaths`): the gateway's `defineRoute`
+ * descriptors and the runtime's `operationalRoutes` (health, readiness, metrics). Nothing is
+ * written by hand here but the components the routes share, all generated from the zod contracts.
  */
 export function buildOpenApiDocument(options: {
   destinations: readonly DestinationKind[];
-  /** Routes declared with `defineRoute`: their operations come from their declarations. */
-  routes?: readonly Route[];
-  /** Whether bucket imports are mounted. */
-  imports?: boolean;
+  /** Every route the gateway serves: their operations come from their declarations. */
+  routes?: readonly RouteDocumentation[];
   serverUrl?: string;
 }): JsonSchema {
   return {
@@ -79,27 +87,22 @@ export function buildOpenApiDocument(options: {
         JobRequest: schemaOf(JobRequest, 'input'),
         JobBatchResponse: schemaOf(JobBatchResponse),
         ...purgeSchemas(),
-        ...importSchemas(),
-        ...uppySchemas(),
+        Import: schemaOf(Import),
+        ImportAccepted: schemaOf(ImportAccepted),
+        ImportRequest: schemaOf(ImportRequest, 'input'),
+        UppyCreateMultipartRequest: schemaOf(UppyCreateMultipartRequest, 'input'),
+        UppyCreateMultipartResponse: schemaOf(UppyCreateMultipartResponse),
+        UppyUploadParams: schemaOf(UppyUploadParams),
+        UppySignedPart: schemaOf(UppySignedPart),
+        UppySignedParts: schemaOf(UppySignedParts),
+        UppyPart: schemaOf(UppyPart),
+        UppyCompleteRequest: schemaOf(UppyCompleteRequest, 'input'),
+        UppyCompleteResponse: schemaOf(UppyCompleteResponse),
+        UppySignRequest: schemaOf(UppySignRequest, 'input'),
+        UppySignResponse: schemaOf(UppySignResponse),
       },
     },
     security: [{ apiKey: [] }],
-    paths: {
-      ...uppyPaths(),
-      ...(options.imports ? importPaths() : {}),
-      ...tusPaths(),
-      ...openApiPaths(options.routes ?? []),
-      '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'alive' } } } },
-      '/readyz': {
-        get: {
-          summary: 'Readiness: Redis and the staging store answer',
-          security: [],
-          responses: { '200': { description: 'ready' }, '503': { description: 'a dependency is down' } },
-        },
-      },
-      '/metrics': {
-        get: { summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'text exposition format' } } },
-      },
-    },
+    paths: openApiPaths(options.routes ?? []),
   };
 }

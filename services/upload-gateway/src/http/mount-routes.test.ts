@@ -2,7 +2,7 @@ import express, { Router, type RequestHandler } from 'express';
 import { defineRoute } from './route';
 import { mountRoutes, type AuthChains } from './mount-routes';
 
-const none: AuthChains = { apiKey: [], uploader: [], admin: [], s3Events: [], signed: [], public: [] };
+const none: AuthChains = { apiKey: [], uploader: [], pathToken: [], admin: [], s3Events: [], signed: [], public: [] };
 const answer =
   (text: string): RequestHandler =>
   (req, res) => {

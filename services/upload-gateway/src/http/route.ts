@@ -9,10 +9,12 @@ export type JsonSchema = Record<string, unknown>;
  * Who may call a route. The gateway maps each to its authentication chain (`mountRoutes`) and
  * the document to its security schemes (`openApiPaths`):
  * - `apiKey`: an API key; `uploader`: an API key or an upload token; `admin`: an admin key;
+ * - `pathToken`: an upload token as the path's `:token` segment (Uppy 6.x, which sends no headers;
+ *   OpenAPI has no scheme for a path segment, so the document shows it as the `token` parameter);
  * - `s3Events`: the S3 events token, or an API key; `signed`: the URL's own signature (local direct uploads);
  * - `public`: nobody (health, docs, delivered files).
  */
-export type RouteAuth = 'apiKey' | 'uploader' | 'admin' | 's3Events' | 'signed' | 'public';
+export type RouteAuth = 'apiKey' | 'uploader' | 'pathToken' | 'admin' | 's3Events' | 'signed' | 'public';
 
 /** A schema for the document: a zod contract (rendered to JSON Schema), a component's name, or JSON Schema. */
 export type SchemaRef = z.ZodType | { component: string } | JsonSchema;
@@ -46,8 +48,23 @@ export function signedParameter(name: string, description: string): RouteParamet
  * A route, declared once: the gateway's router and the OpenAPI document are both derived from
  * it, so a path or a schema is never written twice.
  */
-export interface Route {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+export interface Route extends RouteDocumentation {
+  /** Middleware after authentication (body parsers, limits), before the handler. */
+  before?: RequestHandler[];
+  /**
+   * A sub-application (Bull Board) mounted at `path`: every method and sub-path reaches
+   * `handle`; the document lists only the entry declared here.
+   */
+  subApp?: boolean;
+  handle: RequestHandler;
+}
+
+/**
+ * What the document needs of a route: everything but how it is served. Routes the gateway does
+ * not mount itself (the runtime's health, readiness and metrics routes) are documented from this.
+ */
+export interface RouteDocumentation {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'options';
   /** Express's path syntax: `/v1/assets/:id`, a wildcard as `*key`. */
   path: string;
   summary: string;
@@ -70,14 +87,6 @@ export interface Route {
   errors?: ReadonlyArray<ErrorCode | readonly [ErrorCode, string]>;
   /** Honours `Idempotency-Key` (documents the header; `mountRoutes` adds the middleware). */
   idempotent?: boolean;
-  /** Middleware after authentication (body parsers, limits), before the handler. */
-  before?: RequestHandler[];
-  /**
-   * A sub-application (Bull Board) mounted at `path`: every method and sub-path reaches
-   * `handle`; the document lists only the entry declared here.
-   */
-  subApp?: boolean;
-  handle: RequestHandler;
 }
 
 /** Declares a route (an identity: it gives the object its type where it is written). */

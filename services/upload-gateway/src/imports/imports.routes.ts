@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import { Router, type RequestHandler, type Response } from 'express';
+import type { Response } from 'express';
 import {
   IngestError,
   ImportId,
@@ -13,6 +13,7 @@ import type { AssetRegistry } from '@ingestkit/registry';
 import { enqueueStage, jsonBody } from '@ingestkit/runtime';
 import { principalOf, principalRef } from '../http/auth';
 import { parseBody } from '../http/parse-body';
+import { defineRoute, type Route, type RouteParameter } from '../http/route';
 import type { ImportStore } from './import-store';
 import { viewImport } from './import-view';
 
@@ -24,9 +25,13 @@ export interface ImportRoutesDeps {
   /** S3 buckets jobs and imports may read (`SOURCE_BUCKETS`); others are refused with `source_forbidden`. */
   sourceBuckets: readonly string[];
   assertQueueAvailable(): Promise<void>;
-  requireApiKey: RequestHandler;
-  idempotent: RequestHandler;
 }
+
+/** `:id` of the import routes. */
+const importIdParameter: RouteParameter = { name: 'id', in: 'path', schema: ImportId };
+
+/** `{import}`, the answer of every import route. */
+const importAnswer = (description: string) => ({ description, body: { component: 'ImportAccepted' } });
 
 /** The import a request stands for: named after its Idempotency-Key when it has one, so a retry finds it. */
 function importIdFor(res: Response): string {
@@ -39,8 +44,7 @@ function importIdFor(res: Response): string {
  * `GET /v1/imports/:id` and `POST /v1/imports/:id/cancel`, API keys only. The listing runs as
  * `import.list` jobs (see `import-lister.ts`); the bucket rules are those of bucket jobs.
  */
-export function importRoutes(deps: ImportRoutesDeps): Router {
-  const router = Router();
+export function importRoutes(deps: ImportRoutesDeps): Route[] {
   const schema = ImportRequest.refine((value) => !value.destination || deps.destinations.includes(value.destination), {
     path: ['destination'],
     message: `one of ${deps.destinations.join(', ')}`,
@@ -52,35 +56,71 @@ export function importRoutes(deps: ImportRoutesDeps): Router {
     return record;
   };
 
-  router.post('/v1/imports', deps.requireApiKey, jsonBody({ limit: '64kb' }), deps.idempotent, async (req, res) => {
-    const { source, ...options } = parseBody(schema, req.body, 'import');
-    if (!deps.sourceBuckets.includes(source.bucket)) {
-      throw new IngestError('source_forbidden', `bucket ${source.bucket} is not an allowed source (SOURCE_BUCKETS)`, {
-        details: { bucket: source.bucket },
-      });
-    }
-    await deps.assertQueueAvailable();
-    const id = importIdFor(res);
-    await deps.store.create({
-      id,
-      source,
-      options,
-      createdBy: principalRef(principalOf(res)),
-      createdAt: new Date().toISOString(),
-    });
-    await enqueueStage(deps.listQueue, { version: 1, importId: id, page: 0 });
-    const view = await viewImport(deps, await findImport(id));
-    res.status(202).location(`/v1/imports/${id}`).json({ import: view });
-  });
-
-  router.get('/v1/imports/:id', deps.requireApiKey, async (req, res) => {
-    res.json({ import: await viewImport(deps, await findImport(req.params.id)) });
-  });
-
-  router.post('/v1/imports/:id/cancel', deps.requireApiKey, deps.idempotent, async (req, res) => {
-    const record = await findImport(req.params.id);
-    await deps.store.cancel(record.id);
-    res.json({ import: await viewImport(deps, { ...record, isCancelled: true }) });
-  });
-  return router;
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/v1/imports',
+      summary: 'Import every object under a prefix of an allowed bucket (SOURCE_BUCKETS), each as a bucket job (API keys only)',
+      auth: 'apiKey',
+      body: { contentType: 'application/json', schema: { component: 'ImportRequest' } },
+      before: [jsonBody({ limit: '64kb' })],
+      idempotent: true,
+      answers: {
+        202: { ...importAnswer('Started; poll the Location'), headers: { Location: { description: '/v1/imports/{id}' } } },
+      },
+      errors: [
+        'bad_request',
+        ['source_forbidden', 'the bucket is not in SOURCE_BUCKETS'],
+        ['dependency_unavailable', 'Redis is down; retry later'],
+      ],
+      handle: async (req, res) => {
+        const { source, ...options } = parseBody(schema, req.body, 'import');
+        if (!deps.sourceBuckets.includes(source.bucket)) {
+          throw new IngestError('source_forbidden', `bucket ${source.bucket} is not an allowed source (SOURCE_BUCKETS)`, {
+            details: { bucket: source.bucket },
+          });
+        }
+        await deps.assertQueueAvailable();
+        const id = importIdFor(res);
+        await deps.store.create({
+          id,
+          source,
+          options,
+          createdBy: principalRef(principalOf(res)),
+          createdAt: new Date().toISOString(),
+        });
+        await enqueueStage(deps.listQueue, { version: 1, importId: id, page: 0 });
+        const view = await viewImport(deps, await findImport(id));
+        res.status(202).location(`/v1/imports/${id}`).json({ import: view });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/imports/:id',
+      summary:
+        'An import: listing → processing → done (or cancelled), with listed, skipped, queued, ready, rejected and failed objects',
+      auth: 'apiKey',
+      parameters: [importIdParameter],
+      answers: { 200: importAnswer('The import') },
+      errors: [['not_found', 'no import with this id']],
+      handle: async (req, res) => {
+        res.json({ import: await viewImport(deps, await findImport(req.params.id)) });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/imports/:id/cancel',
+      summary: 'Stop listing; objects already queued still go through the pipeline',
+      auth: 'apiKey',
+      parameters: [importIdParameter],
+      idempotent: true,
+      answers: { 200: importAnswer('The import, cancelled') },
+      errors: [['not_found', 'no import with this id']],
+      handle: async (req, res) => {
+        const record = await findImport(req.params.id);
+        await deps.store.cancel(record.id);
+        res.json({ import: await viewImport(deps, { ...record, isCancelled: true }) });
+      },
+    }),
+  ];
 }

@@ -16,6 +16,7 @@ import {
 import type { AssetRegistry } from '@ingestkit/registry';
 import { enqueueStage, type Logger } from '@ingestkit/runtime';
 import { sanitizeFileName } from './file-name';
+import type { Admitted } from './admission';
 
 export { sanitizeFileName } from './file-name';
 
@@ -138,9 +139,26 @@ export function createIntake(deps: IntakeDeps) {
       const existing = await createOrFind(asset);
       return existing ? requeueIfStranded(existing) : enqueueValidation(asset);
     },
-    /** A new `awaiting_upload` asset of a direct upload (or the one the same request created before a crash). */
-    async awaitUpload(input: NewAssetInput): Promise<Asset> {
-      const asset = buildAsset(input, 'awaiting_upload');
+    /**
+     * A new `awaiting_upload` asset of an admitted direct upload (presign, Uppy, tus), its
+     * original expected at the admitted staging key (or the asset the same request created
+     * before a crash).
+     */
+    async awaitUpload(
+      admitted: Pick<Admitted<NewAssetInput['options']>, 'assetId' | 'options' | 'createdBy' | 'stagingKey'>,
+      file: { fileName: string; bytes: number; contentType?: AssetOriginal['contentType'] },
+    ): Promise<Asset> {
+      const { contentType, bytes } = file;
+      const asset = buildAsset(
+        {
+          assetId: admitted.assetId,
+          options: admitted.options,
+          createdBy: admitted.createdBy,
+          fileName: file.fileName,
+          original: { key: admitted.stagingKey, bytes, ...(contentType ? { contentType } : {}) },
+        },
+        'awaiting_upload',
+      );
       return (await createOrFind(asset)) ?? asset;
     },
     enqueueValidation,

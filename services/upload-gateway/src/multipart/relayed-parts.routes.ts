@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { IngestError } from '@ingestkit/contracts';
-import { verifyRelayedPart, type RelayedPartUploads } from '@ingestkit/storage';
+import { guardedUpload, verifyRelayedPart, type RelayedPartUploads } from '@ingestkit/storage';
 import { defineRoute, signedParameter, type Route } from '../http/route';
 import type { MultipartSessions } from './multipart-sessions';
 import { PartMeter } from './part-meter';
@@ -93,15 +93,17 @@ async function storeRelayedPart(deps: RelayedPartRoutesDeps, req: Request, res: 
       refuse(res, tooLarge(`the upload would exceed its limit of ${uploadCap} bytes`, uploadCap));
     }
     const meter = new PartMeter(budget, { assetId, uploadCap, partCap }, declared);
-    req.on('error', (err) => meter.destroy(err));
-    const body = req.pipe(meter);
-    const stored = await deps.multipart
-      .putPart({ ...ref, body, ...(header === undefined ? {} : { bytes: declared }) })
-      .catch(async (err: unknown) => {
-        // The store removed what it had written before answering: give the reservation back.
-        await budget.release(assetId, meter.reserved);
-        refuse(res, err);
-      });
+    // A part is not sniffed nor hashed here: its bytes may start anywhere in the file, and the
+    // store answers its MD5 ETag; the joined file is sniffed and hashed at completion.
+    const { stored } = await guardedUpload({
+      body: req,
+      limit: meter,
+      store: (body) => deps.multipart.putPart({ ...ref, body, ...(header === undefined ? {} : { bytes: declared }) }),
+    }).catch(async (err: unknown) => {
+      // The store removed what it had written before answering: give the reservation back.
+      await budget.release(assetId, meter.reserved);
+      refuse(res, err);
+    });
     await budget.commit(assetId, ref.partNumber, stored.bytes, meter.reserved);
     res.setHeader('ETag', stored.etag);
     res.status(200).end();

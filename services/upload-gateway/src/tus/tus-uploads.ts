@@ -90,12 +90,10 @@ export function createTusUploads(deps: TusUploadsDeps) {
         declaredBytes: input.size,
       });
       const type = ImageContentType.safeParse(input.metadata.filetype ?? input.metadata.type);
-      const asset = await deps.intake.awaitUpload({
-        assetId: admitted.assetId,
-        options: admitted.options,
-        createdBy: admitted.createdBy,
+      const asset = await deps.intake.awaitUpload(admitted, {
         fileName: options.fileName ?? 'upload',
-        original: { key: admitted.stagingKey, bytes: input.size, ...(type.success ? { contentType: type.data } : {}) },
+        bytes: input.size,
+        ...(type.success ? { contentType: type.data } : {}),
       });
       await ledger.record(asset);
       return asset;

@@ -8,6 +8,11 @@ import type { TusDataStore } from './tus-library';
  * the old one's parts and could join a corrupt file (the e2e restart test on S3 caught exactly
  * that). Draining after the HTTP server closed and before the process ends closes the gap within
  * one process's shutdown; several gateways serving one upload at once still need a shared lock.
+ *
+ * The one receive path that does not run through `guardedUpload` (`@ingestkit/storage`): the
+ * limit is `@tus/server`'s own (Upload-Length, checked against the caps at creation, and no PATCH
+ * past it), and a PATCH's bytes may start anywhere in the file, so sniffing and hashing run once
+ * over the joined file at completion (`completeDirectUpload`), as for every direct upload.
  */
 export function trackWrites(datastore: TusDataStore): { drain(): Promise<void> } {
   const pending = new Set<Promise<number>>();

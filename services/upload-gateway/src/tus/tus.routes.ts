@@ -1,7 +1,8 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { errorCodes, IngestError, isIngestError, newAssetId, toIngestError, type ErrorCode } from '@ingestkit/contracts';
 import type { Logger } from '@ingestkit/runtime';
 import { principalOf } from '../http/auth';
+import { defineRoute, type Route, type RouteParameter } from '../http/route';
 import { srvxNode, tusServer, type TusDataStore } from './tus-library';
 import type { TusMetrics } from './tus-metrics';
 import { tusIds, type TusUploads } from './tus-uploads';
@@ -14,7 +15,6 @@ export const ASSET_ID_HEADER = 'Ingest-Asset-Id';
 export interface TusRoutesDeps {
   uploads: TusUploads;
   datastore: TusDataStore;
-  requireUploader: RequestHandler;
   metrics: TusMetrics;
   logger: Logger;
   /** Origins browsers may upload from (`CORS_ORIGINS`, `*` any); none: no browser may read an answer. */
@@ -35,7 +35,7 @@ const CODE_OF_STATUS: Record<number, ErrorCode> = {
   404: 'not_found',
   409: 'conflict',
   410: 'upload_expired',
-  412: 'bad_request',
+  412: 'tus_version_unsupported',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   460: 'bad_request',
@@ -64,9 +64,10 @@ async function asJsonError(response: globalThis.Response): Promise<globalThis.Re
  * behind the gateway's auth: every request but `OPTIONS` presents an API key or upload token,
  * and a `HEAD`, `PATCH` or `DELETE` reaches only an upload its caller created. Deferred lengths
  * are refused (`Upload-Defer-Length`: the byte cap must be checked before a byte is stored).
- * Refusals are the gateway's JSON errors.
+ * Refusals are the gateway's JSON errors. Each method and path is a route descriptor (so the
+ * document lists it) whose handler hands the request to the tus server.
  */
-export function tusRoutes(deps: TusRoutesDeps): Router {
+export function tusRoutes(deps: TusRoutesDeps): Route[] {
   const { uploads, metrics } = deps;
   /** Uploads asked for their offset since their last PATCH: the next PATCH past 0 is a resume. */
   const probed = new Set<string>();
@@ -141,16 +142,110 @@ export function tusRoutes(deps: TusRoutesDeps): Router {
     await srvxNode.sendNodeResponse(res, await asJsonError(response));
   };
 
-  const router = Router();
-  const authenticated: RequestHandler[] = [
-    deps.requireUploader,
-    (req, res, next) => void guard(req, res).then(() => next(), next),
-    handle,
+  const guarded: RequestHandler[] = [(req, res, next) => void guard(req, res).then(() => next(), next)];
+  const binary = { contentType: 'application/offset+octet-stream', schema: { type: 'string', format: 'binary' } };
+  const discovery = (path: string, parameters: RouteParameter[]) =>
+    defineRoute({
+      method: 'options',
+      path,
+      summary: 'tus discovery: Tus-Version, Tus-Extension and Tus-Max-Size (no authentication)',
+      auth: 'public',
+      parameters,
+      answers: { 204: { description: 'What this server supports' } },
+      handle,
+    });
+  return [
+    discovery(TUS_PATH, []),
+    discovery(`${TUS_PATH}/:id`, [idParameter]),
+    defineRoute({
+      method: 'post',
+      path: TUS_PATH,
+      summary:
+        'tus creation (and creation-with-upload): a new asset awaiting its bytes. Upload-Metadata carries fileName, folder, tags (comma-separated), policy, destination, overwrite, metadata (a JSON object) and filetype; dedupe is accepted and ignored. Upload-Length is checked against the byte cap; Upload-Defer-Length is refused.',
+      auth: 'uploader',
+      parameters: [
+        tusResumable,
+        header('Upload-Length', 'The file size in bytes, within MAX_UPLOAD_BYTES and the token maxBytes'),
+        header('Upload-Metadata', 'tus metadata: comma-separated `key base64(value)` pairs', false),
+      ],
+      body: { ...binary, required: false },
+      before: guarded,
+      answers: {
+        201: {
+          description: 'Created; Location is `/v1/tus/<assetId>`, the asset id is also in Ingest-Asset-Id',
+          headers: {
+            Location: { description: 'The upload URL' },
+            [ASSET_ID_HEADER]: { description: 'The asset id: follow it at /v1/assets/{id}' },
+            'Upload-Expires': { description: 'When the unfinished upload expires' },
+          },
+        },
+      },
+      errors: [
+        ['bad_request', 'invalid Upload-Metadata option, or Upload-Defer-Length'],
+        ['forbidden', 'outside the upload token limits (folder, destination, policy, file count)'],
+        ['payload_too_large', 'Upload-Length over the byte cap'],
+        'tus_version_unsupported',
+        'dependency_unavailable',
+      ],
+      handle,
+    }),
+    defineRoute({
+      method: 'head',
+      path: `${TUS_PATH}/:id`,
+      summary: 'tus: the offset of an upload (resume from it)',
+      auth: 'uploader',
+      parameters: [idParameter, tusResumable],
+      before: guarded,
+      answers: { 200: { description: 'The offset and length', headers: OFFSET_HEADERS } },
+      errors: [...UPLOAD_ERRORS, 'upload_expired'],
+      handle,
+    }),
+    defineRoute({
+      method: 'patch',
+      path: `${TUS_PATH}/:id`,
+      summary: 'tus: append bytes at Upload-Offset; the last byte queues the asset (once)',
+      auth: 'uploader',
+      parameters: [idParameter, tusResumable, header('Upload-Offset', 'Where these bytes start: the offset HEAD reported')],
+      body: binary,
+      before: guarded,
+      answers: { 204: { description: 'Stored', headers: OFFSET_HEADERS } },
+      errors: [
+        ...UPLOAD_ERRORS,
+        ['conflict', 'Upload-Offset is not the stored offset'],
+        'upload_expired',
+        ['payload_too_large', 'more bytes than Upload-Length'],
+        [
+          'unsupported_media_type',
+          'the Content-Type is not application/offset+octet-stream, or the finished file is not an accepted image',
+        ],
+      ],
+      handle,
+    }),
+    defineRoute({
+      method: 'delete',
+      path: `${TUS_PATH}/:id`,
+      summary: 'tus termination: the upload is removed and its asset ends rejected (upload_incomplete)',
+      auth: 'uploader',
+      parameters: [idParameter, tusResumable],
+      before: guarded,
+      answers: { 204: { description: 'Terminated' } },
+      errors: UPLOAD_ERRORS,
+      handle,
+    }),
   ];
-  router.options([TUS_PATH, `${TUS_PATH}/:id`], handle);
-  router.post(TUS_PATH, ...authenticated);
-  router.head(`${TUS_PATH}/:id`, ...authenticated);
-  router.patch(`${TUS_PATH}/:id`, ...authenticated);
-  router.delete(`${TUS_PATH}/:id`, ...authenticated);
-  return router;
 }
+
+const header = (name: string, description: string, required = true): RouteParameter => ({
+  name,
+  in: 'header',
+  required,
+  description,
+});
+const tusResumable = header('Tus-Resumable', 'The tus version: `1.0.0`');
+const idParameter: RouteParameter = { name: 'id', in: 'path', description: 'The asset id (`ast_…`)' };
+const OFFSET_HEADERS = {
+  'Upload-Offset': { description: 'Bytes stored so far' },
+  'Tus-Resumable': { description: '`1.0.0`' },
+};
+/** The refusals of every request about one upload. */
+const UPLOAD_ERRORS = [['not_found', 'no such upload, or not one this caller created'], 'tus_version_unsupported'] as const;

@@ -1,14 +1,11 @@
 import type { Request, Response } from 'express';
-import { pipeline } from 'node:stream/promises';
 import { IngestError, stagingKeys } from '@ingestkit/contracts';
 import type { AssetRegistry } from '@ingestkit/registry';
 import type { Redis } from '@ingestkit/runtime';
 import { defineRoute, signedParameter, type Route } from '../http/route';
-import { verifyLocalUpload, type LocalUploadGrant, type ObjectStore } from '@ingestkit/storage';
-import { ByteLimit } from '../streams/byte-limit';
-import { HashCounter } from '../streams/hash-counter';
+import { SniffGuard } from '@ingestkit/imaging';
+import { guardedUpload, verifyLocalUpload, type HashPool, type LocalUploadGrant, type ObjectStore } from '@ingestkit/storage';
 import { receiveMultipartUpload } from './multipart-upload';
-import { SniffGuard } from '../streams/sniff-guard';
 
 export interface LocalUploadRoutesDeps {
   staging: ObjectStore;
@@ -16,6 +13,8 @@ export interface LocalUploadRoutesDeps {
   /** The derived local-upload secret (see signing-keys.ts). */
   secret: string;
   redis: Redis;
+  /** The service's hashing threads (inline without). */
+  hashPool?: HashPool;
   prefix: string;
 }
 
@@ -142,18 +141,18 @@ async function receive(
       store: deps.staging,
       maxBytes: grant.maxBytes,
       keyFor: () => Promise.resolve(grant.key),
+      hashPool: deps.hashPool,
     });
     return received.file.sha256;
   }
-  const limit = new ByteLimit(grant.maxBytes);
-  const counter = new HashCounter();
-  const guard = new SniffGuard();
-  const stored = deps.staging.put({ key: grant.key, body: guard });
-  // Wait for both sides, so the store has cleaned up before the client hears of a failure.
-  const [piped, put] = await Promise.allSettled([pipeline(req, limit, counter, guard), stored]);
-  if (piped.status === 'rejected') throw piped.reason;
-  if (put.status === 'rejected') throw put.reason;
-  return counter.digest();
+  const received = await guardedUpload({
+    body: req,
+    limit: grant.maxBytes,
+    sniff: new SniffGuard(),
+    hash: { pool: deps.hashPool },
+    store: (body) => deps.staging.put({ key: grant.key, body }),
+  });
+  return received.sha256;
 }
 
 /** `type/subtype` of a `Content-Type`, lower-cased, without parameters (`; charset=…`). */

@@ -1,10 +1,8 @@
 import type { Request } from 'express';
-import { pipeline } from 'node:stream/promises';
 import Busboy, { type Busboy as BusboyParser, type FileInfo } from 'busboy';
 import { IngestError, toIngestError, type ImageFormat } from '@ingestkit/contracts';
-import type { ObjectStore } from '@ingestkit/storage';
-import { HashCounter } from '../streams/hash-counter';
-import { SniffGuard } from '../streams/sniff-guard';
+import { SniffGuard } from '@ingestkit/imaging';
+import { ByteLimit, guardedUpload, type HashPool, type ObjectStore } from '@ingestkit/storage';
 
 export interface ReceivedUpload {
   /** Text fields as sent (validated by the caller against the contracts). */
@@ -25,11 +23,19 @@ const MAX_FIELDS = 20;
  */
 export async function receiveMultipartUpload(
   req: Request,
-  options: { store: ObjectStore; maxBytes: number; keyFor(fields: Record<string, string>): Promise<string> },
+  options: {
+    store: ObjectStore;
+    maxBytes: number;
+    keyFor(fields: Record<string, string>): Promise<string>;
+    /** The service's hashing threads (inline without). */
+    hashPool?: HashPool;
+  },
 ): Promise<ReceivedUpload & { key: string }> {
   const busboy = createParser(req, options.maxBytes);
   const fields: Record<string, string> = {};
-  let file: { info: FileInfo; guard: SniffGuard; counter: HashCounter; stored: Promise<unknown> } | undefined;
+  let file:
+    | { info: FileInfo; guard: SniffGuard; aborted: AbortController; stored: Promise<{ bytes: number; sha256: string }> }
+    | undefined;
   let key: string | undefined;
   let failure: IngestError | undefined;
   let settleParse: () => void = () => {};
@@ -37,7 +43,7 @@ export async function receiveMultipartUpload(
 
   const fail = (err: unknown, code: 'bad_request' | 'upload_incomplete' = 'bad_request') => {
     failure ??= toIngestError(err, code);
-    file?.counter.destroy(failure);
+    file?.aborted.abort(failure);
     req.unpipe(busboy);
     settleParse();
   };
@@ -53,28 +59,30 @@ export async function receiveMultipartUpload(
       return;
     }
     const guard = new SniffGuard();
-    const counter = new HashCounter();
-    // Nothing is read from the file until its fields are admitted. A failure before then
-    // destroys the counter outside any pipeline: `failure` and digest() carry the error.
+    const aborted = new AbortController();
+    const tooLarge = `the file exceeds the upload limit of ${options.maxBytes} bytes`;
+    // Nothing is read from the file until its fields are admitted; a failure before then aborts
+    // the upload before it starts (`failure` carries the reason).
     stream.pause();
-    counter.on('error', () => {});
-    stream.once('limit', () =>
-      fail(
-        new IngestError('payload_too_large', `the file exceeds the upload limit of ${options.maxBytes} bytes`, {
-          details: { maxBytes: options.maxBytes },
-        }),
-      ),
-    );
-    const stored = options.keyFor({ ...fields }).then((admittedKey) => {
+    stream.once('limit', () => fail(new IngestError('payload_too_large', tooLarge, { details: { maxBytes: options.maxBytes } })));
+    const stored = options.keyFor({ ...fields }).then(async (admittedKey) => {
       key = admittedKey;
-      pipeline(stream, guard, counter).catch((err: unknown) => fail(err));
-      return options.store.put({ key: admittedKey, body: counter });
+      const received = await guardedUpload({
+        body: stream,
+        // busboy truncates at maxBytes + 1 (its `limit` above); this refuses the same byte, with the same error.
+        limit: new ByteLimit(options.maxBytes, tooLarge),
+        sniff: guard,
+        hash: { pool: options.hashPool },
+        signal: aborted.signal,
+        store: (body) => options.store.put({ key: admittedKey, body }),
+      });
+      return { bytes: received.bytes, sha256: received.sha256 };
     });
     stored.catch((err: unknown) => {
       stream.resume();
       fail(err);
     });
-    file = { info, guard, counter, stored };
+    file = { info, guard, aborted, stored };
   });
   busboy.on('filesLimit', () => fail(new IngestError('too_many_files', 'send exactly one file per upload')));
   busboy.on('fieldsLimit', () => fail(new IngestError('bad_request', `at most ${MAX_FIELDS} form fields`)));
@@ -90,10 +98,9 @@ export async function receiveMultipartUpload(
 
   await parsed;
   if (file === undefined) fail(new IngestError('missing_file', 'no "file" part in the multipart body'));
-  await file?.stored.catch(() => {});
-  // Resolved once the store has the whole file (the counter ends only after its digest).
-  const sha256 = await file?.counter.digest().catch((err: unknown) => void fail(err));
-  if (failure !== undefined || file === undefined || file.guard.format === undefined || sha256 === undefined || !key) {
+  // Resolved once the store has the whole file and its digest is known.
+  const received = await file?.stored.catch(() => undefined);
+  if (failure !== undefined || file === undefined || file.guard.format === undefined || received === undefined || !key) {
     if (key) await options.store.delete(key).catch(() => {});
     throw failure ?? new IngestError('missing_file', 'no "file" part in the multipart body');
   }
@@ -101,8 +108,8 @@ export async function receiveMultipartUpload(
     key,
     fields,
     file: {
-      bytes: file.counter.bytes,
-      sha256,
+      bytes: received.bytes,
+      sha256: received.sha256,
       format: file.guard.format,
       declaredType: file.info.mimeType,
       fileName: file.info.filename ?? '',

@@ -65,12 +65,10 @@ export function presignRoutes(deps: PresignRoutesDeps): Route[] {
         method: request.method,
         expiresInSeconds: deps.expiresInSeconds,
       });
-      const asset = await deps.intake.awaitUpload({
-        assetId: admitted.assetId,
-        options: admitted.options,
-        createdBy: admitted.createdBy,
+      const asset = await deps.intake.awaitUpload(admitted, {
         fileName: request.fileName,
-        original: { key: admitted.stagingKey, bytes: request.size, contentType: request.contentType },
+        bytes: request.size,
+        contentType: request.contentType,
       });
       const body: PresignResponse = { asset, upload: { ...upload, expiresAt: upload.expiresAt.toISOString() } };
       res.status(201).location(`/v1/assets/${asset.id}`).json(body);

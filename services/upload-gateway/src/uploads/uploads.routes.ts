@@ -1,5 +1,5 @@
 import { ImageContentType, UploadFields, type DestinationKind } from '@ingestkit/contracts';
-import type { ObjectStore } from '@ingestkit/storage';
+import type { HashPool, ObjectStore } from '@ingestkit/storage';
 import { principalOf, principalRef } from '../http/auth';
 import { assetIdFor } from '../http/idempotency';
 import { parseBody } from '../http/parse-body';
@@ -17,6 +17,8 @@ export interface UploadRoutesDeps {
   destinations: readonly DestinationKind[];
   /** Counts the bytes of each accepted upload. */
   countBytes(bytes: number): void;
+  /** The service's hashing threads (inline without). */
+  hashPool?: HashPool;
 }
 
 /**
@@ -78,6 +80,7 @@ export function uploadRoutes(deps: UploadRoutesDeps): Route[] {
       const upload = await receiveMultipartUpload(req, {
         store: deps.staging,
         maxBytes: deps.admission.maxBytesOf(principal),
+        hashPool: deps.hashPool,
         keyFor: async (fields) => {
           const options = parseBody(fieldsSchema, fields, 'upload fields');
           return (await deps.admission.admit({ principal, options, assetId })).stagingKey;

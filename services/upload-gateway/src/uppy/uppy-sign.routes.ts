@@ -1,10 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { IngestError, UppySignRequest, type UppySignResponse } from '@ingestkit/contracts';
 import { jsonBody } from '@ingestkit/runtime';
 import type { MultipartUploads } from '@ingestkit/storage';
 import type { MultipartSessions } from '../multipart/multipart-sessions';
 import { parseBody } from '../http/parse-body';
+import { defineRoute, signedParameter, type Route } from '../http/route';
+import { newUploadErrors, UPPY_BASES, uppyTokenParameter } from './uppy.routes';
 import type { UppyUploads } from './uppy-uploads';
 
 export interface UppySignRoutesDeps {
@@ -14,8 +16,6 @@ export interface UppySignRoutesDeps {
   /** Derived with `uppySignSecret`. */
   secret: string;
   expiresInSeconds: number;
-  /** The auth chains of `<base>` and `<base>/:token` (see uppy.routes.ts). */
-  auth: { header: RequestHandler[]; path: RequestHandler[] };
 }
 
 type Operation = 'create' | 'list' | 'complete' | 'abort';
@@ -31,8 +31,7 @@ const API_PATH = '/v1/uppy/s3-api';
  * completion runs on the gateway (size cap, verification, enqueueing) exactly as on the
  * Companion routes. Single PutObjects answer a POST form and complete like `/s3/params`.
  */
-export function uppySignRoutes(deps: UppySignRoutesDeps): Router {
-  const router = Router();
+export function uppySignRoutes(deps: UppySignRoutesDeps): Route[] {
   const sign = (op: Operation, key: string, uploadId: string, expires: number) =>
     createHmac('sha256', deps.secret).update(['uppy-s3-api/v1', op, key, uploadId, expires].join('\n')).digest('base64url');
   const apiUrl = (req: Request, op: Operation, key: string, uploadId: string) => {
@@ -86,8 +85,20 @@ export function uppySignRoutes(deps: UppySignRoutesDeps): Router {
     }
     res.json(body);
   };
-  router.post('/v1/uppy/sign', ...deps.auth.header, jsonBody({ limit: '16kb' }), handler);
-  router.post('/v1/uppy/:token/sign', ...deps.auth.path, jsonBody({ limit: '16kb' }), handler);
+  const signRoutes = UPPY_BASES.map(({ base, auth }) =>
+    defineRoute({
+      method: 'post',
+      path: `${base}/sign`,
+      summary: 'Uppy 6.x signRequest: sign one S3 request (server-generated keys; multipart calls run on the gateway)',
+      auth,
+      parameters: auth === 'pathToken' ? [uppyTokenParameter] : [],
+      body: { contentType: 'application/json', schema: { component: 'UppySignRequest' } },
+      before: [jsonBody({ limit: '16kb' })],
+      answers: { 200: { description: 'Where to send the request', body: { component: 'UppySignResponse' } } },
+      errors: [...newUploadErrors, ['not_found', 'no open multipart upload with this uploadId and key']],
+      handle: handler,
+    }),
+  );
 
   /** The facade: what S3 would answer, in S3's XML, for the calls signed above. */
   const verify = (req: Request, op: Operation) => {
@@ -104,24 +115,6 @@ export function uppySignRoutes(deps: UppySignRoutesDeps): Router {
   const xml = (res: Response, body: string) =>
     res.type('application/xml').send(`<?xml version="1.0" encoding="UTF-8"?>\n${body}`);
 
-  router.post(`${API_PATH}/create`, async (req, res) => {
-    const session = await verify(req, 'create');
-    xml(
-      res,
-      `<InitiateMultipartUploadResult><Key>${session.key}</Key><UploadId>${escapeXml(session.uploadId)}</UploadId></InitiateMultipartUploadResult>`,
-    );
-  });
-  router.get(`${API_PATH}/list`, async (req, res) => {
-    const session = await verify(req, 'list');
-    const parts = await deps.multipart.listParts(session);
-    const items = parts.map(
-      (p) => `<Part><PartNumber>${p.partNumber}</PartNumber><ETag>${escapeXml(p.etag)}</ETag><Size>${p.bytes}</Size></Part>`,
-    );
-    xml(
-      res,
-      `<ListPartsResult><Key>${session.key}</Key><UploadId>${escapeXml(session.uploadId)}</UploadId>${items.join('')}</ListPartsResult>`,
-    );
-  });
   // The signature is in the query: check it before reading (up to 2 MB of) the part list.
   const verifyComplete: RequestHandler = async (req, res, next) => {
     try {
@@ -132,26 +125,99 @@ export function uppySignRoutes(deps: UppySignRoutesDeps): Router {
     }
     next();
   };
-  router.post(`${API_PATH}/complete`, verifyComplete, express.text({ type: () => true, limit: '2mb' }), async (req, res) => {
-    const session = res.locals.uppySession as Awaited<ReturnType<typeof verify>>;
-    const parts = [
-      ...String(req.body).matchAll(/<Part>\s*<PartNumber>(\d+)<\/PartNumber>\s*<ETag>([^<]*)<\/ETag>\s*<\/Part>/g),
-    ].map(([, partNumber, etag]) => ({ partNumber: Number(partNumber), etag: unescapeXml(etag ?? '') }));
-    if (parts.length === 0) throw new IngestError('bad_request', 'a CompleteMultipartUpload body with at least one Part');
-    const asset = await deps.sessions.complete(session, parts);
-    const location = `${req.protocol}://${req.get('host')}/v1/assets/${asset.id}`;
-    xml(
-      res,
-      `<CompleteMultipartUploadResult><Location>${location}</Location><Key>${session.key}</Key></CompleteMultipartUploadResult>`,
-    );
-  });
-  router.delete(`${API_PATH}/abort`, async (req, res) => {
-    const session = await verify(req, 'abort');
-    await deps.sessions.abort(session, 'the client aborted the multipart upload');
-    res.status(204).end();
-  });
-  return router;
+
+  /** A route of the facade: the URL's own signature is its authentication. */
+  const facade = (
+    op: Operation,
+    method: Route['method'],
+    summary: string,
+    handle: RequestHandler,
+    more: Pick<Route, 'before' | 'errors'> = {},
+  ) =>
+    defineRoute({
+      method,
+      path: `${API_PATH}/${op}`,
+      summary,
+      auth: 'signed',
+      parameters: [
+        signedParameter('key', 'The staging key'),
+        signedParameter('uploadId', 'The multipart upload'),
+        signedParameter('expires', 'When the URL expires (Unix seconds)'),
+        signedParameter('signature', 'Signed by /v1/uppy/sign'),
+      ],
+      ...(more.before ? { before: more.before } : {}),
+      answers: method === 'delete' ? { 204: { description: 'Aborted' } } : { 200: XML_ANSWER },
+      errors: ['signature_invalid', 'url_expired', ['not_found', 'no such upload'], ...(more.errors ?? [])],
+      handle,
+    });
+
+  return [
+    ...signRoutes,
+    facade(
+      'create',
+      'post',
+      'S3 facade for signRequest: CreateMultipartUpload (URL signed by /v1/uppy/sign)',
+      async (req, res) => {
+        const session = await verify(req, 'create');
+        xml(
+          res,
+          `<InitiateMultipartUploadResult><Key>${session.key}</Key><UploadId>${escapeXml(session.uploadId)}</UploadId></InitiateMultipartUploadResult>`,
+        );
+      },
+    ),
+    facade('list', 'get', 'S3 facade for signRequest: ListParts (URL signed by /v1/uppy/sign)', async (req, res) => {
+      const session = await verify(req, 'list');
+      const parts = await deps.multipart.listParts(session);
+      const items = parts.map(
+        (p) => `<Part><PartNumber>${p.partNumber}</PartNumber><ETag>${escapeXml(p.etag)}</ETag><Size>${p.bytes}</Size></Part>`,
+      );
+      xml(
+        res,
+        `<ListPartsResult><Key>${session.key}</Key><UploadId>${escapeXml(session.uploadId)}</UploadId>${items.join('')}</ListPartsResult>`,
+      );
+    }),
+    facade(
+      'complete',
+      'post',
+      'S3 facade for signRequest: CompleteMultipartUpload; the size cap and checks run here, then the asset is queued',
+      async (req, res) => {
+        const session = res.locals.uppySession as Awaited<ReturnType<typeof verify>>;
+        const parts = [
+          ...String(req.body).matchAll(/<Part>\s*<PartNumber>(\d+)<\/PartNumber>\s*<ETag>([^<]*)<\/ETag>\s*<\/Part>/g),
+        ].map(([, partNumber, etag]) => ({ partNumber: Number(partNumber), etag: unescapeXml(etag ?? '') }));
+        if (parts.length === 0) throw new IngestError('bad_request', 'a CompleteMultipartUpload body with at least one Part');
+        const asset = await deps.sessions.complete(session, parts);
+        const location = `${req.protocol}://${req.get('host')}/v1/assets/${asset.id}`;
+        xml(
+          res,
+          `<CompleteMultipartUploadResult><Location>${location}</Location><Key>${session.key}</Key></CompleteMultipartUploadResult>`,
+        );
+      },
+      {
+        before: [verifyComplete, express.text({ type: () => true, limit: '2mb' })],
+        errors: [
+          ['bad_request', 'no Part, a part listed twice, out of ascending order, or never uploaded'],
+          'upload_missing',
+          ['payload_too_large', 'the parts add up to more than the limit (upload aborted, asset rejected)'],
+          ['unsupported_media_type', 'not an accepted image'],
+        ],
+      },
+    ),
+    facade(
+      'abort',
+      'delete',
+      'S3 facade for signRequest: AbortMultipartUpload (URL signed by /v1/uppy/sign)',
+      async (req, res) => {
+        const session = await verify(req, 'abort');
+        await deps.sessions.abort(session, 'the client aborted the multipart upload');
+        res.status(204).end();
+      },
+    ),
+  ];
 }
+
+/** S3's XML answer of the facade. */
+const XML_ANSWER = { description: "S3's XML answer", contentType: 'application/xml', body: { type: 'string' } };
 
 const escapeXml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -78,14 +78,12 @@ export function createUppyUploads(deps: UppyUploadsDeps) {
     });
     const admitted = await deps.admission.admit({ principal, options: request, assetId: newAssetId() });
     res.locals.assetId = admitted.assetId;
-    const { assetId, stagingKey: key, maxBytes } = admitted;
+    const { stagingKey: key, maxBytes } = admitted;
     // The size is unknown until completion: the cap stands in for it, and is what completion enforces.
-    const asset = await deps.intake.awaitUpload({
-      assetId,
-      options: admitted.options,
-      createdBy: admitted.createdBy,
+    const asset = await deps.intake.awaitUpload(admitted, {
       fileName: input.filename,
-      original: { key, bytes: maxBytes, contentType: contentType.data },
+      bytes: maxBytes,
+      contentType: contentType.data,
     });
     return { asset, key, maxBytes, contentType: contentType.data };
   }
@@ -171,13 +169,11 @@ export function createUppyUploads(deps: UppyUploadsDeps) {
 
 export type UppyUploads = ReturnType<typeof createUppyUploads>;
 
-/** The auth chains of `/v1/uppy/…` (bearer) and `/v1/uppy/:token/…` (the token in the path). */
-export function uppyAuth(requireUploader: RequestHandler): { header: RequestHandler[]; path: RequestHandler[] } {
-  return { header: [requireUploader], path: [tokenFromPath, requireUploader] };
-}
-
-/** `<base>/<token>/…`: the upload token as a path segment becomes the request's bearer. */
-const tokenFromPath: RequestHandler = (req, res, next) => {
+/**
+ * `<base>/<token>/…`: the upload token as a path segment becomes the request's bearer. The
+ * `pathToken` authentication chain (see `RouteAuth`) runs it before the uploader's.
+ */
+export const tokenFromPath: RequestHandler = (req, res, next) => {
   const token = String(req.params.token);
   if (!token.startsWith(UPLOAD_TOKEN_PREFIX)) {
     res.setHeader('WWW-Authenticate', 'Bearer');

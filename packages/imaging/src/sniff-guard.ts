@@ -1,6 +1,6 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { IngestError, type ImageFormat } from '@ingestkit/contracts';
-import { SNIFF_BYTES, sniffImageFormat } from '@ingestkit/imaging';
+import { SNIFF_BYTES, sniffImageFormat } from './sniff';
 
 /**
  * Passes bytes through unchanged, but fails the stream with `unsupported_media_type` as soon

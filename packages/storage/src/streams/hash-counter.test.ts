@@ -3,12 +3,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { HashCounter, type HashCounterOptions } from './hash-counter';
+import { createHashPool, HashCounter, type HashCounterOptions } from './hash-counter';
 
 const MiB = 1024 * 1024;
 
 /** Runs `chunks` through a HashCounter; returns what came out, the count and the digest. */
-async function hashChunks(chunks: Buffer[], options: HashCounterOptions = { offload: true }) {
+const pool = createHashPool();
+afterAll(() => pool.close());
+
+async function hashChunks(chunks: Buffer[], options: HashCounterOptions = { pool }) {
   const counter = new HashCounter(options);
   const out: Buffer[] = [];
   const sink = new Writable({
@@ -30,8 +33,8 @@ function split(data: Buffer, size: number): Buffer[] {
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 describe.each([
-  ['on a worker thread', { offload: true }],
-  ['inline', { offload: false }],
+  ['on a worker thread', { pool }],
+  ['inline', {}],
 ])('HashCounter %s', (_mode, options) => {
   const big = randomBytes(5 * MiB + 12_345);
 
@@ -81,7 +84,7 @@ describe('HashCounter on a worker thread', () => {
     });
     const before = process.memoryUsage().arrayBuffers;
     let peak = 0;
-    const counter = new HashCounter({ offload: true });
+    const counter = new HashCounter({ pool });
     const sink = new Writable({
       write(_chunk: Buffer, _encoding, done) {
         peak = Math.max(peak, process.memoryUsage().arrayBuffers - before);
@@ -94,7 +97,20 @@ describe('HashCounter on a worker thread', () => {
     expect(peak).toBeLessThan(32 * MiB); // 8 MiB in flight + a batch being filled, not 96 MiB
   });
 
-  it('neither keeps the process alive when idle nor lets it exit while a hash is owed', async () => {
+  it('is closed by its owner: a stream hashing then fails with internal_error, and the pool serves later streams', async () => {
+    const owned = createHashPool();
+    const counter = new HashCounter({ pool: owned });
+    counter.on('data', () => {});
+    counter.on('error', () => {}); // observed through digest()
+    counter.write(randomBytes(3 * MiB));
+    await owned.close();
+    await expect(counter.digest()).rejects.toMatchObject({ code: 'internal_error' });
+    const data = randomBytes(MiB);
+    expect((await hashChunks([data], { pool: owned })).digest).toBe(sha256(data));
+    await owned.close();
+  });
+
+  it('neither keeps the process alive when idle (even a pool nobody closed) nor lets it exit while a hash is owed', async () => {
     // A child with nothing but a HashCounter: it must print the right digest (the pool is
     // referenced while it owes a reply) and then exit by itself (the idle pool is not).
     const child = spawn(process.execPath, ['-e', CHILD_SCRIPT], {
@@ -137,7 +153,7 @@ const mod = new Module(file);
 mod.filename = file;
 mod.paths = Module._nodeModulePaths(require('node:path').dirname(file));
 mod._compile(code, file);
-const counter = new mod.exports.HashCounter({ offload: true });
+const counter = new mod.exports.HashCounter({ pool: mod.exports.createHashPool() });
 counter.resume();
 (async () => {
   for (let i = 0; i < 40; i++) if (!counter.write(Buffer.alloc(64 * 1024, i))) await new Promise((r) => counter.once('drain', r));

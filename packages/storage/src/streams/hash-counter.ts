@@ -83,6 +83,7 @@ class HashWorker {
   private readonly clients = new Map<number, HashClient>();
   private owed = 0;
   private gone = false;
+  private terminated: Promise<unknown> | undefined;
 
   constructor(private readonly onGone: (worker: HashWorker) => void) {
     this.worker = new Worker(WORKER_SOURCE, { eval: true, name: 'ingestkit-sha256' });
@@ -110,6 +111,12 @@ class HashWorker {
     this.send({ op: 'digest', id });
   }
 
+  /** Ends the thread (the pool's `close`); its streams fail. */
+  async terminate(): Promise<void> {
+    this.fail(new Error('the hash pool was closed'));
+    await this.terminated;
+  }
+
   /** Forgets a stream; replies still owed to it are dropped. */
   close(id: number): void {
     if (this.clients.delete(id) && !this.gone) this.worker.postMessage({ op: 'abort', id });
@@ -135,7 +142,7 @@ class HashWorker {
     if (this.gone) return;
     this.gone = true;
     this.onGone(this);
-    void this.worker.terminate();
+    this.terminated = this.worker.terminate().catch(() => undefined);
     const err = new IngestError('internal_error', 'the SHA-256 hashing thread failed', { cause });
     for (const client of this.clients.values()) client.onFailure(err);
     this.clients.clear();
@@ -144,19 +151,51 @@ class HashWorker {
 
 type Reply = { op: 'ack'; id: number; buffer: ArrayBuffer } | { op: 'digest'; id: number; hex: string };
 
-/** Started lazily: at most one per core but one (the event loop has that one), up to 4. */
-const pool: HashWorker[] = [];
-let nextStreamId = 1;
+/**
+ * The hashing threads of one service, owned by it: started lazily (at most one per core but
+ * one, since the event loop has that one, up to 4) and ended by `close` at shutdown. Threads
+ * are referenced only while they owe a reply, so a pool left open never keeps a process alive.
+ */
+export interface HashPool {
+  /** Ends every thread; streams still hashing fail with `internal_error`. Later streams start new threads. */
+  close(): Promise<void>;
+}
 
-function pickWorker(): HashWorker {
-  const idle = pool.find((worker) => worker.load === 0);
-  if (idle) return idle;
-  if (pool.length < Math.min(MAX_WORKERS, Math.max(1, availableParallelism() - 1))) {
-    const worker = new HashWorker((gone) => pool.splice(pool.indexOf(gone), 1));
-    pool.push(worker);
-    return worker;
-  }
-  return pool.reduce((least, worker) => (worker.load < least.load ? worker : least));
+/** The pool as the hashers see it. */
+interface ThreadPool extends HashPool {
+  pick(): HashWorker;
+  nextStreamId(): number;
+}
+
+export function createHashPool(): HashPool {
+  const workers: HashWorker[] = [];
+  let streams = 1;
+  const pool: ThreadPool = {
+    pick() {
+      const idle = workers.find((worker) => worker.load === 0);
+      if (idle) return idle;
+      if (workers.length < Math.min(MAX_WORKERS, Math.max(1, availableParallelism() - 1))) {
+        const worker = new HashWorker((gone) => {
+          const index = workers.indexOf(gone);
+          if (index >= 0) workers.splice(index, 1);
+        });
+        workers.push(worker);
+        return worker;
+      }
+      return workers.reduce((least, worker) => (worker.load < least.load ? worker : least));
+    },
+    nextStreamId: () => streams++,
+    close: async () => void (await Promise.all(workers.splice(0).map((worker) => worker.terminate()))),
+  };
+  return pool;
+}
+
+/**
+ * A pool when hashing on threads pays on this machine (3 cores or more, see above), else
+ * `undefined`: streams then hash inline.
+ */
+export function createHashPoolForThisMachine(): HashPool | undefined {
+  return availableParallelism() >= OFFLOAD_MIN_CORES ? createHashPool() : undefined;
 }
 
 /**
@@ -164,8 +203,8 @@ function pickWorker(): HashWorker {
  * transferred to the thread and back, then reused (a fresh 1 MiB buffer costs an mmap and 256
  * page faults); `ready` is held back while more than 8 MiB wait to be hashed.
  */
-function createThreadHasher(onFailure: (err: Error) => void): Hasher {
-  const id = nextStreamId++;
+function createThreadHasher(pool: ThreadPool, onFailure: (err: Error) => void): Hasher {
+  const id = pool.nextStreamId();
   const spare: ArrayBuffer[] = [];
   let worker: HashWorker | undefined;
   let batch: Buffer | undefined;
@@ -176,7 +215,7 @@ function createThreadHasher(onFailure: (err: Error) => void): Hasher {
 
   const connect = (): HashWorker => {
     if (worker === undefined) {
-      worker = pickWorker();
+      worker = pool.pick();
       worker.open(id, {
         onAck(buffer) {
           inFlight -= buffer.byteLength;
@@ -225,13 +264,13 @@ function createThreadHasher(onFailure: (err: Error) => void): Hasher {
 
 /** Options of {@link HashCounter}. */
 export interface HashCounterOptions {
-  /** Hash on a worker thread (default: when the machine has 3 cores or more). */
-  offload?: boolean;
+  /** Hash on a thread of this pool (the service's, see `createHashPool`); without one, inline. */
+  pool?: HashPool;
 }
 
 /**
  * Passes bytes through unchanged while counting them and computing their SHA-256, inline or on
- * a shared worker thread. Offloaded, at most 8 MiB (plus one chunk) per stream wait to be
+ * a thread of the service's pool. Offloaded, at most 8 MiB (plus one chunk) per stream wait to be
  * hashed; beyond that the stream applies backpressure, so memory stays flat when hashing is
  * slower than the network. The stream ends only once its digest is known; if the hashing
  * thread fails, the stream fails with `internal_error`.
@@ -244,8 +283,9 @@ export class HashCounter extends Transform {
 
   constructor(options: HashCounterOptions = {}) {
     super();
-    const offload = options.offload ?? availableParallelism() >= OFFLOAD_MIN_CORES;
-    this.hasher = offload ? createThreadHasher((err) => this.destroy(err)) : createInlineHasher();
+    this.hasher = options.pool
+      ? createThreadHasher(options.pool as ThreadPool, (err) => this.destroy(err))
+      : createInlineHasher();
     this.digested = new Promise<string>((resolve, reject) => (this.settle = { resolve, reject }));
     this.digested.catch(() => {}); // the stream reports its own error; digest() callers see it too
   }
