@@ -178,6 +178,26 @@ export const AssetVersion = z.object({
 });
 export type AssetVersion = z.infer<typeof AssetVersion>;
 
+/**
+ * The reprocess an asset is going through, or went through last (`POST /v1/assets/:id/reprocess`
+ * or a bulk run). Kept after it completes so a run can tell its own finished assets (`runId`,
+ * `completedAt`) from ones it never started.
+ */
+export const AssetReprocessing = z.object({
+  /**
+   * Outputs delivered before this reprocess: once the new output is `ready`, every key of theirs
+   * the new output does not reuse is removed from the destination, then this list is emptied.
+   * More than one when an earlier reprocess ended before its own removal did.
+   */
+  previousOutputs: z.array(AssetOutput),
+  /** The bulk run that asked for it (`rpr_…`); absent for a single reprocess. */
+  runId: z.string().optional(),
+  requestedAt: z.iso.datetime(),
+  /** Set when the new output is ready and the previous outputs are removed: the reprocess is over. */
+  completedAt: z.iso.datetime().optional(),
+});
+export type AssetReprocessing = z.infer<typeof AssetReprocessing>;
+
 export const Asset = z.object({
   id: AssetId,
   status: AssetStatus,
@@ -219,6 +239,8 @@ export const Asset = z.object({
   deletedAt: z.iso.datetime().optional(),
   /** Who deleted it (an API key); absent when ImageKit reported the file deleted (`file.deleted`). */
   deletedBy: PrincipalRef.optional(),
+  /** The asset's last reprocess (see `AssetReprocessing`); absent if it was never reprocessed. */
+  reprocessing: AssetReprocessing.optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   /**

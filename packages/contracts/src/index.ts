@@ -20,3 +20,4 @@ export * from './key-limits';
 export * from './imports';
 export * from './asset-patch';
 export * from './dedupe';
+export * from './reprocess';

@@ -8,8 +8,8 @@ describe('lifecycle', () => {
       expect([path[i - 1], isAllowedTransition(path[i - 1]!, path[i]!)]).toEqual([path[i - 1], true]);
   });
 
-  it('leaves ready or rejected only by a delete, and failed only by a retry, a revival or a delete', () => {
-    expect(allowedTransitions.ready).toEqual(['deleted']);
+  it('leaves ready only to be reprocessed (or to record the reprocess completed) or deleted, rejected only by a delete, and failed only by a retry, a revival, a reprocess or a delete', () => {
+    expect([...allowedTransitions.ready].sort()).toEqual(['deleted', 'queued', 'ready']);
     expect(allowedTransitions.rejected).toEqual(['deleted']);
     expect([...allowedTransitions.failed].sort()).toEqual(['deleted', 'optimizing', 'queued', 'validating']);
     expect(terminalStatuses).toEqual(expect.arrayContaining(['ready', 'rejected', 'failed', 'deleted']));
@@ -21,6 +21,7 @@ describe('lifecycle', () => {
     }
     expect(allowedTransitions.deleted).toEqual([]);
     for (const stage of pipelineStages) expect(lifecycle.enter(stage).from).not.toContain('deleted');
+    expect(lifecycle.reprocess.from).not.toContain('deleted');
   });
 
   it('lets every stage repeat its own status (BullMQ runs a job at least once)', () => {

@@ -24,6 +24,13 @@ export const lifecycle = {
   stranded: { from: ['queued'], to: 'failed' },
   /** A stranded asset's client retried (or the janitor failed it first): queue it again. */
   revived: { from: ['failed'], to: 'queued' },
+  /**
+   * `POST /v1/assets/:id/reprocess` (or a bulk run): a ready or failed asset whose original was
+   * kept is validated, optimized and delivered again from it.
+   */
+  reprocess: { from: ['ready', 'failed'], to: 'queued' },
+  /** A reprocess's previous outputs were removed once it was ready: it is recorded completed. */
+  reprocessed: { from: ['ready'], to: 'ready' },
   /** The last stage succeeded. */
   delivered: { from: ['delivering'], to: 'ready' },
   /**
@@ -69,6 +76,8 @@ function everyMove(): LifecycleMove[] {
     lifecycle.revived,
     lifecycle.delivered,
     lifecycle.deleted,
+    lifecycle.reprocess,
+    lifecycle.reprocessed,
     ...pipelineStages.map((stage) => lifecycle.enter(stage)),
     ...stages.flatMap((stage) => [lifecycle.finalFailure(stage, true), lifecycle.finalFailure(stage, false)]),
     ...stages.map((stage) => lifecycle.retry(stage)),

@@ -18,6 +18,7 @@ const jsonFields = [
   'deletedBy',
   'dedupe',
   'revision',
+  'reprocessing',
 ] as const;
 const stringFields = [
   'id',

@@ -27,11 +27,11 @@ import type { VersionInput, VersionMerge } from './versions';
 
 /**
  * Fields of an asset that can change after creation; `null` removes an optional field. Listing
- * follows every change of an indexed field (`tags` here, `status` by `transition`).
+ * follows every change of an indexed field (`tags` and `policy` here, `status` by `transition`).
  */
 export type AssetPatch = {
-  [K in 'original' | 'output' | 'error']?: Asset[K] | null;
-} & { tags?: Asset['tags'] } & Partial<Pick<Asset, 'deletedAt' | 'deletedBy'>>;
+  [K in 'original' | 'output' | 'error' | 'overrides' | 'reprocessing']?: Asset[K] | null;
+} & { tags?: Asset['tags']; policy?: Asset['policy'] } & Partial<Pick<Asset, 'deletedAt' | 'deletedBy'>>;
 
 export interface TransitionInput {
   /** The statuses the asset may be in for the transition to happen. */

@@ -208,6 +208,24 @@ export function describeFindConformance(registryOf: () => AssetRegistry): void {
       expect(await find({ status: 'failed', policy: `p${t}` })).toEqual([asset.id]);
     });
 
+    it('moves a reprocessed asset to its new policy index with its reprocess record, in the same transition', async () => {
+      const t = token();
+      const asset = newAsset({ folder: t, policy: `old${t}`, status: 'ready', overrides: { quality: 40 } });
+      await registry.create(asset);
+      const reprocessing = { previousOutputs: [], runId: 'rpr_x', requestedAt: asset.createdAt };
+      const moved = await registry.transition(asset.id, {
+        from: ['ready', 'failed'],
+        to: 'queued',
+        patch: { policy: `new${t}`, overrides: null, reprocessing },
+      });
+      expect(moved).toMatchObject({ status: 'queued', policy: `new${t}`, reprocessing });
+      expect(moved?.overrides).toBeUndefined();
+      expect(ids(await listAll({ folder: t, policy: `old${t}` }))).toEqual([]);
+      expect(ids(await listAll({ folder: t, policy: `new${t}`, status: 'queued' }))).toEqual([asset.id]);
+      await registry.update(asset.id, { reprocessing: { ...reprocessing, completedAt: asset.createdAt } });
+      expect((await registry.get(asset.id))?.reprocessing?.completedAt).toBe(asset.createdAt);
+    });
+
     it('keeps every filter consistent with the records under many concurrent creates, transitions and updates', async () => {
       const t = token();
       const folders = [`${t}/a`, `${t}/a/b`, `${t}/c`, undefined];

@@ -57,7 +57,12 @@ export function createQueue<Q extends QueueName>(name: Q, deps: QueueDeps): Queu
  * one (new attempts, no stalls counted). Running a stage again is safe: each stage starts by
  * moving the asset from the status before it, and does nothing when the asset is elsewhere.
  */
-export async function enqueueStage<T extends JobPayload<QueueName>>(queue: Queue<T>, payload: T): Promise<void> {
+export async function enqueueStage<T extends JobPayload<QueueName>>(
+  queue: Queue<T>,
+  payload: T,
+  /** `priority`: BullMQ's (larger runs later; jobs without one run before every prioritized job). */
+  options: { priority?: number } = {},
+): Promise<void> {
   const name = queue.name as QueueName;
   const parsed: JobPayload<QueueName> = jobCatalog[name].schema.parse(payload);
   const jobId = jobIdFor(name, parsed);
@@ -68,7 +73,7 @@ export async function enqueueStage<T extends JobPayload<QueueName>>(queue: Queue
     if (state === 'completed' || state === 'failed') await queue.remove(jobId).catch(() => undefined);
   }
   // BullMQ's typings narrow job names to string literals of the data type; ours is the queue name.
-  await (queue as unknown as Queue).add(name, parsed, { jobId });
+  await (queue as unknown as Queue).add(name, parsed, { jobId, ...options });
 }
 
 /** The three ingest queues, for producers that may enqueue any stage (intake, retries). */

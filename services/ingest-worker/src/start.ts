@@ -1,4 +1,4 @@
-import { queueNames } from '@ingestkit/contracts';
+import { IngestError, queueNames } from '@ingestkit/contracts';
 import { createImageKitClient } from '@ingestkit/imagekit';
 import { configureSharp, createImagePool, createPolicyRegistry, inProcessRunner } from '@ingestkit/imaging';
 import { createRedisPurgeStore, requestSupersededPurge } from '@ingestkit/purge';
@@ -85,6 +85,10 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
     index: createRetentionIndex({ redis, prefix }),
   };
   const destinationMetrics = createDestinationMetrics(metrics);
+  const destinationStores = {
+    local: createObjectStore(config.stores.localAssets),
+    s3: createObjectStore(config.stores.s3Assets),
+  };
   // One child process per concurrent image: a hostile file can only take down its own child.
   const images =
     config.isolation.mode === 'process'
@@ -105,6 +109,18 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
       policies: createPolicyRegistry(config.policies),
       images,
       queues,
+      retirement: {
+        stores: destinationStores,
+        // A file already gone (a repeated retirement) is what deleting it wanted.
+        ...(imagekitClient
+          ? {
+              deleteImageKitFile: (fileId: string) =>
+                imagekitClient.deleteFile(fileId).catch((err: unknown) => {
+                  if (!(err instanceof IngestError && err.code === 'not_found')) throw err;
+                }),
+            }
+          : {}),
+      },
       sources: createSourceFetcher({
         limits: config.sources.limits,
         allowHosts: config.sources.allowHosts,
@@ -115,7 +131,7 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
         local: instrumentDestination(
           createStoreDestination({
             kind: 'local',
-            store: createObjectStore(config.stores.localAssets),
+            store: destinationStores.local,
             publicUrl: config.stores.publicUrls.local,
           }),
           destinationMetrics,
@@ -123,7 +139,7 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
         s3: instrumentDestination(
           createStoreDestination({
             kind: 's3',
-            store: createObjectStore(config.stores.s3Assets),
+            store: destinationStores.s3,
             publicUrl: config.stores.publicUrls.s3,
           }),
           destinationMetrics,

@@ -61,6 +61,8 @@ import { createUppyUploads, tokenFromPath } from './uppy/uppy-uploads';
 import type { TusDataStore } from './tus/tus-library';
 import type { TusMetrics } from './tus/tus-metrics';
 import { tusRoutes } from './tus/tus.routes';
+import { reprocessRoutes } from './reprocess/reprocess.routes';
+import { createRunStore } from './reprocess/run-store';
 import { createTusUploads } from './tus/tus-uploads';
 
 export interface GatewayDeps {
@@ -282,6 +284,18 @@ export function createGateway(deps: GatewayDeps): Express {
     );
   }
   app.use(mount(assetRoutes({ registry: deps.registry, queues: deps.queues })));
+  app.use(
+    mount(
+      reprocessRoutes({
+        registry: deps.registry,
+        originals: deps.originals?.store,
+        staging: deps.staging,
+        validateQueue: deps.queues.validate,
+        store: createRunStore({ redis, prefix }),
+        assertQueueAvailable,
+      }),
+    ),
+  );
   app.use(mount(originalRoutes({ registry: deps.registry, originals: deps.originals })));
   app.use(mount(deleteRoutes({ registry: deps.registry, eraseQueue: deps.eraseQueue })));
   app.use(mount(editRoutes({ registry: deps.registry })));

@@ -30,6 +30,8 @@ import { startMultipartSweeper } from './multipart/multipart-sweeper';
 import { localUploadSecret } from './http/signing-keys';
 import { startStagingJanitor } from './intake/staging-janitor';
 import { startImportLister } from './imports/start-import-lister';
+import { createRunStore } from './reprocess/run-store';
+import { startRunDriver } from './reprocess/start-run-driver';
 import { createTusDatastore } from './tus/tus-store';
 import { createTusLedger } from './tus/tus-ledger';
 import { createTusMetrics } from './tus/tus-metrics';
@@ -68,6 +70,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     (err: unknown) => logger.warn({ err }, 'asset index backfill failed; it runs again at the next start'),
   );
   const staging = createObjectStore(config.stores.staging);
+  // ORIGINALS_STORE: served by GET …/original and read by reprocessing; undefined when off.
+  const originals = config.originals ? createOriginals(config.originals) : undefined;
   const local = { baseUrl: config.publicUrl, secret: localUploadSecret(config.signing.secret) };
   const multipart = createMultipartUploads(config.stores.staging, { ...local, store: staging });
   const metrics = createMetricsRegistry({ service: 'upload-gateway' });
@@ -96,7 +100,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     uploadSigner: createDirectUploadSigner(config.stores.staging, local),
     multipart,
     localAssets: createObjectStore(config.stores.localAssets),
-    ...(config.originals ? { originals: createOriginals(config.originals) } : {}),
+    ...(originals ? { originals } : {}),
     tus,
     hashPool,
   });
@@ -145,6 +149,20 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       maxBacklog: config.limits.maxBacklog,
     }),
   });
+  const reprocessDriver = startRunDriver({
+    store: createRunStore({ redis, prefix: config.redis.prefix }),
+    registry,
+    originals: originals?.store,
+    staging,
+    validateQueue: queues.validate,
+    logger,
+    ...config.reprocess,
+    // BullMQ's wait list holds the jobs without a priority: new uploads (reprocess jobs are prioritized).
+    uploadsWaiting: async () =>
+      (await Promise.all([queues.validate, queues.optimize, queues.deliver].map((queue) => queue.getWaitingCount()))).some(
+        (count) => count > 0,
+      ),
+  });
   const server = await listen(app, { ...config.http, timeouts: config.edge.server });
   logger.info({ url: server.url }, 'upload-gateway listening');
   return {
@@ -157,6 +175,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       { name: 'multipart-sweeper', close: () => sweeper.stop() },
       { name: 'staging-janitor', close: () => janitor.stop() },
       { name: 'import-lister', close: () => importLister.stop() },
+      { name: 'reprocess-driver', close: () => reprocessDriver.stop() },
       { name: 'tus-sweeper', close: () => tusSweeper.stop() },
       {
         name: 'queues',

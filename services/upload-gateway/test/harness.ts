@@ -25,6 +25,7 @@ import {
   type DirectUploadSigner,
   type MultipartUploads,
   type ObjectStore,
+  type Originals,
 } from '@ingestkit/storage';
 import { deletePrefix, uniquePrefix } from '@ingestkit/testkit';
 import { createGateway, type GatewayDeps } from '../src/gateway';
@@ -62,6 +63,8 @@ export async function startTestGateway(options: {
   settings?: Partial<Pick<GatewayDeps['config'], 'cors' | 's3Events' | 'rateLimit' | 'sources' | 'directUploads' | 'policies'>>;
   /** Use this queue prefix (to share it with a test pipeline). */
   prefix?: string;
+  /** The originals store (kept originals, read by reprocessing). */
+  originals?: Originals;
 }): Promise<TestGateway> {
   const prefix = options.prefix ?? uniquePrefix('gw');
   const dataDir = await mkdtemp(join(tmpdir(), 'ingestkit-gw-'));
@@ -115,6 +118,7 @@ export async function startTestGateway(options: {
     multipart,
     localAssets: localStore,
     hashPool,
+    ...(options.originals ? { originals: options.originals } : {}),
     ...(options.staging
       ? {}
       : {

@@ -6,4 +6,5 @@ export * from './tus-env';
 export * from './policies-env';
 export * from './http-edge-env';
 export * from './purge-allowance-env';
+export * from './reprocess-env';
 export * from './originals-env';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { Asset } from '@ingestkit/contracts';
+import { isReprocessing, type Asset } from '@ingestkit/contracts';
 import { CONTENT_HASH_FIELD, type ImageKitAdapter, type ImageKitFile } from '@ingestkit/imagekit';
 import { imagekitPath } from './delivery-keys';
 import type { Destination } from './destination';
@@ -39,8 +39,10 @@ export function createImageKitDestination(options: ImageKitDestinationOptions): 
       // the file there is this output only if it carries these bytes' hash (equal size and
       // dimensions say nothing about the pixels). The hash is kept on the output at optimize, so
       // a replay after staging was cleaned still has it; older outputs are hashed from staging.
-      const bytes = asset.overwrite && !output.sha256 ? await buffered(await open()) : undefined;
-      const sha256 = asset.overwrite ? (output.sha256 ?? createHash('sha256').update(bytes!).digest('hex')) : undefined;
+      // A reprocess finds its own earlier output at its path: it too is told apart by content.
+      const byContent = asset.overwrite === true || isReprocessing(asset);
+      const bytes = byContent && !output.sha256 ? await buffered(await open()) : undefined;
+      const sha256 = byContent ? (output.sha256 ?? createHash('sha256').update(bytes!).digest('hex')) : undefined;
       const existing = atPath && (sha256 === undefined || holdsBytes(atPath, sha256)) ? atPath : undefined;
       const customMetadata = { ...asset.metadata, ...(sha256 ? { [CONTENT_HASH_FIELD]: sha256 } : {}) };
       const file =

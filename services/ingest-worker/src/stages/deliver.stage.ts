@@ -2,6 +2,7 @@ import { IngestError, lifecycle, queueNames, stagingKeys, type AssetOutput } fro
 import type { StageProcessor } from '@ingestkit/runtime';
 import { removeDeliveredIfDeleted, removeIfDeletedMeanwhile } from './deleted-meanwhile';
 import { enterStage } from './enter-stage';
+import { retirePreviousOutput } from './retire-previous-output';
 import { keepOriginal } from './keep-original';
 import type { StageDeps } from './stage-deps';
 import { recordFinalFailure, timed } from './stage-outcome';
@@ -26,6 +27,7 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
         // A crash between `ready` and the cleanup below leaves staging behind: finish it now.
         if ((await deps.registry.get(assetId))?.status === 'ready') await deps.staging.deletePrefix(stagingKeys.prefix(assetId));
         else await removeDeliveredIfDeleted(deps, assetId);
+        await retirePreviousOutput(deps, { assetId, logger });
         return;
       }
       const output = asset.output;
@@ -62,6 +64,7 @@ export function deliverStage(deps: StageDeps): StageProcessor<typeof queueNames.
       });
       if (ready) deps.metrics?.assetReady(ready);
       else if (await removeIfDeletedMeanwhile(deps, { asset, destination, placed, logger })) return;
+      await retirePreviousOutput(deps, { assetId, logger });
       await deps.staging.deletePrefix(stagingKeys.prefix(assetId));
     },
     onFinalFailure: async ({ assetId }, error) => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { IngestError, queueNames, stagingKeys, type AssetOutput, type AssetVariant } from '@ingestkit/contracts';
+import { IngestError, queueNames, stageJobOptions, stagingKeys, type AssetOutput, type AssetVariant } from '@ingestkit/contracts';
 import { inProcessRunner, type EncodedImage } from '@ingestkit/imaging';
 import { enqueueStage, type StageProcessor } from '@ingestkit/runtime';
 import type { ObjectStore } from '@ingestkit/storage';
@@ -54,7 +54,7 @@ export function optimizeStage(deps: StageDeps): StageProcessor<typeof queueNames
           'optimized',
         );
       });
-      await enqueueStage(deps.queues.deliver, { version: 1, assetId });
+      await enqueueStage(deps.queues.deliver, { version: 1, assetId }, stageJobOptions(asset));
     },
     onFinalFailure: ({ assetId }, error) => recordFinalFailure(deps, { assetId, stage: 'optimize', error }),
   };

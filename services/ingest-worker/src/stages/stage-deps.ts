@@ -6,6 +6,7 @@ import type { ObjectStore } from '@ingestkit/storage';
 import type { Destination } from '../destinations/destination';
 import type { KeptOriginals } from '../originals/kept-originals';
 import type { PipelineMetrics } from '../pipeline-metrics';
+import type { OutputRetirement } from './retire-previous-output';
 import type { SourceFetcher } from '../sources/source-fetcher';
 
 /** What the stage processors need; `register.ts` builds it from config. */
@@ -23,6 +24,8 @@ export interface StageDeps {
   metrics?: PipelineMetrics;
   /** Fetches server-side jobs' sources (URL, S3 object) into staging; without it they cannot be validated. */
   sources?: SourceFetcher;
+  /** Removes a reprocess's previous outputs once it is ready; without it they are left (and logged). */
+  retirement?: OutputRetirement;
   /** Where delivered assets' originals are kept (`ORIGINALS_STORE`); absent when `off`: none is kept. */
   originals?: KeptOriginals;
 }

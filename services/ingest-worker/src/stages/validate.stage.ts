@@ -1,4 +1,4 @@
-import { IngestError, queueNames } from '@ingestkit/contracts';
+import { IngestError, queueNames, stageJobOptions } from '@ingestkit/contracts';
 import { inProcessRunner } from '@ingestkit/imaging';
 import { enqueueStage, type StageProcessor } from '@ingestkit/runtime';
 import { claimOriginalOrRefuse } from './dedupe-claim';
@@ -44,7 +44,7 @@ export function validateStage(deps: StageDeps): StageProcessor<typeof queueNames
         await deps.registry.update(assetId, { original: needsClaim ? probed : { ...probed, sha256 } });
         if (needsClaim) await claimOriginalOrRefuse(deps.registry, asset, sha256);
       });
-      await enqueueStage(deps.queues.optimize, { version: 1, assetId });
+      await enqueueStage(deps.queues.optimize, { version: 1, assetId }, stageJobOptions(asset));
     },
     onFinalFailure: ({ assetId }, error) => recordFinalFailure(deps, { assetId, stage: 'validate', error }),
   };
