@@ -3,21 +3,24 @@ import {
   AssetPage,
   terminalStatuses,
   type Asset,
+  type AssetListQuery,
   type AssetMergePatch,
-  type AssetStatus,
+  type ReprocessRequest,
 } from '@ingestkit/contracts';
 import { IngestkitError } from './errors';
 import { sleep } from './retry';
 import type { Transport } from './transport';
 
-/** Filters of `assets.list()`. `folder` is applied by the client (the API filters by status only). */
-export interface ListAssetsOptions {
-  status?: AssetStatus;
-  folder?: string;
+/**
+ * Filters of `assets.list()`, applied by the API (`GET /v1/assets`; every filter must hold):
+ * status (deleted assets only with `status: 'deleted'`), folder exactly or `folderPrefix` and
+ * below, tag, policy, destination, creation time.
+ */
+export type ListAssetsOptions = Partial<Omit<AssetListQuery, 'limit' | 'cursor'>> & {
   /** Page size (1–200, default 100). */
   pageSize?: number;
   signal?: AbortSignal;
-}
+};
 
 /** How `waitForAsset` polls. */
 export interface WaitOptions {
@@ -38,16 +41,17 @@ export function createAssetsApi(transport: Transport) {
   }
   return {
     get,
-    /** Every asset, newest first, fetching the next page as the loop reaches it. */
+    /**
+     * Every matching asset, newest first, fetching the next page as the loop reaches it (a
+     * filtered page may be short, or empty while more follow: the loop pages until the end).
+     */
     async *list(options: ListAssetsOptions = {}): AsyncGenerator<Asset> {
-      const folder = options.folder?.replace(/^\/+|\/+$/g, '');
+      const { pageSize, signal, ...filters } = options;
       let cursor: string | undefined;
       do {
-        const query = { status: options.status, limit: options.pageSize ?? 100, cursor };
-        const page = await transport.json({ method: 'GET', path: '/v1/assets', query, ...withSignal(options.signal) }, AssetPage);
-        for (const asset of page.assets) {
-          if (folder === undefined || asset.folder === folder || asset.folder?.startsWith(`${folder}/`)) yield asset;
-        }
+        const query = { ...filters, limit: pageSize ?? 100, cursor };
+        const page = await transport.json({ method: 'GET', path: '/v1/assets', query, ...withSignal(signal) }, AssetPage);
+        yield* page.assets;
         cursor = page.nextCursor;
       } while (cursor);
     },
@@ -84,6 +88,30 @@ export function createAssetsApi(transport: Transport) {
     async delete(id: string, options: { signal?: AbortSignal } = {}): Promise<Asset> {
       const path = `/v1/assets/${encodeURIComponent(id)}`;
       return (await transport.json({ method: 'DELETE', path, ...withSignal(options.signal) }, AssetAccepted)).asset;
+    },
+    /**
+     * `POST /v1/assets/:id/reprocess` (API keys only): runs the pipeline again from the kept
+     * original, under `request.policy`/`overrides` if given (else the asset's own). The old
+     * outputs keep serving until the new ones are `ready`. `original_unavailable` (409) when no
+     * original is kept.
+     */
+    async reprocess(
+      id: string,
+      request: ReprocessRequest = {},
+      options: { idempotencyKey?: string; signal?: AbortSignal } = {},
+    ): Promise<Asset> {
+      const path = `/v1/assets/${encodeURIComponent(id)}/reprocess`;
+      return (await transport.json({ method: 'POST', path, json: request, ...options }, AssetAccepted)).asset;
+    },
+    /**
+     * `GET /v1/assets/:id/original` (API keys only): the exact bytes that were uploaded, as a
+     * fetch `Response` to stream or read (`.arrayBuffer()`, `.body`); on S3 the gateway's
+     * redirect to a short-lived URL is followed (without the API key). Compare its SHA-256 with
+     * `asset.original.sha256`.
+     */
+    async original(id: string, options: { signal?: AbortSignal } = {}): Promise<Response> {
+      const path = `/v1/assets/${encodeURIComponent(id)}/original`;
+      return transport.raw({ method: 'GET', path, ...withSignal(options.signal) });
     },
     /** Polls the asset until it is `ready`, `rejected`, `failed` or `deleted`, and returns it then. */
     async waitFor(id: string, options: WaitOptions = {}): Promise<Asset> {

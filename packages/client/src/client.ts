@@ -3,11 +3,14 @@ import {
   JobBatchResponse,
   AssetAccepted,
   PurgeAccepted,
+  ReprocessRunAccepted,
   UploadTokenResponse,
   type Asset,
   type ImportRequest,
   type JobRequest,
   type Purge,
+  type ReprocessRun,
+  type ReprocessRunRequest,
   type UploadTokenRequest,
 } from '@ingestkit/contracts';
 import type { z } from 'zod';
@@ -55,6 +58,21 @@ export function createClientWith(options: ClientOptions, open?: FileOpener) {
     purges: {
       get: async (id: string, call: CallOptions = {}): Promise<Purge> =>
         (await transport.json({ method: 'GET', path: `/v1/purge/${encodeURIComponent(id)}`, ...call }, PurgeAccepted)).purge,
+    },
+    reprocess: {
+      /**
+       * `POST /v1/reprocess`: reprocesses every asset matching `filter` under `policy` (and
+       * `overrides`), at lower priority than new uploads; follow it with `get`.
+       */
+      create: async (request: z.input<typeof ReprocessRunRequest>, call: CallOptions = {}): Promise<ReprocessRun> =>
+        (await post('/v1/reprocess', request, call, ReprocessRunAccepted)).run,
+      /** A run's status and counts (total, done, failed, remaining). */
+      get: async (id: string, call: CallOptions = {}): Promise<ReprocessRun> =>
+        (await transport.json({ method: 'GET', path: `/v1/reprocess/${encodeURIComponent(id)}`, ...call }, ReprocessRunAccepted))
+          .run,
+      /** Starts nothing more; assets already in flight finish and are counted. */
+      cancel: async (id: string, call: CallOptions = {}): Promise<ReprocessRun> =>
+        (await post(`/v1/reprocess/${encodeURIComponent(id)}/cancel`, undefined, call, ReprocessRunAccepted)).run,
     },
     imports: {
       /** `POST /v1/imports`: ingest every object under a bucket prefix. */

@@ -53,7 +53,8 @@ export async function runAssetsList(
   let count = 0;
   for await (const asset of client.assets.list({
     ...(options.status ? { status: options.status } : {}),
-    ...(options.folder ? { folder: options.folder } : {}),
+    // --folder lists the folder and every folder below it.
+    ...(options.folder ? { folderPrefix: options.folder.replace(/^\/+|\/+$/g, '') } : {}),
   })) {
     if (options.limit !== undefined && count >= options.limit) break;
     count += 1;
