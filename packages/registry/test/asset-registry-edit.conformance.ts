@@ -1,4 +1,4 @@
-import type { Notification } from '@ingestkit/contracts';
+import { lifecycle, type Notification } from '@ingestkit/contracts';
 import type { AssetRegistry } from '../src/asset-registry';
 import { markDeleted, newAsset } from './conformance-fixtures';
 
@@ -33,8 +33,8 @@ export function describeEditConformance(
         createdAt: asset.createdAt,
       });
       expect(await revisionOf()).toBe(4);
-      // A refused transition writes nothing.
-      await registry.transition(asset.id, { from: ['ready'], to: 'failed' });
+      // A transition refused (the asset is validating, not awaiting its upload) writes nothing.
+      expect(await registry.transition(asset.id, lifecycle.uploadArrived)).toBeNull();
       expect(await revisionOf()).toBe(4);
     });
 
