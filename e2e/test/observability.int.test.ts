@@ -274,6 +274,10 @@ it('answers every dashboard query after traffic that touches every panel, and se
   });
   expect(edit.status).toBe(200);
   expect(await settled(await upload(hero, await jpeg(640)))).toBe('ready');
+  // A deleted local asset: ingest.erase removes its files (a local delete queues no purge).
+  const doomed = await settledAsset(await upload({ destination: 'local' }, await jpeg(440)));
+  const deleted = await fetch(`${app.gatewayUrl}/v1/assets/${doomed.id}`, { method: 'DELETE', headers: auth });
+  expect(deleted.status).toBe(202);
   const superseded = heroFirst.output!.imagekit!;
   await purgeCompleted(`/v1/purge/${purgeIdFrom(`${superseded.fileId} ${superseded.versionId}`)}`);
   await purgeCompleted(purgeOne.headers.get('location')!);
