@@ -4,7 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Worker } from 'bullmq';
+import type { Queue, Worker } from 'bullmq';
 import { newAssetId, queueNames, stageJobId, stagingKeys, type Asset } from '@ingestkit/contracts';
 import { createSourceFetcher, createStoreDestination, registerStageWorkers } from '@ingestkit/ingest-worker';
 import { createRedisAssetRegistry, type AssetRegistry } from '@ingestkit/registry';
@@ -126,6 +126,15 @@ async function settled(id: string): Promise<Asset> {
   }
 }
 
+/** A stage job once BullMQ has moved it to failed. */
+async function failedJob(jobId: string, queue: Queue = queues.optimize) {
+  const deadline = Date.now() + 10_000;
+  while ((await queue.getJobState(jobId)) !== 'failed' && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return queue.getJob(jobId);
+}
+
 const tmpEntries = async () => (existsSync(path.join(disk.dir, '.tmp')) ? readdir(path.join(disk.dir, '.tmp')) : []);
 
 it.each([
@@ -142,7 +151,8 @@ it.each([
     const failed = await settled(id);
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatchObject({ code, stage: 'optimize' });
-    const job = await queues.optimize.getJob(stageJobId(id, queueNames.optimize));
+    // The asset is marked failed during the last attempt, just before BullMQ records that attempt.
+    const job = await failedJob(stageJobId(id, queueNames.optimize));
     expect(job?.attemptsMade).toBe(ATTEMPTS);
     expect(job?.failedReason).toContain(code === 'storage_full' ? 'no space left' : 'refuses writes');
     // Nothing half-written: the original is kept for the retry, no optimized output, no temp file.
@@ -171,7 +181,7 @@ it('fails a URL job whose source cannot be staged on a full disk with storage_fu
   const failed = await settled(id);
   expect(failed.status).toBe('failed');
   expect(failed.error).toMatchObject({ code: 'storage_full', stage: 'validate' });
-  expect((await queues.validate.getJob(stageJobId(id, queueNames.validate)))?.attemptsMade).toBe(ATTEMPTS);
+  expect((await failedJob(stageJobId(id, queueNames.validate), queues.validate))?.attemptsMade).toBe(ATTEMPTS);
   expect(await staging.list(stagingKeys.prefix(id))).toEqual([]);
   expect(await tmpEntries()).toEqual([]);
 
