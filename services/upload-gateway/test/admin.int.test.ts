@@ -2,20 +2,10 @@
 import { Queue } from 'bullmq';
 import { queueNames, stageJobId } from '@ingestkit/contracts';
 import { createRedisAssetRegistry } from '@ingestkit/registry';
-import { makeAsset, startRedis, type TestRedis } from '@ingestkit/testkit';
-import { ADMIN_KEY, API_KEY, startTestGateway, type TestGateway } from './harness';
+import { makeAsset } from '@ingestkit/testkit';
+import { ADMIN_KEY, API_KEY, useTestGateway } from './harness';
 
-let redis: TestRedis;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  gateway = await startTestGateway({ redisUrl: redis.url });
-});
-afterAll(async () => {
-  await gateway.close();
-  await redis.stop();
-});
+const gateway = useTestGateway();
 
 const basic = (password: string) => `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
 

@@ -2,19 +2,10 @@
 import { AssetStatus, newAssetId, queueNames, stageJobId, type Asset } from '@ingestkit/contracts';
 import { createRedisAssetRegistry, notificationFromOutbox, outboxKeys } from '@ingestkit/registry';
 import { createQueue } from '@ingestkit/runtime';
-import { makeAsset, makeJpeg, startRedis, type TestRedis } from '@ingestkit/testkit';
-import { callJson, mintUploadToken, startTestGateway, type TestGateway } from './harness';
+import { makeAsset, makeJpeg } from '@ingestkit/testkit';
+import { callJson, mintUploadToken, useTestGateway } from './harness';
 
-let redis: TestRedis;
-let gateway: TestGateway;
-beforeAll(async () => {
-  redis = await startRedis();
-  gateway = await startTestGateway({ redisUrl: redis.url });
-});
-afterAll(async () => {
-  await gateway.close();
-  await redis.stop();
-});
+const gateway = useTestGateway();
 
 const registry = () => createRedisAssetRegistry({ redis: gateway.redis, prefix: gateway.prefix });
 const remove = (id: string, auth?: string) => callJson(gateway, 'DELETE', `/v1/assets/${id}`, auth ? { auth } : {});

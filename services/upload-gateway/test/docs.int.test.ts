@@ -4,20 +4,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startRedis, type TestRedis } from '@ingestkit/testkit';
-import { startTestGateway, type TestGateway } from './harness';
+import { useTestGateway } from './harness';
 import { mountedRoutes } from './mounted-routes';
 
-let redis: TestRedis;
-let gateway: TestGateway;
-beforeAll(async () => {
-  redis = await startRedis();
-  gateway = await startTestGateway({ redisUrl: redis.url });
-});
-afterAll(async () => {
-  await gateway.close();
-  await redis.stop();
-});
+const gateway = useTestGateway();
 
 it('serves an OpenAPI 3.1 document whose schemas come from the zod contracts', async () => {
   const res = await fetch(`${gateway.url}/openapi.json`);

@@ -1,19 +1,10 @@
 // Proves PATCH /v1/assets/:id: a JSON merge patch of tags and metadata, ETags from the registry's revision, If-Match guarded (412), asset.updated recorded with the edit, and every refusal with its code.
 import { lifecycle, type Asset } from '@ingestkit/contracts';
 import { createRedisAssetRegistry, notificationFromOutbox, outboxKeys } from '@ingestkit/registry';
-import { makeAsset, startRedis, type TestRedis } from '@ingestkit/testkit';
-import { API_KEY, callJson, mintUploadToken, startTestGateway, type TestGateway } from './harness';
+import { makeAsset } from '@ingestkit/testkit';
+import { API_KEY, callJson, mintUploadToken, useTestGateway } from './harness';
 
-let redis: TestRedis;
-let gateway: TestGateway;
-beforeAll(async () => {
-  redis = await startRedis();
-  gateway = await startTestGateway({ redisUrl: redis.url });
-});
-afterAll(async () => {
-  await gateway.close();
-  await redis.stop();
-});
+const gateway = useTestGateway();
 
 const registry = () => createRedisAssetRegistry({ redis: gateway.redis, prefix: gateway.prefix });
 

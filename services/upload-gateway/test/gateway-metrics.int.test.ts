@@ -1,18 +1,8 @@
 // Proves the gateway's upload metrics: accepted multipart bytes are counted, and each refused upload is counted by its error code (bounded labels, no ids).
-import { makePng, makeText, startRedis, type TestRedis } from '@ingestkit/testkit';
-import { postUpload, startTestGateway, type TestGateway } from './harness';
+import { makePng, makeText } from '@ingestkit/testkit';
+import { postUpload, useTestGateway } from './harness';
 
-let redis: TestRedis;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  gateway = await startTestGateway({ redisUrl: redis.url });
-});
-afterAll(async () => {
-  await gateway.close();
-  await redis.stop();
-});
+const gateway = useTestGateway();
 
 const scrape = async () => (await fetch(`${gateway.url}/metrics`)).text();
 

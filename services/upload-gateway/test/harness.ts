@@ -27,7 +27,7 @@ import {
   type ObjectStore,
   type Originals,
 } from '@ingestkit/storage';
-import { deletePrefix, uniquePrefix } from '@ingestkit/testkit';
+import { deletePrefix, startRedis, uniquePrefix, type TestRedis } from '@ingestkit/testkit';
 import { createGateway, type GatewayDeps } from '../src/gateway';
 import { createTusMetrics } from '../src/tus/tus-metrics';
 import { createTusDatastore } from '../src/tus/tus-store';
@@ -47,6 +47,32 @@ export interface TestGateway {
   multipart: MultipartUploads;
   redis: Redis;
   close(): Promise<void>;
+}
+
+/**
+ * The gateway of a test file: its own Redis and a gateway started before the file's tests and
+ * stopped after them. Returns a stand-in that reads through to the started gateway, so it can
+ * be used in tests and the helpers they call (not at module load, before `beforeAll` ran).
+ */
+export function useTestGateway(
+  options: Omit<Parameters<typeof startTestGateway>[0], 'redisUrl'> = {},
+): TestGateway & { redisUrl: string } {
+  let redis: TestRedis | undefined;
+  let started: TestGateway | undefined;
+  beforeAll(async () => {
+    redis = await startRedis();
+    started = await startTestGateway({ ...options, redisUrl: redis.url });
+  });
+  afterAll(async () => {
+    await started?.close();
+    await redis?.stop();
+  });
+  return new Proxy({} as TestGateway & { redisUrl: string }, {
+    get(_target, key) {
+      if (!started || !redis) throw new Error('the test gateway starts in beforeAll: use it inside tests');
+      return key === 'redisUrl' ? redis.url : Reflect.get(started, key);
+    },
+  });
 }
 
 /** A gateway on a free port with real Redis (its own prefix) and a local store in a temp dir. */

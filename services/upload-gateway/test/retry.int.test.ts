@@ -3,19 +3,10 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import { newAssetId, queueNames, stageJobId, type Asset, type Stage } from '@ingestkit/contracts';
 import { createRedisAssetRegistry } from '@ingestkit/registry';
 import { createIngestQueues, closeQueues, enqueueStage } from '@ingestkit/runtime';
-import { makeAsset, startRedis, type TestRedis } from '@ingestkit/testkit';
-import { API_KEY, startTestGateway, type TestGateway } from './harness';
+import { makeAsset } from '@ingestkit/testkit';
+import { API_KEY, useTestGateway } from './harness';
 
-let redis: TestRedis;
-let gateway: TestGateway;
-beforeAll(async () => {
-  redis = await startRedis();
-  gateway = await startTestGateway({ redisUrl: redis.url });
-});
-afterAll(async () => {
-  await gateway.close();
-  await redis.stop();
-});
+const gateway = useTestGateway();
 
 const registry = () => createRedisAssetRegistry({ redis: gateway.redis, prefix: gateway.prefix });
 const retry = (id: string) =>
@@ -36,7 +27,7 @@ it('retries the failed job of the failed stage in place, after putting the asset
     async () => {
       throw new UnrecoverableError('down');
     },
-    { connection: { url: redis.url }, prefix: gateway.prefix },
+    { connection: { url: gateway.redisUrl }, prefix: gateway.prefix },
   );
   const jobId = stageJobId(id, queueNames.deliver);
   while ((await queues.deliver.getJobState(jobId)) !== 'failed') await new Promise((resolve) => setTimeout(resolve, 20));
