@@ -57,7 +57,11 @@ export function createProgress(stream: NodeJS.WriteStream, intervalMs = 2_000): 
         if (!started_) {
           bar.start(Math.max(1, f.bytesTotal), f.bytesDone, payload);
           started_ = true;
-        } else bar.update(f.bytesDone, payload);
+        } else {
+          // The totals grow while the walk finds files (uploads start before it ends).
+          if (bar.getTotal() !== Math.max(1, f.bytesTotal)) bar.setTotal(Math.max(1, f.bytesTotal));
+          bar.update(f.bytesDone, payload);
+        }
       },
       stop: () => bar.stop(),
     };

@@ -6,7 +6,7 @@ import { isIngestkitError } from '../errors';
 import { createProgress, type ProgressFigures } from './progress';
 import { createRunState, idempotencyKeyFor } from './run-state';
 import { summarize, type FileOutcome, type RunSummary } from './summary';
-import { walkFiles, type FoundFile } from './walk';
+import { checkPaths, takeContent, walkFiles, type FoundFile } from './walk';
 
 /** Options of `ingestkit upload`. */
 export interface UploadCommandOptions {
@@ -26,16 +26,23 @@ export interface UploadCommandOptions {
 /** Files up to this size are read into memory once (hashed and sent from the same bytes). */
 const SMALL_FILE_BYTES = 8 * 1024 * 1024;
 
-/** Runs `work` over `items`, `concurrency` at a time, stopping early when the signal aborts. */
+/**
+ * Runs `work` over what `items` yields, `concurrency` at a time, stopping early when the signal
+ * aborts; the items are pulled as workers free up (an async generator queues concurrent pulls).
+ */
 async function forEachLimited<T>(
-  items: readonly T[],
+  items: AsyncIterable<T> | Iterable<T>,
   concurrency: number,
   signal: AbortSignal,
   work: (item: T) => Promise<void>,
 ) {
-  let next = 0;
+  const iterator = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : (items as Iterable<T>)[Symbol.iterator]();
   const worker = async () => {
-    while (next < items.length && !signal.aborted) await work(items[next++]!);
+    while (!signal.aborted) {
+      const next = await iterator.next();
+      if (next.done) return;
+      await work(next.value);
+    }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
 }
@@ -43,15 +50,16 @@ async function forEachLimited<T>(
 /**
  * `ingestkit upload <paths…>`: walks the paths, uploads every image (by content) `concurrency`
  * at a time with a deterministic Idempotency-Key per file, records each accepted asset in the
- * state file (so a re-run skips it), optionally waits for the outcomes, and returns them.
+ * state file (so a re-run skips it), optionally waits for the outcomes, and returns them. Uploads
+ * start with the first files the walk finds; the progress totals grow as it finds more.
  */
 export async function runUpload(
   client: IngestkitClient,
   paths: string[],
   options: UploadCommandOptions,
 ): Promise<{ summary: RunSummary; outcomes: FileOutcome[] }> {
-  const files = await walkFiles(paths);
-  const images = files.filter((file) => file.isImage);
+  await checkPaths(paths);
+  const files: FoundFile[] = [];
   const state = createRunState(options.stateFile);
   await state.load();
   const assetOptions: AssetOptions = {
@@ -61,16 +69,21 @@ export async function runUpload(
     ...(options.destination ? { destination: options.destination } : {}),
     ...(options.dedupe ? { dedupe: true } : {}),
   };
-  const outcomes = new Map<string, FileOutcome>(
-    files.filter((f) => !f.isImage).map((f) => [f.path, { path: f.path, outcome: 'not_an_image' }]),
-  );
-  const figures: ProgressFigures = {
-    filesDone: 0,
-    filesTotal: images.length,
-    bytesDone: 0,
-    bytesTotal: images.reduce((n, f) => n + f.bytes, 0),
-    failures: 0,
-  };
+  const outcomes = new Map<string, FileOutcome>();
+  const figures: ProgressFigures = { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, failures: 0 };
+  /** The images of the walk, counted into the totals as they are found; other files are outcomes at once. */
+  async function* images(): AsyncGenerator<FoundFile> {
+    for await (const file of walkFiles(paths)) {
+      files.push(file);
+      if (!file.isImage) {
+        outcomes.set(file.path, { path: file.path, outcome: 'not_an_image' });
+        continue;
+      }
+      figures.filesTotal += 1;
+      figures.bytesTotal += file.bytes;
+      yield file;
+    }
+  }
   const inFlight = new Map<string, number>();
   let finishedBytes = 0;
   const progress = createProgress(options.stderr);
@@ -97,9 +110,9 @@ export async function runUpload(
   return { summary: summarize(list), outcomes: list };
 
   async function uploadAll() {
-    await forEachLimited(images, options.concurrency, options.signal, async (file) => {
+    await forEachLimited(images(), options.concurrency, options.signal, async (file) => {
       // Small files are read once: the same bytes are hashed for the key and sent.
-      const bytes = file.bytes <= SMALL_FILE_BYTES ? await readFile(file.path) : undefined;
+      const bytes = takeContent(file) ?? (file.bytes <= SMALL_FILE_BYTES ? await readFile(file.path) : undefined);
       const key = await idempotencyKeyFor(file.path, assetOptions, bytes);
       keys.set(file.path, key);
       const known = state.get(key);
