@@ -101,7 +101,7 @@ describe('POST /v1/assets/:id/reprocess', () => {
     expect(res2.body.asset).toMatchObject({ policy: 'delivery', overrides: { format: 'webp', quality: 'auto', maxWidth: 100 } });
   });
 
-  it('refuses bad input, unknown ids, upload tokens, assets without a kept original and assets in progress', async () => {
+  it('refuses bad input, unknown ids, upload tokens, assets without a kept original, assets in progress and deleted assets', async () => {
     const asset = await keptAsset();
     const bad = await callJson(gateway, 'POST', `/v1/assets/${asset.id}/reprocess`, { body: { policy: 'Not A Name' } });
     expect([bad.status, bad.body.error.code]).toEqual([400, 'bad_request']);
@@ -129,7 +129,7 @@ describe('POST /v1/assets/:id/reprocess', () => {
     expect([gone.status, gone.body.error.code]).toEqual([409, 'original_unavailable']);
     expect((await registry.get(swept.id))?.status).toBe('ready');
 
-    for (const status of ['queued', 'optimizing', 'rejected'] as const) {
+    for (const status of ['queued', 'optimizing', 'rejected', 'deleted'] as const) {
       const busy = await keptAsset({ status });
       const res = await callJson(gateway, 'POST', `/v1/assets/${busy.id}/reprocess`);
       expect([status, res.status, res.body.error.code]).toEqual([status, 409, 'conflict']);
