@@ -125,12 +125,13 @@ export async function runUpload(
           ...(known.code ? { code: known.code } : {}),
         });
       }
+      const call = childSignal(options.signal);
       try {
         const asset = await client.upload(bytes ?? file.path, {
           ...assetOptions,
           fileName: basename(file.path),
           idempotencyKey: key,
-          signal: options.signal,
+          signal: call.signal,
           onProgress: (p) => {
             inFlight.set(file.path, p.loaded);
             show();
@@ -146,9 +147,25 @@ export async function runUpload(
           outcome: code === 'unsupported_media_type' || code === 'payload_too_large' ? 'rejected' : 'failed',
           code,
         });
+      } finally {
+        call.dispose();
       }
     });
   }
+}
+
+/**
+ * A signal for one upload that aborts with the run's, and lets go of it afterwards. fetch hangs
+ * its abort listener on the signal it is given and drops it only when that signal is collected:
+ * given the run's own signal, thousands of uploads piled their listeners on one long-lived
+ * signal (every later request paid to scan them, and the collector to trace them).
+ */
+function childSignal(parent: AbortSignal): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const abort = () => controller.abort(parent.reason);
+  if (parent.aborted) abort();
+  else parent.addEventListener('abort', abort, { once: true });
+  return { signal: controller.signal, dispose: () => parent.removeEventListener('abort', abort) };
 }
 
 function settledOutcome(status: string | undefined): FileOutcome['outcome'] {
