@@ -6,7 +6,7 @@ import { makeJpeg, startRedis, type TestRedis } from '@ingestkit/testkit';
 import { API_KEYS } from './harness/hostile-stack';
 import { startImageKitHostileStack, type ImageKitHostileStack } from './harness/imagekit-stack';
 
-jest.setTimeout(120_000);
+jest.setTimeout(300_000);
 
 let redis: TestRedis;
 let stack: ImageKitHostileStack;
@@ -62,31 +62,61 @@ async function plannedStatus(purgeId: string, timeoutMs = 20_000): Promise<strin
   }
 }
 
+/**
+ * Allowances count per UTC hour: a test that crossed an hour would find its key's count reset
+ * halfway (a purge expected held completes). Starts it at least `marginMs` before the next hour.
+ */
+async function wellInsideAnHour(marginMs = 150_000): Promise<void> {
+  const untilNextHour = 3_600_000 - (Date.now() % 3_600_000);
+  if (untilNextHour < marginMs) await new Promise((resolve) => setTimeout(resolve, untilNextHour + 1_000));
+}
+
 /** The purge an overwrite asked for: the superseded version's plain URL. */
 const supersededPurgeId = (previous: DeliveredAsset) =>
   purgeIdFrom(`${previous.output.imagekit.fileId} ${previous.output.imagekit.versionId}`);
 
 describe('the purge allowance', () => {
   it("holds a token's purges past its key's hourly allowance, delivers anyway, and keeps the API's reserved share", async () => {
+    await wellInsideAnHour();
     const token = await stack.mintToken({ maxBytes: 1_000_000, maxFiles: 10, folder: 'shop', overwrite: true });
+    // Three files overwritten once each: three supersessions of three different URLs (a purge of
+    // a URL whose purge is still in flight rides along with it and costs nothing).
     const versions: DeliveredAsset[] = [];
-    for (const seed of [1, 2, 3, 4]) versions.push(await overwrite(token, 'shop', 'hero.jpg', seed));
+    const uploads = [
+      ['hero-a.jpg', 1],
+      ['hero-a.jpg', 2],
+      ['hero-b.jpg', 3],
+      ['hero-b.jpg', 4],
+      ['hero-c.jpg', 9],
+      ['hero-c.jpg', 10],
+    ] as const;
+    for (const [name, seed] of uploads) versions.push(await overwrite(token, 'shop', name, seed));
     // Every overwrite delivered, each with its own versioned URL.
-    expect(versions.map((asset) => asset.status)).toEqual(['ready', 'ready', 'ready', 'ready']);
-    expect(new Set(versions.map((asset) => asset.output.url)).size).toBe(4);
+    expect(versions.map((asset) => asset.status)).toEqual(Array(6).fill('ready'));
+    expect(new Set(versions.map((asset) => asset.output.url)).size).toBe(6);
     for (const url of versions.map((asset) => asset.output.url)) expect(url).toContain('updatedAt=');
 
     // Three supersessions: the key's allowance (2) pays for two, the third waits.
     const statuses = [];
-    for (const previous of versions.slice(0, 3)) statuses.push(await plannedStatus(supersededPurgeId(previous)));
+    for (const previous of [versions[0]!, versions[2]!, versions[4]!])
+      statuses.push(await plannedStatus(supersededPurgeId(previous)));
     expect(statuses).toEqual(['completed', 'completed', 'held']);
 
     // The other key's uploads spend what is left of the upload share (3 of 4), then wait too.
+    // Two different files, so the second purge is of another URL: a purge of the same URL while
+    // the first is still in flight would ride along with it and cost nothing.
     const other: DeliveredAsset[] = [];
-    for (const seed of [5, 6, 7]) other.push(await overwrite(API_KEYS[1], 'shop', 'other.jpg', seed));
-    expect(other.map((asset) => asset.status)).toEqual(['ready', 'ready', 'ready']);
+    for (const [name, seed] of [
+      ['a.jpg', 5],
+      ['a.jpg', 6],
+      ['b.jpg', 7],
+      ['b.jpg', 8],
+    ] as const) {
+      other.push(await overwrite(API_KEYS[1], 'shop', name, seed));
+    }
+    expect(other.map((asset) => asset.status)).toEqual(['ready', 'ready', 'ready', 'ready']);
     expect(await plannedStatus(supersededPurgeId(other[0]!))).toBe('completed');
-    expect(await plannedStatus(supersededPurgeId(other[1]!))).toBe('held');
+    expect(await plannedStatus(supersededPurgeId(other[2]!))).toBe('held');
 
     // POST /v1/purge with an API key still purges, from the reserved share.
     const res = await fetch(`${stack.url}/v1/purge`, {
