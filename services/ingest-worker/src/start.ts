@@ -1,4 +1,4 @@
-import { IngestError, queueNames } from '@ingestkit/contracts';
+import { queueNames } from '@ingestkit/contracts';
 import { createImageKitClient } from '@ingestkit/imagekit';
 import { configureSharp, createImagePool, createPolicyRegistry, inProcessRunner } from '@ingestkit/imaging';
 import { createRedisPurgeStore, requestSupersededPurge } from '@ingestkit/purge';
@@ -109,18 +109,7 @@ export async function startIngestWorker(config: IngestWorkerConfig, logger: Logg
       policies: createPolicyRegistry(config.policies),
       images,
       queues,
-      retirement: {
-        stores: destinationStores,
-        // A file already gone (a repeated retirement) is what deleting it wanted.
-        ...(imagekitClient
-          ? {
-              deleteImageKitFile: (fileId: string) =>
-                imagekitClient.deleteFile(fileId).catch((err: unknown) => {
-                  if (!(err instanceof IngestError && err.code === 'not_found')) throw err;
-                }),
-            }
-          : {}),
-      },
+      retirement: { stores: destinationStores },
       sources: createSourceFetcher({
         limits: config.sources.limits,
         allowHosts: config.sources.allowHosts,
