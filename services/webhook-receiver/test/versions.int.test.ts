@@ -152,7 +152,8 @@ it('records a deleted file on its versions, keeping them as history', async () =
 
   const asset = await receiver.until(
     () => receiver.registry.get(assetId),
-    (value) => value?.versions?.[0]?.deletedAt !== undefined,
+    // The versions record the deletion first, then the tombstone is written: wait for both.
+    (value) => value?.versions?.[0]?.deletedAt !== undefined && value.status === 'deleted',
   );
   expect(asset!.versions).toEqual([expect.objectContaining({ current: false, deletedAt: expect.any(String) })]);
   expect(asset).toMatchObject({ status: 'deleted', deletedAt: expect.any(String) });
